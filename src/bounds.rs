@@ -1,0 +1,300 @@
+//! How long an incident lasted, as the interval the evidence allows (SPEC §3).
+//!
+//! Input: the spans of `started`, `ended` and the observations, and the
+//! site's `as_of`. Output: the bounds S and E of the outage's start and end,
+//! the duration bounds, the contradictions in the evidence, and aggregates
+//! over many incidents that never count an overlap twice. No instant is
+//! invented and nothing is inferred from missing evidence.
+
+use chrono::{DateTime, Utc};
+
+use crate::time::TimeSpan;
+
+/// The resolved evidence about one incident.
+#[derive(Clone, Debug)]
+pub struct Evidence {
+    pub started: TimeSpan,
+    pub ended: Option<TimeSpan>,
+    /// `down` observations, in record order.
+    pub downs: Vec<TimeSpan>,
+    /// `up` observations, in record order.
+    pub ups: Vec<TimeSpan>,
+    /// The instant that counts as "now": the end of `as_of`'s span.
+    pub as_of: DateTime<Utc>,
+}
+
+/// What the evidence says about an outage: S and E of SPEC §3.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Bounds {
+    pub start_earliest: DateTime<Utc>,
+    pub start_latest: DateTime<Utc>,
+    pub end_earliest: DateTime<Utc>,
+    /// `None` while the incident is ongoing.
+    pub end_latest: Option<DateTime<Utc>>,
+}
+
+/// The shortest and longest the outage may have lasted, in seconds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct DurationBounds {
+    pub min: i64,
+    /// `None` while an incident in it is ongoing.
+    pub max: Option<i64>,
+}
+
+/// A way the evidence contradicts itself; indexes are into `downs`/`ups`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Contradiction {
+    EndedBeforeStarted,
+    DownBeforeStarted(usize),
+    DownAfterEnded(usize),
+    UpBeforeEnded(usize),
+}
+
+impl Evidence {
+    /// The `up` observations that bound the end: wholly after every `down`
+    /// (after `started` when there is none). Others cannot be ordered.
+    fn bounding_ups(&self) -> impl Iterator<Item = (usize, &TimeSpan)> {
+        let after = self
+            .downs
+            .iter()
+            .map(|d| d.latest)
+            .max()
+            .unwrap_or(self.started.latest);
+        self.ups
+            .iter()
+            .enumerate()
+            .filter(move |(_, u)| u.earliest >= after)
+    }
+
+    /// S and E, exactly as SPEC §3 defines them.
+    pub fn bounds(&self) -> Bounds {
+        let start_earliest = self.started.earliest;
+        let start_latest = self
+            .downs
+            .iter()
+            .map(|d| d.latest)
+            .chain([self.started.latest, self.as_of])
+            .min()
+            .unwrap_or(self.started.latest);
+        let end_earliest = self
+            .downs
+            .iter()
+            .map(|d| d.earliest)
+            .chain(self.ended.map(|e| e.earliest))
+            .chain([start_earliest])
+            .max()
+            .unwrap_or(start_earliest);
+        let end_latest = self
+            .bounding_ups()
+            .map(|(_, u)| u.latest)
+            .chain(self.ended.map(|e| e.latest))
+            .min();
+        Bounds {
+            start_earliest,
+            start_latest,
+            end_earliest,
+            end_latest,
+        }
+    }
+
+    /// Every contradiction in the evidence (times after `as_of` are checked
+    /// by the caller, which knows every time of the record).
+    pub fn contradictions(&self) -> Vec<Contradiction> {
+        let mut found = Vec::new();
+        if let Some(ended) = &self.ended {
+            if ended.wholly_before(&self.started) {
+                found.push(Contradiction::EndedBeforeStarted);
+            }
+        }
+        for (i, d) in self.downs.iter().enumerate() {
+            if d.wholly_before(&self.started) {
+                found.push(Contradiction::DownBeforeStarted(i));
+            }
+            if let Some(ended) = &self.ended {
+                if d.wholly_after(ended) {
+                    found.push(Contradiction::DownAfterEnded(i));
+                }
+            }
+        }
+        if let Some(ended) = &self.ended {
+            for (i, u) in self.bounding_ups() {
+                if u.wholly_before(ended) {
+                    found.push(Contradiction::UpBeforeEnded(i));
+                }
+            }
+        }
+        found
+    }
+}
+
+impl Bounds {
+    pub fn is_ongoing(&self) -> bool {
+        self.end_latest.is_none()
+    }
+
+    pub fn duration(&self) -> DurationBounds {
+        DurationBounds {
+            min: (self.end_earliest - self.start_latest).num_seconds().max(0),
+            max: self
+                .end_latest
+                .map(|e| (e - self.start_earliest).num_seconds().max(0)),
+        }
+    }
+
+    /// When the outage was certainly under way: `[S.latest, E.earliest]`.
+    pub fn certain(&self) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+        (self.start_latest < self.end_earliest).then_some((self.start_latest, self.end_earliest))
+    }
+
+    /// When the outage may have been under way: `[S.earliest, E.latest]`;
+    /// ongoing incidents are open-ended.
+    pub fn possible(&self) -> (DateTime<Utc>, Option<DateTime<Utc>>) {
+        (self.start_earliest, self.end_latest)
+    }
+}
+
+/// Total downtime of several incidents (of a target, an actor, a campaign, the
+/// site): the measure of the union of their certain parts, up to the measure
+/// of the union of their possible parts; no upper bound while one is ongoing.
+pub fn total_downtime<'a>(all: impl IntoIterator<Item = &'a Bounds>) -> DurationBounds {
+    let mut certain = Vec::new();
+    let mut possible = Vec::new();
+    let mut ongoing = false;
+    for b in all {
+        certain.extend(b.certain());
+        match b.possible() {
+            (from, Some(to)) => possible.push((from, to)),
+            (_, None) => ongoing = true,
+        }
+    }
+    DurationBounds {
+        min: union_seconds(certain),
+        max: (!ongoing).then(|| union_seconds(possible)),
+    }
+}
+
+/// Length in seconds of the union of intervals: sort once, sweep once.
+pub fn union_seconds(mut intervals: Vec<(DateTime<Utc>, DateTime<Utc>)>) -> i64 {
+    intervals.retain(|(a, b)| a < b);
+    intervals.sort_unstable();
+    let mut total = 0;
+    let mut current: Option<(DateTime<Utc>, DateTime<Utc>)> = None;
+    for (from, to) in intervals {
+        current = match current {
+            Some((a, b)) if from <= b => Some((a, b.max(to))),
+            Some((a, b)) => {
+                total += (b - a).num_seconds();
+                Some((from, to))
+            }
+            None => Some((from, to)),
+        };
+    }
+    if let Some((a, b)) = current {
+        total += (b - a).num_seconds();
+    }
+    total
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::WrittenTime;
+    use chrono_tz::Tz;
+
+    fn span(text: &str) -> TimeSpan {
+        let paris: Tz = "Europe/Paris".parse().unwrap();
+        text.parse::<WrittenTime>().unwrap().resolve(paris).unwrap()
+    }
+
+    fn evidence(started: &str, ended: Option<&str>, downs: &[&str], ups: &[&str]) -> Evidence {
+        Evidence {
+            started: span(started),
+            ended: ended.map(span),
+            downs: downs.iter().map(|t| span(t)).collect(),
+            ups: ups.iter().map(|t| span(t)).collect(),
+            as_of: span("2024-08-26").latest,
+        }
+    }
+
+    const H: i64 = 3600;
+
+    #[test]
+    fn day_start_and_hour_end() {
+        let b = evidence("2024-08-25", Some("2024-08-26T10"), &[], &[]).bounds();
+        assert_eq!(b.duration(), DurationBounds { min: 10 * H, max: Some(35 * H) });
+        assert!(!b.is_ongoing());
+    }
+
+    #[test]
+    fn down_observation_raises_the_minimum_of_an_ongoing_incident() {
+        let b = evidence("2024-08-25", None, &["2024-08-26T15"], &[]).bounds();
+        assert!(b.is_ongoing());
+        assert_eq!(b.duration(), DurationBounds { min: 15 * H, max: None });
+    }
+
+    #[test]
+    fn ongoing_without_down_has_no_minimum() {
+        let b = evidence("2024-08-25", None, &[], &[]).bounds();
+        assert_eq!(b.duration(), DurationBounds { min: 0, max: None });
+    }
+
+    #[test]
+    fn down_observation_caps_the_start() {
+        // Started "in August", seen down at 10:00 on the 25th: S.latest is 11:00.
+        let b = evidence("2024-08", None, &["2024-08-25T10"], &["2024-08-26"]).bounds();
+        assert_eq!(b.start_latest, span("2024-08-25T10").latest);
+        assert_eq!(b.end_earliest, span("2024-08-25T10").earliest);
+        assert_eq!(b.end_latest, Some(span("2024-08-26").latest));
+        assert_eq!(b.duration().min, 0);
+    }
+
+    #[test]
+    fn up_overlapping_a_down_bounds_nothing() {
+        let b = evidence("2024-08-25T08", None, &["2024-08-25T10"], &["2024-08-25"]).bounds();
+        assert!(b.is_ongoing());
+    }
+
+    #[test]
+    fn up_with_no_down_must_follow_the_start() {
+        let b = evidence("2024-08-25T08", None, &[], &["2024-08-25T12"]).bounds();
+        assert_eq!(b.end_latest, Some(span("2024-08-25T12").latest));
+        // Overlapping the start: cannot be ordered.
+        let b = evidence("2024-08-25T08", None, &[], &["2024-08-25"]).bounds();
+        assert!(b.is_ongoing());
+    }
+
+    #[test]
+    fn as_of_caps_the_start() {
+        let mut e = evidence("2024-08", None, &[], &[]);
+        e.as_of = span("2024-08-10").latest;
+        assert_eq!(e.bounds().start_latest, e.as_of);
+    }
+
+    #[test]
+    fn contradictions_are_found() {
+        let e = evidence("2024-08-25", Some("2024-08-24"), &[], &[]);
+        assert_eq!(e.contradictions(), [Contradiction::EndedBeforeStarted]);
+        let e = evidence("2024-08-25", Some("2024-08-26T10"), &["2024-08-24", "2024-08-26T12"], &[]);
+        assert_eq!(
+            e.contradictions(),
+            [Contradiction::DownBeforeStarted(0), Contradiction::DownAfterEnded(1)]
+        );
+        let e = evidence("2024-08-25T08", Some("2024-08-26T10"), &["2024-08-25T09"], &["2024-08-24", "2024-08-25T12"]);
+        // The up before the start is consistent; the one before `ended` is not.
+        assert_eq!(e.contradictions(), [Contradiction::UpBeforeEnded(1)]);
+        // Overlap is not a contradiction.
+        let e = evidence("2024-08-25", Some("2024-08-25T10"), &[], &[]);
+        assert!(e.contradictions().is_empty());
+    }
+
+    #[test]
+    fn overlapping_incidents_are_not_counted_twice() {
+        let a = evidence("2024-08-25T10", Some("2024-08-25T14"), &[], &[]).bounds();
+        let b = evidence("2024-08-25T12", Some("2024-08-25T16"), &[], &[]).bounds();
+        let total = total_downtime([&a, &b]);
+        // Certain: [11,14) ∪ [13,16) = 5 h; possible: [10,15) ∪ [12,17) = 7 h.
+        assert_eq!(total, DurationBounds { min: 5 * H, max: Some(7 * H) });
+        let c = evidence("2024-08-26", None, &[], &[]).bounds();
+        assert_eq!(total_downtime([&a, &b, &c]).max, None);
+    }
+}

@@ -1,0 +1,300 @@
+//! Problems found in the content, where they are, and how to show them.
+//!
+//! Every stage reports into a list of [`Diagnostic`]s instead of stopping at
+//! the first; `check` and `build` print them all, sorted by file and line, in
+//! one of three formats: human (with the source line and a caret, rendered by
+//! `annotate-snippets`), GitHub workflow annotations, or JSON.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use saphyr_parser::{Event, Parser, Span};
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem, pinned to a place in a file.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Diagnostic {
+    /// Path relative to the project root, with `/` separators.
+    pub file: String,
+    /// 1-based; 0 when the problem is the file as a whole.
+    pub line: usize,
+    /// 1-based, in characters.
+    pub column: usize,
+    pub severity: Severity,
+    pub message: String,
+    /// How to fix it, when there is something to say.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+    /// Length of the offending text in characters (for the caret).
+    #[serde(skip)]
+    pub width: usize,
+}
+
+impl Diagnostic {
+    pub fn error(file: &str, (line, column): (usize, usize), message: impl Into<String>) -> Self {
+        Diagnostic {
+            file: file.to_string(),
+            line,
+            column,
+            severity: Severity::Error,
+            message: message.into(),
+            hint: None,
+            width: 1,
+        }
+    }
+
+    pub fn warning(file: &str, at: (usize, usize), message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(file, at, message)
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn with_width(mut self, width: usize) -> Self {
+        self.width = width.max(1);
+        self
+    }
+}
+
+/// The output formats of `check`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Github,
+    Json,
+}
+
+/// Renders diagnostics; `sources` maps a diagnostic's `file` to its text.
+pub fn render(diagnostics: &[Diagnostic], sources: &BTreeMap<String, String>, format: Format) -> String {
+    match format {
+        Format::Human => diagnostics
+            .iter()
+            .map(|d| human(d, sources.get(&d.file).map(String::as_str)))
+            .collect(),
+        Format::Github => diagnostics.iter().map(github).collect(),
+        Format::Json => {
+            let mut text = serde_json::to_string_pretty(diagnostics).unwrap_or_default();
+            text.push('\n');
+            text
+        }
+    }
+}
+
+fn human(d: &Diagnostic, source: Option<&str>) -> String {
+    let level = match d.severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+    };
+    let word = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let mut out = if d.line == 0 {
+        format!("{}: {word}: {}\n", d.file, d.message)
+    } else {
+        format!("{}:{}:{}: {word}: {}\n", d.file, d.line, d.column, d.message)
+    };
+    let line_text = source.filter(|_| d.line > 0).and_then(|s| s.lines().nth(d.line - 1));
+    let mut groups = Vec::new();
+    if let Some(text) = line_text {
+        let start = byte_of_char(text, d.column.saturating_sub(1));
+        let end = byte_of_char(text, d.column.saturating_sub(1) + d.width).max(start);
+        let snippet = Snippet::source(text)
+            .line_start(d.line)
+            .path(d.file.as_str())
+            .annotation(AnnotationKind::Primary.span(start..end));
+        groups.push(Group::with_level(level.clone()).element(snippet));
+    }
+    if let Some(hint) = &d.hint {
+        groups.push(Group::with_title(Level::HELP.secondary_title(hint.as_str())));
+    }
+    if !groups.is_empty() {
+        out.push_str(&Renderer::plain().render(&groups));
+        out.push('\n');
+    }
+    out.push('\n');
+    out
+}
+
+fn byte_of_char(text: &str, chars: usize) -> usize {
+    text.char_indices().nth(chars).map_or(text.len(), |(i, _)| i)
+}
+
+/// `::error file=…,line=…,col=…::message`, escaped as GitHub requires.
+fn github(d: &Diagnostic) -> String {
+    let word = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let prop = |s: &str| {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+            .replace(':', "%3A")
+            .replace(',', "%2C")
+    };
+    let data = |s: &str| s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+    let mut message = d.message.clone();
+    if let Some(hint) = &d.hint {
+        message.push_str(" (");
+        message.push_str(hint);
+        message.push(')');
+    }
+    let line = d.line.max(1);
+    let col = d.column.max(1);
+    format!("::{word} file={},line={line},col={col}::{}\n", prop(&d.file), data(&message))
+}
+
+/// One step of a path into a YAML document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+impl From<&str> for Seg {
+    fn from(key: &str) -> Seg {
+        Seg::Key(key.to_string())
+    }
+}
+
+impl From<usize> for Seg {
+    fn from(i: usize) -> Seg {
+        Seg::Index(i)
+    }
+}
+
+/// Builds a YAML path: `path!["observations", 2, "at"]`.
+#[macro_export]
+macro_rules! path {
+    ($($seg:expr),* $(,)?) => { vec![$($crate::diagnostics::Seg::from($seg)),*] };
+}
+
+/// Where the value at `path` is written in a YAML document: 1-based line and
+/// column and width in characters. Parsing again is only done when there is
+/// an error to report, so the happy path pays nothing for it.
+pub fn locate(text: &str, path: &[Seg]) -> Option<(usize, usize, usize)> {
+    let mut events = Parser::new_from_str(text).map_while(Result::ok);
+    loop {
+        let (event, span) = events.next()?;
+        match event {
+            Event::StreamStart | Event::DocumentStart(_) | Event::Nothing => continue,
+            _ => return find((event, span), &mut events, path),
+        }
+    }
+}
+
+type Events<'a, 'b> = dyn Iterator<Item = (Event<'a>, Span)> + 'b;
+
+fn find<'a>(node: (Event<'a>, Span), events: &mut Events<'a, '_>, path: &[Seg]) -> Option<(usize, usize, usize)> {
+    let (event, span) = node;
+    let Some((seg, rest)) = path.split_first() else {
+        let width = match &event {
+            Event::Scalar(..) => span.end.index().saturating_sub(span.start.index()),
+            _ => 1,
+        };
+        return Some((span.start.line(), span.start.col() + 1, width.max(1)));
+    };
+    match (event, seg) {
+        (Event::MappingStart(..), Seg::Key(want)) => loop {
+            let key = events.next()?;
+            match &key.0 {
+                Event::MappingEnd => return None,
+                Event::Scalar(k, ..) if k == want => {
+                    let value = events.next()?;
+                    if rest.is_empty() && is_null(&value.0) {
+                        // `ended:` with nothing after it: point at the key.
+                        return find(key, events, rest);
+                    }
+                    return find(value, events, rest);
+                }
+                _ => {
+                    skip(key, events)?;
+                    let value = events.next()?;
+                    skip(value, events)?;
+                }
+            }
+        },
+        (Event::SequenceStart(..), Seg::Index(want)) => {
+            for _ in 0..*want {
+                let item = events.next()?;
+                if matches!(item.0, Event::SequenceEnd) {
+                    return None;
+                }
+                skip(item, events)?;
+            }
+            let item = events.next()?;
+            if matches!(item.0, Event::SequenceEnd) {
+                return None;
+            }
+            find(item, events, rest)
+        }
+        _ => None,
+    }
+}
+
+fn is_null(event: &Event) -> bool {
+    matches!(event, Event::Scalar(v, ..) if v.is_empty() || v == "~" || v == "null")
+}
+
+/// Consumes the rest of a node whose first event is `node`.
+fn skip<'a>(node: (Event<'a>, Span), events: &mut Events<'a, '_>) -> Option<()> {
+    let mut depth = match node.0 {
+        Event::MappingStart(..) | Event::SequenceStart(..) => 1usize,
+        _ => return Some(()),
+    };
+    while depth > 0 {
+        match events.next()?.0 {
+            Event::MappingStart(..) | Event::SequenceStart(..) => depth += 1,
+            Event::MappingEnd | Event::SequenceEnd => depth -= 1,
+            _ => {}
+        }
+    }
+    Some(())
+}
+
+/// Turns a path inside the project into the `/`-separated text diagnostics use.
+pub fn display_path(root: &Path, path: &Path) -> String {
+    let rel: PathBuf = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str = "title: x\ntargets:\n  - a\n  - bee\nobservations:\n  - at: 2024-08-25\n    state: down\n  - { at: '2024-08-26', state: up }\nended:\n";
+
+    #[test]
+    fn locates_values_by_path() {
+        assert_eq!(locate(DOC, &path!["title"]), Some((1, 8, 1)));
+        assert_eq!(locate(DOC, &path!["targets", 1]), Some((4, 5, 3)));
+        assert_eq!(locate(DOC, &path!["observations", 0, "state"]), Some((7, 12, 4)));
+        assert_eq!(locate(DOC, &path!["observations", 1, "at"]), Some((8, 11, 12)));
+        assert_eq!(locate(DOC, &path!["ended"]), Some((9, 1, 5)));
+        assert_eq!(locate(DOC, &path!["targets", 5]), None);
+        assert_eq!(locate(DOC, &path!["nope"]), None);
+    }
+
+    #[test]
+    fn github_format_escapes_properties() {
+        let d = Diagnostic::error("content/a,b.yaml", (3, 4), "bad: 100%\nvalue");
+        assert_eq!(github(&d), "::error file=content/a%2Cb.yaml,line=3,col=4::bad: 100%25%0Avalue\n");
+    }
+}

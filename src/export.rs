@@ -1,0 +1,260 @@
+//! Machine-readable outputs: `incidents.json` (SPEC §4), `incidents.csv`,
+//! the Atom feed, the sitemap and `robots.txt`.
+//!
+//! Written from Rust with explicit escaping for each format rather than
+//! through HTML templates, so each context gets the escaping it needs.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::escape::{csv_cell, xml};
+use crate::markdown::to_html;
+use crate::model::{IncidentModel, Site};
+use crate::records::Kind;
+use crate::time::{rfc3339, TimeSpan, WrittenTime};
+use crate::wording;
+
+#[derive(Serialize)]
+struct JsonSite<'a> {
+    as_of: String,
+    incidents: Vec<JsonIncident<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonIncident<'a> {
+    id: &'a str,
+    title: &'a str,
+    campaign: Option<&'a str>,
+    attack: Vec<&'static str>,
+    targets: Vec<&'a str>,
+    actors: Vec<JsonActor<'a>>,
+    started: JsonTime<'a>,
+    ended: Option<JsonTime<'a>>,
+    start: JsonBounds,
+    end: JsonBounds,
+    status: &'static str,
+    duration_seconds: JsonDuration,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct JsonActor<'a> {
+    actor: &'a str,
+    basis: &'static str,
+}
+
+#[derive(Serialize)]
+struct JsonTime<'a> {
+    value: &'a str,
+    earliest: String,
+    latest: String,
+}
+
+#[derive(Serialize)]
+struct JsonBounds {
+    earliest: String,
+    latest: Option<String>,
+}
+
+#[derive(Serialize)]
+struct JsonDuration {
+    min: i64,
+    max: Option<i64>,
+}
+
+fn json_time<'a>(written: &'a WrittenTime, span: TimeSpan) -> JsonTime<'a> {
+    JsonTime {
+        value: written.text(),
+        earliest: rfc3339(span.earliest),
+        latest: rfc3339(span.latest),
+    }
+}
+
+fn status(inc: &IncidentModel) -> &'static str {
+    if inc.bounds.is_ongoing() {
+        "ongoing"
+    } else {
+        "ended"
+    }
+}
+
+/// `incidents.json`, exactly as SPEC §4 defines it.
+pub fn incidents_json(site: &Site) -> String {
+    let incidents = site
+        .incidents
+        .iter()
+        .map(|inc| {
+            let r = &inc.record;
+            let b = inc.bounds;
+            JsonIncident {
+                id: inc.id.as_str(),
+                title: &r.title,
+                campaign: r.campaign.as_ref().map(|c| c.as_str()),
+                attack: r.attack.iter().map(|a| a.key()).collect(),
+                targets: r.targets.iter().map(|t| t.as_str()).collect(),
+                actors: r
+                    .actors
+                    .iter()
+                    .map(|a| JsonActor { actor: a.actor.as_str(), basis: a.basis.key() })
+                    .collect(),
+                started: json_time(&r.started, inc.started),
+                ended: r.ended.as_ref().zip(inc.ended).map(|(e, s)| json_time(e, s)),
+                start: JsonBounds {
+                    earliest: rfc3339(b.start_earliest),
+                    latest: Some(rfc3339(b.start_latest)),
+                },
+                end: JsonBounds {
+                    earliest: rfc3339(b.end_earliest),
+                    latest: b.end_latest.map(rfc3339),
+                },
+                status: status(inc),
+                duration_seconds: JsonDuration { min: inc.duration.min, max: inc.duration.max },
+                url: site.url_of(Kind::Incident, &inc.id),
+            }
+        })
+        .collect();
+    let doc = JsonSite { as_of: rfc3339(site.as_of), incidents };
+    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// `incidents.csv`: the same rows as the JSON, one header line, CRLF lines.
+pub fn incidents_csv(site: &Site) -> String {
+    let header = [
+        "id",
+        "title",
+        "campaign",
+        "attack",
+        "targets",
+        "actors",
+        "started",
+        "ended",
+        "start_earliest",
+        "start_latest",
+        "end_earliest",
+        "end_latest",
+        "duration_min_seconds",
+        "duration_max_seconds",
+        "duration",
+        "status",
+        "url",
+    ];
+    let mut out = header.join(",");
+    out.push_str("\r\n");
+    for inc in &site.incidents {
+        let r = &inc.record;
+        let b = inc.bounds;
+        let cells = [
+            inc.id.to_string(),
+            r.title.clone(),
+            r.campaign.as_ref().map_or(String::new(), |c| c.to_string()),
+            r.attack.iter().map(|a| a.key()).collect::<Vec<_>>().join(" "),
+            r.targets.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(" "),
+            r.actors
+                .iter()
+                .map(|a| format!("{} ({})", a.actor, a.basis.key()))
+                .collect::<Vec<_>>()
+                .join("; "),
+            r.started.text().to_string(),
+            r.ended.as_ref().map_or(String::new(), |e| e.text().to_string()),
+            rfc3339(b.start_earliest),
+            rfc3339(b.start_latest),
+            rfc3339(b.end_earliest),
+            b.end_latest.map_or(String::new(), rfc3339),
+            inc.duration.min.to_string(),
+            inc.duration.max.map_or(String::new(), |m| m.to_string()),
+            wording::duration(inc.duration),
+            status(inc).to_string(),
+            site.url_of(Kind::Incident, &inc.id),
+        ];
+        let line: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
+        out.push_str(&line.join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+/// The latest moment the data says something happened to an incident.
+fn updated(inc: &IncidentModel, as_of: DateTime<Utc>) -> DateTime<Utc> {
+    [Some(inc.started), inc.ended]
+        .into_iter()
+        .flatten()
+        .chain(inc.observations.iter().copied())
+        .map(|s| s.earliest)
+        .max()
+        .unwrap_or(inc.started.earliest)
+        .min(as_of)
+}
+
+/// `feed.xml`: Atom 1.0, one entry per incident, newest first.
+pub fn atom_feed(site: &Site) -> String {
+    let mut order: Vec<&IncidentModel> = site.incidents.iter().collect();
+    order.sort_by(|a, b| (b.started.earliest, &a.id).cmp(&(a.started.earliest, &b.id)));
+    let feed_updated = site
+        .incidents
+        .iter()
+        .map(|i| updated(i, site.as_of))
+        .max()
+        .unwrap_or(site.as_of);
+    let mut out = String::new();
+    out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    out.push_str(&format!("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n", xml(&site.language)));
+    out.push_str(&format!("<title>{}</title>\n", xml(&site.title)));
+    out.push_str(&format!("<id>{}</id>\n", xml(&site.base_url)));
+    out.push_str(&format!("<link rel=\"self\" type=\"application/atom+xml\" href=\"{}feed.xml\"/>\n", xml(&site.base_url)));
+    out.push_str(&format!("<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", xml(&site.base_url)));
+    out.push_str(&format!("<updated>{}</updated>\n", rfc3339(feed_updated)));
+    out.push_str(&format!("<author>\n<name>{}</name>\n</author>\n", xml(&site.title)));
+    out.push_str("<generator>sitrep</generator>\n");
+    for inc in order {
+        let r = &inc.record;
+        let url = site.url_of(Kind::Incident, &inc.id);
+        let mut summary = String::new();
+        if let Some(s) = &r.summary {
+            summary.push_str(&to_html(s));
+        }
+        summary.push_str(&format!(
+            "<p>Started {}; {}; duration {}.</p>",
+            xml(r.started.text()),
+            match &r.ended {
+                Some(e) => format!("ended {}", xml(e.text())),
+                None => "not known to have ended".into(),
+            },
+            xml(&wording::duration(inc.duration))
+        ));
+        out.push_str("<entry>\n");
+        out.push_str(&format!("<title>{}</title>\n", xml(&r.title)));
+        out.push_str(&format!("<id>{}</id>\n", xml(&url)));
+        out.push_str(&format!("<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", xml(&url)));
+        out.push_str(&format!("<published>{}</published>\n", rfc3339(inc.started.earliest.min(site.as_of))));
+        out.push_str(&format!("<updated>{}</updated>\n", rfc3339(updated(inc, site.as_of))));
+        for a in &r.attack {
+            out.push_str(&format!("<category term=\"{}\"/>\n", a.key()));
+        }
+        out.push_str(&format!("<summary type=\"html\">{}</summary>\n", xml(&summary)));
+        out.push_str("</entry>\n");
+    }
+    out.push_str("</feed>\n");
+    out
+}
+
+/// `sitemap.xml`: every page, absolute URLs, sorted.
+pub fn sitemap(site: &Site, pages: &[String]) -> String {
+    let mut urls: Vec<String> = pages
+        .iter()
+        .filter(|p| p.ends_with("index.html"))
+        .map(|p| format!("{}{}", site.base_url, p.trim_end_matches("index.html")))
+        .collect();
+    urls.sort();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for u in urls {
+        out.push_str(&format!("<url>\n<loc>{}</loc>\n</url>\n", xml(&u)));
+    }
+    out.push_str("</urlset>\n");
+    out
+}
+
+pub fn robots(site: &Site) -> String {
+    format!("User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n", site.base_url)
+}

@@ -1,0 +1,123 @@
+//! The `sitrep` command: parses arguments, runs one subcommand, maps the
+//! result to an exit code (0 ok, 1 the content has errors, 2 usage or I/O).
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use sitrep::diagnostics::Format;
+use sitrep::BuildError;
+
+#[derive(Parser)]
+#[command(name = "sitrep", version, about = "Static reports of incidents: who attacked what, when, and how long it lasted")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Render content/ and templates/ into the site folder.
+    Build {
+        /// The project folder (holding content/ and templates/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the site [default: ROOT/site].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Override `base_url` of site.yaml (for preview deployments).
+        #[arg(long)]
+        base_url: Option<String>,
+    },
+    /// Validate everything, write nothing.
+    Check {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+}
+
+const OK: u8 = 0;
+const CONTENT_ERRORS: u8 = 1;
+const USAGE_OR_IO: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { USAGE_OR_IO } else { OK });
+        }
+    };
+    ExitCode::from(match cli.command {
+        Command::Build { root, out, base_url } => build(root, out, base_url),
+        Command::Check { root, format } => check(root, format),
+    })
+}
+
+/// Prints to stdout, ignoring a closed pipe (`sitrep check | head`).
+fn print(text: &str) {
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}
+
+fn eprint(text: &str) {
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
+fn build(root: PathBuf, out: Option<PathBuf>, base_url: Option<String>) -> u8 {
+    if !root.join("content").is_dir() {
+        eprint(&format!("error: {} has no content/ folder; run sitrep in a project or pass --root\n", root.display()));
+        return USAGE_OR_IO;
+    }
+    let out = out.unwrap_or_else(|| root.join("site"));
+    match sitrep::build(&root, &out, base_url.as_deref()) {
+        Ok(built) => {
+            eprint(&built.report.render(&root, Format::Human));
+            eprint(&format!(
+                "built {} pages for {} incidents into {} ({} warning(s))\n",
+                built.pages,
+                built.incidents,
+                out.display(),
+                built.report.warnings()
+            ));
+            OK
+        }
+        Err(BuildError::Content(report)) => {
+            eprint(&report.render(&root, Format::Human));
+            eprint(&format!(
+                "error: {} error(s), {} warning(s); nothing was written, {} is unchanged\n",
+                report.errors(),
+                report.warnings(),
+                out.display()
+            ));
+            CONTENT_ERRORS
+        }
+        Err(BuildError::Template(message)) => {
+            eprint(&format!("error: {message}\nnothing was written, {} is unchanged\n", out.display()));
+            CONTENT_ERRORS
+        }
+        Err(BuildError::Write(e)) => {
+            eprint(&format!("error: {e}\n"));
+            USAGE_OR_IO
+        }
+    }
+}
+
+fn check(root: PathBuf, format: Format) -> u8 {
+    if !root.join("content").is_dir() {
+        eprint(&format!("error: {} has no content/ folder; run sitrep in a project or pass --root\n", root.display()));
+        return USAGE_OR_IO;
+    }
+    let (_, report) = sitrep::check(&root, None);
+    print(&report.render(&root, format));
+    if format == Format::Human {
+        eprint(&format!("{} error(s), {} warning(s)\n", report.errors(), report.warnings()));
+    }
+    if report.errors() > 0 {
+        CONTENT_ERRORS
+    } else {
+        OK
+    }
+}

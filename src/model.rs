@@ -1,0 +1,224 @@
+//! Stage 4: the resolved site, ready to render.
+//!
+//! Incidents carry their derived bounds (SPEC §3); records are sorted once;
+//! indexes from a target, actor, campaign or any record to its incidents and
+//! notes are built once, so every page and aggregate is a lookup, never a scan.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use crate::bounds::{total_downtime, Bounds, DurationBounds, Evidence};
+use crate::parse::{Note, Parsed};
+use crate::records::{Actor, Campaign, Id, Incident, Kind, RecordRef, State, Target};
+use crate::time::TimeSpan;
+use crate::validate::Validated;
+
+/// One incident with everything derived from it.
+#[derive(Debug)]
+pub struct IncidentModel {
+    pub id: Id,
+    pub file: String,
+    pub record: Incident,
+    pub started: TimeSpan,
+    pub ended: Option<TimeSpan>,
+    /// Parallel to `record.observations`.
+    pub observations: Vec<TimeSpan>,
+    pub bounds: Bounds,
+    pub duration: DurationBounds,
+}
+
+#[derive(Debug)]
+pub struct NoteModel {
+    pub parsed: Parsed<Note>,
+    pub date: Option<TimeSpan>,
+}
+
+/// The whole site.
+#[derive(Debug)]
+pub struct Site {
+    pub title: String,
+    pub description: Option<String>,
+    /// Absolute, ending with `/`.
+    pub base_url: String,
+    pub language: String,
+    pub zone: Tz,
+    pub as_of: DateTime<Utc>,
+    pub cname: Option<String>,
+    /// Ordered by `started.earliest`, then id (SPEC §4).
+    pub incidents: Vec<IncidentModel>,
+    /// Ordered by id.
+    pub actors: Vec<Parsed<Actor>>,
+    pub targets: Vec<Parsed<Target>>,
+    pub campaigns: Vec<Parsed<Campaign>>,
+    /// Newest first (undated last), then by id.
+    pub notes: Vec<NoteModel>,
+    /// Record → indexes into `incidents`, in incident order.
+    pub incidents_of: HashMap<RecordRef, Vec<usize>>,
+    /// Record → indexes into `notes`.
+    pub notes_about: HashMap<RecordRef, Vec<usize>>,
+    index: HashMap<RecordRef, usize>,
+}
+
+impl Site {
+    /// Assembles the model; `base_url` overrides the one in `site.yaml`.
+    pub fn build(v: Validated, base_url: Option<&str>) -> Site {
+        let Validated { content, zone, as_of, times, note_dates } = v;
+        let site = content.site.expect("validated content has a site");
+        let mut incidents: Vec<IncidentModel> = content
+            .incidents
+            .into_iter()
+            .zip(times)
+            .map(|(p, t)| {
+                let obs = &p.record.observations;
+                let pick = |state: State| -> Vec<TimeSpan> {
+                    obs.iter()
+                        .zip(&t.observations)
+                        .filter(|(o, _)| o.state == state)
+                        .map(|(_, s)| *s)
+                        .collect()
+                };
+                let evidence = Evidence {
+                    started: t.started,
+                    ended: t.ended,
+                    downs: pick(State::Down),
+                    ups: pick(State::Up),
+                    as_of,
+                };
+                let bounds = evidence.bounds();
+                IncidentModel {
+                    id: p.id,
+                    file: p.file,
+                    record: p.record,
+                    started: t.started,
+                    ended: t.ended,
+                    observations: t.observations,
+                    duration: bounds.duration(),
+                    bounds,
+                }
+            })
+            .collect();
+        incidents.sort_by(|a, b| (a.started.earliest, &a.id).cmp(&(b.started.earliest, &b.id)));
+
+        let mut actors = content.actors;
+        actors.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut targets = content.targets;
+        targets.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut campaigns = content.campaigns;
+        campaigns.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut notes: Vec<NoteModel> = content
+            .notes
+            .into_iter()
+            .zip(note_dates)
+            .map(|(parsed, date)| NoteModel { parsed, date })
+            .collect();
+        notes.sort_by(|a, b| {
+            let key = |n: &NoteModel| n.date.map(|d| std::cmp::Reverse(d.earliest));
+            // Dated notes first, newest first; then by id.
+            (key(a).is_none(), key(a), &a.parsed.id).cmp(&(key(b).is_none(), key(b), &b.parsed.id))
+        });
+
+        let mut incidents_of: HashMap<RecordRef, Vec<usize>> = HashMap::new();
+        let mut push = |kind: Kind, id: &Id, i: usize| {
+            let list = incidents_of.entry(RecordRef { kind, id: id.clone() }).or_default();
+            if list.last() != Some(&i) {
+                list.push(i);
+            }
+        };
+        for (i, inc) in incidents.iter().enumerate() {
+            for t in &inc.record.targets {
+                push(Kind::Target, t, i);
+            }
+            for a in &inc.record.actors {
+                push(Kind::Actor, &a.actor, i);
+            }
+            if let Some(c) = &inc.record.campaign {
+                push(Kind::Campaign, c, i);
+            }
+        }
+        let mut notes_about: HashMap<RecordRef, Vec<usize>> = HashMap::new();
+        for (i, n) in notes.iter().enumerate() {
+            for r in &n.parsed.record.front.about {
+                let list = notes_about.entry(r.clone()).or_default();
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
+        }
+        let mut index = HashMap::new();
+        fn refs<'x>(kind: Kind, ids: impl Iterator<Item = &'x Id> + 'x) -> impl Iterator<Item = (RecordRef, usize)> + 'x {
+            ids.enumerate().map(move |(i, id)| (RecordRef { kind, id: id.clone() }, i))
+        }
+        index.extend(refs(Kind::Incident, incidents.iter().map(|x| &x.id)));
+        index.extend(refs(Kind::Actor, actors.iter().map(|x| &x.id)));
+        index.extend(refs(Kind::Target, targets.iter().map(|x| &x.id)));
+        index.extend(refs(Kind::Campaign, campaigns.iter().map(|x| &x.id)));
+        index.extend(refs(Kind::Note, notes.iter().map(|x| &x.parsed.id)));
+
+        let mut base = base_url.unwrap_or(site.record.base_url.as_str()).to_string();
+        if !base.ends_with('/') {
+            base.push('/');
+        }
+        Site {
+            title: site.record.title,
+            description: site.record.description,
+            base_url: base,
+            language: site.record.language.unwrap_or_else(|| "en".into()),
+            zone,
+            as_of,
+            cname: site.record.cname,
+            incidents,
+            actors,
+            targets,
+            campaigns,
+            notes,
+            incidents_of,
+            notes_about,
+            index,
+        }
+    }
+
+    /// Position of a record in its list.
+    pub fn position(&self, kind: Kind, id: &Id) -> Option<usize> {
+        self.index.get(&RecordRef { kind, id: id.clone() }).copied()
+    }
+
+    /// The incidents of a target, actor or campaign, in incident order.
+    pub fn incidents_of(&self, kind: Kind, id: &Id) -> &[usize] {
+        self.incidents_of
+            .get(&RecordRef { kind, id: id.clone() })
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The notes about a record.
+    pub fn notes_about(&self, kind: Kind, id: &Id) -> &[usize] {
+        self.notes_about
+            .get(&RecordRef { kind, id: id.clone() })
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Total downtime of a set of incidents, overlaps counted once.
+    pub fn downtime(&self, incidents: &[usize]) -> DurationBounds {
+        total_downtime(incidents.iter().map(|&i| &self.incidents[i].bounds))
+    }
+
+    /// Total downtime of each target of the site, merged per target.
+    pub fn site_downtime(&self) -> DurationBounds {
+        // Site-wide: the union over all incidents (a moment of outage counts
+        // once however many targets were down).
+        total_downtime(self.incidents.iter().map(|i| &i.bounds))
+    }
+
+    pub fn ongoing(&self, incidents: &[usize]) -> usize {
+        incidents
+            .iter()
+            .filter(|&&i| self.incidents[i].bounds.is_ongoing())
+            .count()
+    }
+
+    /// The absolute URL of a record's page.
+    pub fn url_of(&self, kind: Kind, id: &Id) -> String {
+        format!("{}{}/{}/", self.base_url, kind.folder(), id)
+    }
+}

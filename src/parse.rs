@@ -1,0 +1,267 @@
+//! Stage 2: turn file text into typed records (SPEC §2).
+//!
+//! YAML goes through `serde_yaml` into the strict types of `records`; notes
+//! are split into front matter and Markdown body first. A serde error becomes
+//! a diagnostic at the line and column of the file (front matter included),
+//! with a hint: the closest known key, the allowed values.
+
+use serde::de::DeserializeOwned;
+
+use crate::diagnostics::Diagnostic;
+use crate::load::{Loaded, SourceFile};
+use crate::records::{Actor, Campaign, Id, Incident, Kind, NoteFront, SiteConfig, Target};
+
+/// A record with where it came from.
+#[derive(Clone, Debug)]
+pub struct Parsed<T> {
+    pub id: Id,
+    /// Path relative to the root, for messages.
+    pub file: String,
+    /// The YAML text (a note's front matter only) and the file line it starts on.
+    pub yaml: String,
+    pub first_line: usize,
+    pub record: T,
+}
+
+/// A note: front matter and Markdown body.
+#[derive(Clone, Debug)]
+pub struct Note {
+    pub front: NoteFront,
+    pub body: String,
+}
+
+/// Every record of the project, parsed; files that failed are left out (and
+/// reported).
+#[derive(Debug, Default)]
+pub struct Content {
+    pub site: Option<Parsed<SiteConfig>>,
+    pub incidents: Vec<Parsed<Incident>>,
+    pub actors: Vec<Parsed<Actor>>,
+    pub targets: Vec<Parsed<Target>>,
+    pub campaigns: Vec<Parsed<Campaign>>,
+    pub notes: Vec<Parsed<Note>>,
+}
+
+/// Parses every loaded file; files are independent, so this runs in parallel
+/// and merges in load order.
+pub fn parse(loaded: Loaded, diagnostics: &mut Vec<Diagnostic>) -> Content {
+    use rayon::prelude::*;
+    let mut content = Content::default();
+    if let Some(site) = loaded.site {
+        match parse_yaml::<SiteConfig>(&site.text, &site.file, 1) {
+            Ok(record) => content.site = Some(parsed(site, record, 1)),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    enum Any {
+        Incident(Parsed<Incident>),
+        Actor(Parsed<Actor>),
+        Target(Parsed<Target>),
+        Campaign(Parsed<Campaign>),
+        Note(Parsed<Note>),
+    }
+    let results: Vec<Result<Any, Diagnostic>> = loaded
+        .files
+        .into_par_iter()
+        .map(|f| {
+            Ok(match f.kind {
+                Kind::Incident => Any::Incident(yaml_record(f)?),
+                Kind::Actor => Any::Actor(yaml_record(f)?),
+                Kind::Target => Any::Target(yaml_record(f)?),
+                Kind::Campaign => Any::Campaign(yaml_record(f)?),
+                Kind::Note => Any::Note(note_record(f)?),
+            })
+        })
+        .collect();
+    for result in results {
+        match result {
+            Ok(Any::Incident(p)) => content.incidents.push(p),
+            Ok(Any::Actor(p)) => content.actors.push(p),
+            Ok(Any::Target(p)) => content.targets.push(p),
+            Ok(Any::Campaign(p)) => content.campaigns.push(p),
+            Ok(Any::Note(p)) => content.notes.push(p),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    content
+}
+
+fn parsed<T>(f: SourceFile, record: T, first_line: usize) -> Parsed<T> {
+    Parsed {
+        id: f.id,
+        file: f.file,
+        yaml: f.text,
+        first_line,
+        record,
+    }
+}
+
+fn yaml_record<T: DeserializeOwned>(f: SourceFile) -> Result<Parsed<T>, Diagnostic> {
+    let record = parse_yaml(&f.text, &f.file, 1)?;
+    Ok(parsed(f, record, 1))
+}
+
+fn note_record(f: SourceFile) -> Result<Parsed<Note>, Diagnostic> {
+    let (front, body) = split_front_matter(&f.text, &f.file)?;
+    let front_text = front.to_string();
+    let body = body.to_string();
+    let front: NoteFront = parse_yaml(&front_text, &f.file, 2)?;
+    Ok(Parsed {
+        id: f.id,
+        file: f.file,
+        yaml: front_text,
+        first_line: 2,
+        record: Note { front, body },
+    })
+}
+
+/// Splits `---\n<yaml>---\n<markdown>`; the YAML starts on line 2.
+pub fn split_front_matter<'a>(text: &'a str, file: &str) -> Result<(&'a str, &'a str), Diagnostic> {
+    let text_no_bom = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let rest = text_no_bom
+        .strip_prefix("---\n")
+        .or_else(|| text_no_bom.strip_prefix("---\r\n"))
+        .ok_or_else(|| {
+            Diagnostic::error(file, (1, 1), "a note must start with front matter: a line `---`")
+                .with_hint("begin the file with `---`, then `title: …`, then `---`, then the Markdown text")
+        })?;
+    let mut offset = 0;
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end_matches(['\r', '\n']) == "---" {
+            return Ok((&rest[..offset], &rest[offset + line.len()..]));
+        }
+        offset += line.len();
+    }
+    Err(Diagnostic::error(file, (1, 1), "the front matter is not closed")
+        .with_width(3)
+        .with_hint("add a line `---` after the front matter, before the Markdown text"))
+}
+
+/// Deserializes a YAML record; `first_line` is the file line of its first line.
+pub fn parse_yaml<T: DeserializeOwned>(text: &str, file: &str, first_line: usize) -> Result<T, Diagnostic> {
+    let meaningful = text
+        .lines()
+        .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#') && l.trim() != "---");
+    if !meaningful {
+        return Err(Diagnostic::error(file, (first_line.max(1), 1), "this record is empty")
+            .with_hint("a record is a YAML mapping such as `title: …`; see `sitrep new` for a template"));
+    }
+    serde_yaml::from_str(text).map_err(|e| yaml_diagnostic(&e, text, file, first_line))
+}
+
+fn yaml_diagnostic(e: &serde_yaml::Error, text: &str, file: &str, first_line: usize) -> Diagnostic {
+    let full = e.to_string();
+    let message = match full.find(" at line ") {
+        Some(i) => full[..i].to_string(),
+        None => full,
+    };
+    let (line, column) = e
+        .location()
+        .map_or((first_line, 1), |l| (l.line() + first_line - 1, l.column()));
+    let width = e
+        .location()
+        .and_then(|l| text.lines().nth(l.line().saturating_sub(1)).map(|t| token_width(t, l.column())))
+        .unwrap_or(1);
+    let mut d = Diagnostic::error(file, (line, column), humanize(&message)).with_width(width);
+    if let Some(hint) = hint_for(&message) {
+        d = d.with_hint(hint);
+    }
+    d
+}
+
+/// The length of the word starting at `column` (1-based), for the caret.
+fn token_width(line: &str, column: usize) -> usize {
+    line.chars()
+        .skip(column.saturating_sub(1))
+        .take_while(|c| !matches!(c, ':' | ',' | ']' | '}') && !c.is_whitespace())
+        .count()
+        .max(1)
+}
+
+/// Rewords serde's messages for people who edit YAML, not Rust.
+fn humanize(message: &str) -> String {
+    let m = message
+        .replace("invalid type: ", "wrong type: ")
+        .replace("a sequence", "a list")
+        .replace("sequence", "list")
+        .replace("map,", "mapping,")
+        .replace("struct ", "")
+        .replace("unit value", "nothing (null)");
+    if let Some((before, _)) = m.split_once(", expected one of") {
+        return before.to_string();
+    }
+    if m.contains("recursion limit exceeded") {
+        return "the YAML is nested too deeply".into();
+    }
+    if m.contains("repetition limit exceeded") {
+        return "the YAML expands its aliases too many times (an alias bomb?)".into();
+    }
+    if m.contains("more than one document") {
+        return "a record file holds one YAML document; remove the extra `---`".into();
+    }
+    m
+}
+
+/// A hint for serde's "unknown field" and "unknown variant" messages.
+fn hint_for(message: &str) -> Option<String> {
+    let quoted = |s: &str| -> Vec<String> {
+        s.split('`').skip(1).step_by(2).map(str::to_string).collect()
+    };
+    if message.contains("unknown field") || message.contains("unknown variant") {
+        let (head, tail) = message.split_once("expected")?;
+        let got = quoted(head).into_iter().next()?;
+        let allowed = quoted(tail);
+        let what = if message.contains("unknown field") { "keys" } else { "values" };
+        let closest = allowed
+            .iter()
+            .map(|a| (strsim::damerau_levenshtein(&got, a), a))
+            .filter(|(d, a)| *d <= 2.max(a.len() / 3))
+            .min();
+        return Some(match closest {
+            Some((_, a)) => format!("did you mean `{a}`? allowed {what}: {}", allowed.join(", ")),
+            None => format!("allowed {what}: {}", allowed.join(", ")),
+        });
+    }
+    if message.contains("missing field") {
+        return Some("add this key; it is required".into());
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::records::Incident;
+
+    #[test]
+    fn unknown_key_gets_a_suggestion_and_its_position() {
+        let text = "title: x\nattack: [ddos]\ntargets: [a]\nstrated: 2024\n";
+        let d = parse_yaml::<Incident>(text, "f.yaml", 1).unwrap_err();
+        assert_eq!((d.line, d.column), (4, 1));
+        assert_eq!(d.message, "unknown field `strated`");
+        assert!(d.hint.unwrap().starts_with("did you mean `started`?"));
+    }
+
+    #[test]
+    fn bad_vocabulary_lists_the_allowed_values() {
+        let text = "title: x\nattack: [dos]\ntargets: [a]\nstarted: 2024\n";
+        let d = parse_yaml::<Incident>(text, "f.yaml", 1).unwrap_err();
+        assert_eq!((d.line, d.column), (2, 10));
+        assert!(d.hint.unwrap().contains("ddos, defacement, data-leak"));
+    }
+
+    #[test]
+    fn front_matter_lines_count_from_the_top_of_the_file() {
+        let text = "---\ntitle: x\nbogus: 1\n---\nbody\n";
+        let (front, body) = split_front_matter(text, "n.md").unwrap();
+        assert_eq!(body, "body\n");
+        let d = parse_yaml::<NoteFront>(front, "n.md", 2).unwrap_err();
+        assert_eq!(d.line, 3);
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_reported() {
+        let d = split_front_matter("---\ntitle: x\n", "n.md").unwrap_err();
+        assert!(d.message.contains("not closed"));
+    }
+}

@@ -1,0 +1,357 @@
+//! The record types of SPEC §2, exactly as they are written in `content/`.
+//!
+//! Strict by construction: unknown keys are errors, closed vocabularies are
+//! enums, times, ids and URLs are checked while parsing so a mistake carries
+//! the line and column serde saw it at. Cross-record rules (references, time
+//! contradictions) belong to `validate`.
+
+use std::fmt;
+
+use chrono_tz::Tz;
+use serde::{Deserialize, Deserializer};
+
+use crate::time::WrittenTime;
+
+/// A record id: lowercase ASCII letters, digits and `-`, 1–64 characters,
+/// starting with a letter or digit.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Id(String);
+
+impl Id {
+    /// Checks `text` against the id rule; the error says what is wrong.
+    pub fn parse(text: &str) -> Result<Id, String> {
+        let ok_char = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-';
+        if text.is_empty() || text.len() > 64 {
+            return Err(format!("`{text}` is not a valid id: it must be 1–64 characters long"));
+        }
+        if text.starts_with('-') {
+            return Err(format!("`{text}` is not a valid id: it must start with a letter or digit"));
+        }
+        if let Some(bad) = text.chars().find(|c| !ok_char(*c)) {
+            return Err(format!(
+                "`{text}` is not a valid id: `{bad}` is not allowed; use lowercase letters a-z, digits and `-`"
+            ));
+        }
+        Ok(Id(text.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Id {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Id {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Id::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// An absolute `http`/`https` URL; anything else is refused at load.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HttpUrl(String);
+
+impl HttpUrl {
+    pub fn parse(text: &str) -> Result<HttpUrl, String> {
+        let url = url::Url::parse(text)
+            .map_err(|e| format!("`{text}` is not an absolute URL ({e}); write it as `https://…`"))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(format!(
+                "`{text}` has the scheme `{}`: only http and https URLs are allowed",
+                url.scheme()
+            ));
+        }
+        if url.host_str().is_none_or(str::is_empty) {
+            return Err(format!("`{text}` has no host"));
+        }
+        Ok(HttpUrl(url.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for HttpUrl {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        HttpUrl::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// An IANA timezone name such as `Europe/Paris`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Zone(pub Tz);
+
+impl<'de> Deserialize<'de> for Zone {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse::<Tz>().map(Zone).map_err(|_| {
+            serde::de::Error::custom(format!(
+                "`{text}` is not an IANA timezone name; write e.g. `Europe/Paris` or `UTC`"
+            ))
+        })
+    }
+}
+
+/// `content/site.yaml`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+pub struct SiteConfig {
+    pub title: String,
+    pub description: Option<String>,
+    pub base_url: HttpUrl,
+    pub language: Option<String>,
+    pub timezone: Option<Zone>,
+    pub as_of: Option<WrittenTime>,
+    pub cname: Option<String>,
+}
+
+/// The attack kinds of SPEC §2.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AttackKind {
+    Ddos,
+    Defacement,
+    DataLeak,
+    Ransomware,
+    Intrusion,
+    Phishing,
+    Other,
+}
+
+impl AttackKind {
+    pub const ALL: [AttackKind; 7] = [
+        AttackKind::Ddos,
+        AttackKind::Defacement,
+        AttackKind::DataLeak,
+        AttackKind::Ransomware,
+        AttackKind::Intrusion,
+        AttackKind::Phishing,
+        AttackKind::Other,
+    ];
+
+    /// The word used in records and exports.
+    pub fn key(self) -> &'static str {
+        match self {
+            AttackKind::Ddos => "ddos",
+            AttackKind::Defacement => "defacement",
+            AttackKind::DataLeak => "data-leak",
+            AttackKind::Ransomware => "ransomware",
+            AttackKind::Intrusion => "intrusion",
+            AttackKind::Phishing => "phishing",
+            AttackKind::Other => "other",
+        }
+    }
+
+    /// The words shown to readers.
+    pub fn label(self) -> &'static str {
+        match self {
+            AttackKind::Ddos => "DDoS",
+            AttackKind::Defacement => "defacement",
+            AttackKind::DataLeak => "data leak",
+            AttackKind::Ransomware => "ransomware",
+            AttackKind::Intrusion => "intrusion",
+            AttackKind::Phishing => "phishing",
+            AttackKind::Other => "other",
+        }
+    }
+}
+
+/// How an actor is linked to an incident.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Basis {
+    /// The actor said it did it.
+    Claimed,
+    /// Someone credible (an agency, a researcher) says the actor did it.
+    Attributed,
+    /// Someone thinks so, without proof.
+    Suspected,
+}
+
+impl Basis {
+    pub fn key(self) -> &'static str {
+        match self {
+            Basis::Claimed => "claimed",
+            Basis::Attributed => "attributed",
+            Basis::Suspected => "suspected",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum State {
+    Down,
+    Up,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ActorKind {
+    Hacktivist,
+    Criminal,
+    State,
+    Unknown,
+}
+
+impl ActorKind {
+    pub fn key(self) -> &'static str {
+        match self {
+            ActorKind::Hacktivist => "hacktivist",
+            ActorKind::Criminal => "criminal",
+            ActorKind::State => "state",
+            ActorKind::Unknown => "unknown",
+        }
+    }
+}
+
+/// `content/incidents/<id>.yaml`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+pub struct Incident {
+    pub title: String,
+    pub summary: Option<String>,
+    pub campaign: Option<Id>,
+    pub attack: Vec<AttackKind>,
+    pub targets: Vec<Id>,
+    #[serde(default)]
+    pub actors: Vec<ActorRef>,
+    pub started: WrittenTime,
+    pub ended: Option<WrittenTime>,
+    #[serde(default)]
+    pub observations: Vec<Observation>,
+    #[serde(default)]
+    pub sources: Vec<Source>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActorRef {
+    pub actor: Id,
+    pub basis: Basis,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Observation {
+    pub at: WrittenTime,
+    pub state: State,
+    pub source: Option<Id>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub id: Id,
+    pub title: Option<String>,
+    pub publisher: Option<String>,
+    pub url: Option<HttpUrl>,
+    pub published: Option<WrittenTime>,
+}
+
+/// `content/actors/<id>.yaml`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Actor {
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub kind: Option<ActorKind>,
+    pub country: Option<String>,
+    pub description: Option<String>,
+    #[serde(default)]
+    pub links: Vec<HttpUrl>,
+}
+
+/// `content/targets/<id>.yaml`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Target {
+    pub name: String,
+    pub url: Option<HttpUrl>,
+    pub sector: Option<String>,
+    pub country: Option<String>,
+    pub description: Option<String>,
+}
+
+/// `content/campaigns/<id>.yaml`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Campaign {
+    pub name: String,
+    #[serde(default)]
+    pub hashtags: Vec<String>,
+    pub summary: Option<String>,
+    pub trigger: Option<String>,
+}
+
+/// The front matter of `content/notes/<id>.md`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoteFront {
+    pub title: String,
+    pub date: Option<WrittenTime>,
+    #[serde(default)]
+    pub about: Vec<RecordRef>,
+}
+
+/// The kinds of record a note can be about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    Incident,
+    Actor,
+    Target,
+    Campaign,
+    Note,
+}
+
+impl Kind {
+    /// The folder under `content/` and under the site.
+    pub fn folder(self) -> &'static str {
+        match self {
+            Kind::Incident => "incidents",
+            Kind::Actor => "actors",
+            Kind::Target => "targets",
+            Kind::Campaign => "campaigns",
+            Kind::Note => "notes",
+        }
+    }
+}
+
+/// `incidents/<id>` and the like, in a note's `about`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RecordRef {
+    pub kind: Kind,
+    pub id: Id,
+}
+
+impl<'de> Deserialize<'de> for RecordRef {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        let bad = || {
+            serde::de::Error::custom(format!(
+                "`{text}` is not a reference: write `incidents/<id>`, `actors/<id>`, `targets/<id>` or `campaigns/<id>`"
+            ))
+        };
+        let (folder, id) = text.split_once('/').ok_or_else(bad)?;
+        let kind = match folder {
+            "incidents" => Kind::Incident,
+            "actors" => Kind::Actor,
+            "targets" => Kind::Target,
+            "campaigns" => Kind::Campaign,
+            _ => return Err(bad()),
+        };
+        let id = Id::parse(id).map_err(serde::de::Error::custom)?;
+        Ok(RecordRef { kind, id })
+    }
+}

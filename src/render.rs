@@ -1,0 +1,561 @@
+//! Stage 5: the model as pages, through Tera templates.
+//!
+//! Templates see small view structs built here for display (never the
+//! model), so a template change never touches the model and the model never
+//! leaks Rust types into templates. Built-in templates are compiled in; a
+//! file of the same name in the project's `templates/` overrides one.
+//! Links are relative (`{{ root }}incidents/x/`), so the site works under any
+//! sub-path of `base_url`; only `404.html`, served at any depth, uses
+//! root-absolute links.
+
+use std::path::Path;
+
+use chrono_tz::Tz;
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::bounds::DurationBounds;
+use crate::markdown::to_html;
+use crate::model::{IncidentModel, Site};
+use crate::records::{Id, Kind};
+use crate::time::{local_text, TimeSpan};
+use crate::timeline;
+use crate::wording;
+
+/// The built-in templates: name and text.
+pub const BUILTIN_TEMPLATES: [(&str, &str); 14] = [
+    ("base.html", include_str!("../templates/base.html")),
+    ("incident_table.html", include_str!("../templates/incident_table.html")),
+    ("index.html", include_str!("../templates/index.html")),
+    ("incident.html", include_str!("../templates/incident.html")),
+    ("incidents.html", include_str!("../templates/incidents.html")),
+    ("actor.html", include_str!("../templates/actor.html")),
+    ("actors.html", include_str!("../templates/actors.html")),
+    ("target.html", include_str!("../templates/target.html")),
+    ("targets.html", include_str!("../templates/targets.html")),
+    ("campaign.html", include_str!("../templates/campaign.html")),
+    ("campaigns.html", include_str!("../templates/campaigns.html")),
+    ("note.html", include_str!("../templates/note.html")),
+    ("notes.html", include_str!("../templates/notes.html")),
+    ("404.html", include_str!("../templates/404.html")),
+];
+
+/// The built-in stylesheet, written to `assets/style.css`.
+pub const BUILTIN_CSS: &str = include_str!("../templates/assets/style.css");
+
+/// Loads the built-in templates, then the project's overrides.
+pub fn load_templates(root: &Path) -> Result<Tera, String> {
+    let mut tera = Tera::default();
+    let mut all: Vec<(String, String)> = BUILTIN_TEMPLATES
+        .iter()
+        .map(|(n, t)| (n.to_string(), t.to_string()))
+        .collect();
+    let dir = root.join("templates");
+    if dir.is_dir() {
+        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name().follow_links(false) {
+            let entry = entry.map_err(|e| format!("templates/: {e}"))?;
+            let path = entry.path();
+            if !entry.file_type().is_file() || path.extension().is_none_or(|e| e != "html") {
+                continue;
+            }
+            let name = crate::diagnostics::display_path(&dir, path);
+            let text = std::fs::read_to_string(path).map_err(|e| format!("templates/{name}: {e}"))?;
+            match all.iter_mut().find(|(n, _)| *n == name) {
+                Some(slot) => slot.1 = text,
+                None => all.push((name, text)),
+            }
+        }
+    }
+    tera.add_raw_templates(all).map_err(|e| tera_error(&e))?;
+    tera.autoescape_on(vec![".html", ".xml", ".svg"]);
+    Ok(tera)
+}
+
+/// The whole chain of a Tera error, which hides the useful part in sources.
+pub fn tera_error(e: &tera::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+/// The stylesheet: the project's `templates/assets/style.css` if present.
+pub fn stylesheet(root: &Path) -> String {
+    std::fs::read_to_string(root.join("templates/assets/style.css")).unwrap_or_else(|_| BUILTIN_CSS.to_string())
+}
+
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    description_html: Option<String>,
+    base_url: &'a str,
+    language: &'a str,
+    timezone: &'a str,
+    as_of: String,
+}
+
+#[derive(Serialize, Clone)]
+struct Link {
+    name: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct ActorLink {
+    name: String,
+    url: String,
+    basis: &'static str,
+}
+
+/// One row of the who / what / when / how-long table.
+#[derive(Serialize)]
+struct IncidentRow {
+    id: String,
+    url: String,
+    title: String,
+    attack: Vec<&'static str>,
+    targets: Vec<Link>,
+    actors: Vec<ActorLink>,
+    campaign: Option<Link>,
+    started: String,
+    ended: Option<String>,
+    duration: String,
+    status: &'static str,
+    /// Sort keys for the optional table script.
+    start_key: i64,
+    min_seconds: i64,
+    max_seconds: Option<i64>,
+}
+
+#[derive(Serialize)]
+struct Figures {
+    incidents: usize,
+    targets: usize,
+    actors: usize,
+    campaigns: usize,
+    ongoing: usize,
+    downtime: String,
+}
+
+/// Renders pages; shared between page kinds.
+pub struct Renderer<'a> {
+    pub site: &'a Site,
+    pub tera: &'a Tera,
+    site_view: SiteView<'a>,
+}
+
+/// The path of a page inside the site and its HTML.
+pub type Page = (String, String);
+
+impl<'a> Renderer<'a> {
+    pub fn new(site: &'a Site, tera: &'a Tera) -> Self {
+        let site_view = SiteView {
+            title: &site.title,
+            description_html: site.description.as_deref().map(to_html),
+            base_url: &site.base_url,
+            language: &site.language,
+            timezone: site.zone.name(),
+            as_of: local_text(site.as_of, site.zone),
+        };
+        Renderer { site, tera, site_view }
+    }
+
+    fn context(&self, root: &str, page_path: &str, section: &str) -> Context {
+        let mut c = Context::new();
+        c.insert("site", &self.site_view);
+        c.insert("root", root);
+        c.insert("section", section);
+        c.insert("canonical", &format!("{}{}", self.site.base_url, page_path));
+        c
+    }
+
+    fn render(&self, template: &str, context: &Context) -> Result<String, String> {
+        self.tera
+            .render(template, context)
+            .map_err(|e| format!("template {template}: {}", tera_error(&e)))
+    }
+
+    fn row(&self, i: usize) -> IncidentRow {
+        let inc = &self.site.incidents[i];
+        let r = &inc.record;
+        IncidentRow {
+            id: inc.id.to_string(),
+            url: page_url(Kind::Incident, &inc.id),
+            title: r.title.clone(),
+            attack: r.attack.iter().map(|a| a.label()).collect(),
+            targets: r.targets.iter().map(|t| self.link(Kind::Target, t)).collect(),
+            actors: r
+                .actors
+                .iter()
+                .map(|a| {
+                    let l = self.link(Kind::Actor, &a.actor);
+                    ActorLink { name: l.name, url: l.url, basis: a.basis.key() }
+                })
+                .collect(),
+            campaign: r.campaign.as_ref().map(|c| self.link(Kind::Campaign, c)),
+            started: r.started.text().to_string(),
+            ended: r.ended.as_ref().map(|e| e.text().to_string()),
+            duration: wording::duration(inc.duration),
+            status: status(inc),
+            start_key: inc.started.earliest.timestamp(),
+            min_seconds: inc.duration.min,
+            max_seconds: inc.duration.max,
+        }
+    }
+
+    fn rows(&self, incidents: &[usize]) -> Vec<IncidentRow> {
+        incidents.iter().map(|&i| self.row(i)).collect()
+    }
+
+    /// A link to a record, named by its title or name.
+    fn link(&self, kind: Kind, id: &Id) -> Link {
+        let s = self.site;
+        let name = s
+            .position(kind, id)
+            .map(|i| match kind {
+                Kind::Incident => s.incidents[i].record.title.clone(),
+                Kind::Actor => s.actors[i].record.name.clone(),
+                Kind::Target => s.targets[i].record.name.clone(),
+                Kind::Campaign => s.campaigns[i].record.name.clone(),
+                Kind::Note => s.notes[i].parsed.record.front.title.clone(),
+            })
+            .unwrap_or_else(|| id.to_string());
+        Link { name, url: page_url(kind, id) }
+    }
+
+    fn note_links(&self, kind: Kind, id: &Id) -> Vec<Link> {
+        self.site
+            .notes_about(kind, id)
+            .iter()
+            .map(|&n| self.link(Kind::Note, &self.site.notes[n].parsed.id))
+            .collect()
+    }
+
+    fn figures(&self, incidents: &[usize]) -> Figures {
+        let s = self.site;
+        let mut targets = std::collections::BTreeSet::new();
+        let mut actors = std::collections::BTreeSet::new();
+        let mut campaigns = std::collections::BTreeSet::new();
+        for &i in incidents {
+            let r = &s.incidents[i].record;
+            targets.extend(r.targets.iter());
+            actors.extend(r.actors.iter().map(|a| &a.actor));
+            campaigns.extend(r.campaign.iter());
+        }
+        Figures {
+            incidents: incidents.len(),
+            targets: targets.len(),
+            actors: actors.len(),
+            campaigns: campaigns.len(),
+            ongoing: s.ongoing(incidents),
+            downtime: downtime_words(s.downtime(incidents)),
+        }
+    }
+
+    fn timeline(&self, incidents: &[usize], title: &str) -> String {
+        timeline::svg(self.site, incidents, title)
+    }
+
+    pub fn home(&self) -> Result<Page, String> {
+        let s = self.site;
+        let all: Vec<usize> = (0..s.incidents.len()).collect();
+        let mut c = self.context("", "", "home");
+        let mut figures = self.figures(&all);
+        figures.targets = s.targets.len();
+        figures.actors = s.actors.len();
+        figures.campaigns = s.campaigns.len();
+        figures.downtime = downtime_words(s.site_downtime());
+        c.insert("figures", &figures);
+        c.insert("incidents", &self.rows(&all));
+        c.insert("timeline", &self.timeline(&all, "All incidents by target"));
+        c.insert("notes", &(0..s.notes.len().min(10)).map(|n| self.link(Kind::Note, &s.notes[n].parsed.id)).collect::<Vec<_>>());
+        Ok(("index.html".into(), self.render("index.html", &c)?))
+    }
+
+    pub fn incident(&self, i: usize) -> Result<Page, String> {
+        let s = self.site;
+        let inc = &s.incidents[i];
+        let r = &inc.record;
+        let path = page_url(Kind::Incident, &inc.id);
+        let mut c = self.context("../../", &path, "incidents");
+        c.insert("incident", &self.row(i));
+        c.insert("summary_html", &r.summary.as_deref().map(to_html));
+        c.insert("tags", &r.tags);
+        let zone = s.zone;
+        c.insert("started_span", &span_text(inc.started, zone));
+        c.insert("ended_span", &inc.ended.map(|e| span_text(e, zone)));
+        let b = inc.bounds;
+        c.insert("start_bounds", &format!("{} – {}", local_text(b.start_earliest, zone), local_text(b.start_latest, zone)));
+        c.insert(
+            "end_bounds",
+            &match b.end_latest {
+                Some(l) => format!("{} – {}", local_text(b.end_earliest, zone), local_text(l, zone)),
+                None => format!("not before {}; not known to have ended", local_text(b.end_earliest, zone)),
+            },
+        );
+        #[derive(Serialize)]
+        struct ObservationView {
+            at: String,
+            span: String,
+            state: &'static str,
+            source: Option<String>,
+        }
+        let observations: Vec<ObservationView> = r
+            .observations
+            .iter()
+            .zip(&inc.observations)
+            .map(|(o, span)| ObservationView {
+                at: o.at.text().to_string(),
+                span: span_text(*span, zone),
+                state: match o.state {
+                    crate::records::State::Down => "down",
+                    crate::records::State::Up => "up",
+                },
+                source: o.source.as_ref().map(|id| {
+                    r.sources
+                        .iter()
+                        .find(|src| src.id == *id)
+                        .and_then(|src| src.title.clone().or(src.publisher.clone()))
+                        .unwrap_or_else(|| id.to_string())
+                }),
+            })
+            .collect();
+        c.insert("observations", &observations);
+        #[derive(Serialize)]
+        struct SourceView<'b> {
+            id: &'b str,
+            title: Option<&'b str>,
+            publisher: Option<&'b str>,
+            url: Option<&'b str>,
+            published: Option<&'b str>,
+        }
+        let sources: Vec<SourceView> = r
+            .sources
+            .iter()
+            .map(|src| SourceView {
+                id: src.id.as_str(),
+                title: src.title.as_deref(),
+                publisher: src.publisher.as_deref(),
+                url: src.url.as_ref().map(|u| u.as_str()),
+                published: src.published.as_ref().map(|p| p.text()),
+            })
+            .collect();
+        c.insert("sources", &sources);
+        c.insert("notes", &self.note_links(Kind::Incident, &inc.id));
+        c.insert("timeline", &self.timeline(&[i], &format!("Timeline of {}", r.title)));
+        Ok((format!("{path}index.html"), self.render("incident.html", &c)?))
+    }
+
+    pub fn actor(&self, i: usize) -> Result<Page, String> {
+        let s = self.site;
+        let p = &s.actors[i];
+        let a = &p.record;
+        let path = page_url(Kind::Actor, &p.id);
+        let mut c = self.context("../../", &path, "actors");
+        let incidents = s.incidents_of(Kind::Actor, &p.id);
+        c.insert("actor", &serde_json::json!({
+            "id": p.id.as_str(),
+            "name": a.name,
+            "aliases": a.aliases,
+            "kind": a.kind.map(|k| k.key()),
+            "country": a.country,
+            "links": a.links.iter().map(|l| l.as_str()).collect::<Vec<_>>(),
+        }));
+        c.insert("description_html", &a.description.as_deref().map(to_html));
+        // What the actor claimed, what others attributed to it, what is suspected.
+        let mut by_basis: Vec<(&str, Vec<IncidentRow>)> = Vec::new();
+        for basis in ["claimed", "attributed", "suspected"] {
+            let rows: Vec<IncidentRow> = incidents
+                .iter()
+                .filter(|&&k| s.incidents[k].record.actors.iter().any(|x| x.actor == p.id && x.basis.key() == basis))
+                .map(|&k| self.row(k))
+                .collect();
+            if !rows.is_empty() {
+                by_basis.push((basis, rows));
+            }
+        }
+        c.insert("by_basis", &by_basis);
+        c.insert("figures", &self.figures(incidents));
+        c.insert("notes", &self.note_links(Kind::Actor, &p.id));
+        c.insert("timeline", &self.timeline(incidents, &format!("Incidents involving {}", a.name)));
+        Ok((format!("{path}index.html"), self.render("actor.html", &c)?))
+    }
+
+    pub fn target(&self, i: usize) -> Result<Page, String> {
+        let s = self.site;
+        let p = &s.targets[i];
+        let t = &p.record;
+        let path = page_url(Kind::Target, &p.id);
+        let mut c = self.context("../../", &path, "targets");
+        let incidents = s.incidents_of(Kind::Target, &p.id);
+        c.insert("target", &serde_json::json!({
+            "id": p.id.as_str(),
+            "name": t.name,
+            "url": t.url.as_ref().map(|u| u.as_str()),
+            "sector": t.sector,
+            "country": t.country,
+        }));
+        c.insert("description_html", &t.description.as_deref().map(to_html));
+        c.insert("incidents", &self.rows(incidents));
+        c.insert("figures", &self.figures(incidents));
+        c.insert("notes", &self.note_links(Kind::Target, &p.id));
+        c.insert("timeline", &self.timeline(incidents, &format!("Incidents against {}", t.name)));
+        Ok((format!("{path}index.html"), self.render("target.html", &c)?))
+    }
+
+    pub fn campaign(&self, i: usize) -> Result<Page, String> {
+        let s = self.site;
+        let p = &s.campaigns[i];
+        let k = &p.record;
+        let path = page_url(Kind::Campaign, &p.id);
+        let mut c = self.context("../../", &path, "campaigns");
+        let incidents = s.incidents_of(Kind::Campaign, &p.id);
+        c.insert("campaign", &serde_json::json!({
+            "id": p.id.as_str(),
+            "name": k.name,
+            "hashtags": k.hashtags,
+        }));
+        c.insert("summary_html", &k.summary.as_deref().map(to_html));
+        c.insert("trigger_html", &k.trigger.as_deref().map(to_html));
+        let span = incidents.iter().map(|&i| s.incidents[i].bounds.start_earliest).min().map(|first| {
+            let ongoing = incidents.iter().any(|&i| s.incidents[i].bounds.is_ongoing());
+            let last = incidents.iter().filter_map(|&i| s.incidents[i].bounds.end_latest).max();
+            match (ongoing, last) {
+                (false, Some(last)) => format!("{} – {}", local_text(first, s.zone), local_text(last, s.zone)),
+                _ => format!("since {}, ongoing", local_text(first, s.zone)),
+            }
+        });
+        c.insert("span", &span);
+        c.insert("incidents", &self.rows(incidents));
+        c.insert("figures", &self.figures(incidents));
+        c.insert("notes", &self.note_links(Kind::Campaign, &p.id));
+        c.insert("timeline", &self.timeline(incidents, &format!("Incidents of {}", k.name)));
+        Ok((format!("{path}index.html"), self.render("campaign.html", &c)?))
+    }
+
+    pub fn note(&self, i: usize) -> Result<Page, String> {
+        let s = self.site;
+        let n = &s.notes[i];
+        let front = &n.parsed.record.front;
+        let path = page_url(Kind::Note, &n.parsed.id);
+        let mut c = self.context("../../", &path, "notes");
+        c.insert("note", &serde_json::json!({
+            "id": n.parsed.id.as_str(),
+            "title": front.title,
+            "date": front.date.as_ref().map(|d| d.text()),
+        }));
+        c.insert("about", &front.about.iter().map(|r| self.link(r.kind, &r.id)).collect::<Vec<_>>());
+        c.insert("body_html", &to_html(&n.parsed.record.body));
+        Ok((format!("{path}index.html"), self.render("note.html", &c)?))
+    }
+
+    /// The list page of a kind.
+    pub fn list(&self, kind: Kind) -> Result<Page, String> {
+        let s = self.site;
+        let folder = kind.folder();
+        let path = format!("{folder}/");
+        let mut c = self.context("../", &path, folder);
+        #[derive(Serialize)]
+        struct Entry {
+            name: String,
+            url: String,
+            detail: String,
+            incidents: usize,
+            downtime: String,
+        }
+        let entry = |kind: Kind, id: &Id, detail: String| {
+            let incidents = s.incidents_of(kind, id);
+            let l = self.link(kind, id);
+            Entry {
+                name: l.name,
+                url: l.url,
+                detail,
+                incidents: incidents.len(),
+                downtime: downtime_words(s.downtime(incidents)),
+            }
+        };
+        let template = match kind {
+            Kind::Incident => {
+                let all: Vec<usize> = (0..s.incidents.len()).collect();
+                c.insert("incidents", &self.rows(&all));
+                "incidents.html"
+            }
+            Kind::Actor => {
+                let list: Vec<Entry> = s
+                    .actors
+                    .iter()
+                    .map(|p| entry(kind, &p.id, p.record.kind.map_or("", |k| k.key()).to_string()))
+                    .collect();
+                c.insert("entries", &list);
+                "actors.html"
+            }
+            Kind::Target => {
+                let list: Vec<Entry> = s
+                    .targets
+                    .iter()
+                    .map(|p| entry(kind, &p.id, p.record.sector.clone().unwrap_or_default()))
+                    .collect();
+                c.insert("entries", &list);
+                "targets.html"
+            }
+            Kind::Campaign => {
+                let list: Vec<Entry> = s
+                    .campaigns
+                    .iter()
+                    .map(|p| entry(kind, &p.id, p.record.hashtags.iter().map(|h| format!("#{h}")).collect::<Vec<_>>().join(" ")))
+                    .collect();
+                c.insert("entries", &list);
+                "campaigns.html"
+            }
+            Kind::Note => {
+                let list: Vec<Entry> = s
+                    .notes
+                    .iter()
+                    .map(|n| entry(kind, &n.parsed.id, n.parsed.record.front.date.as_ref().map_or(String::new(), |d| d.text().to_string())))
+                    .collect();
+                c.insert("entries", &list);
+                "notes.html"
+            }
+        };
+        Ok((format!("{path}index.html"), self.render(template, &c)?))
+    }
+
+    /// `404.html`: served at any depth, so its links are root-absolute.
+    pub fn not_found(&self) -> Result<Page, String> {
+        let base_path = url::Url::parse(&self.site.base_url).map_or_else(|_| "/".to_string(), |u| u.path().to_string());
+        let c = self.context(&base_path, "404.html", "404");
+        Ok(("404.html".into(), self.render("404.html", &c)?))
+    }
+}
+
+/// A record page's path inside the site: `incidents/<id>/`.
+pub fn page_url(kind: Kind, id: &Id) -> String {
+    format!("{}/{}/", kind.folder(), id)
+}
+
+fn status(inc: &IncidentModel) -> &'static str {
+    if inc.bounds.is_ongoing() {
+        "ongoing"
+    } else {
+        "ended"
+    }
+}
+
+/// A span as a reader reads it: `2024-08-25 00:00 CEST – 2024-08-26 00:00 CEST`.
+pub fn span_text(span: TimeSpan, zone: Tz) -> String {
+    format!("{} – {}", local_text(span.earliest, zone), local_text(span.latest, zone))
+}
+
+/// Total downtime in words.
+pub fn downtime_words(d: DurationBounds) -> String {
+    match d.max {
+        None if d.min == 0 => "unknown, an incident is ongoing".into(),
+        None => format!("at least {}, an incident is ongoing", wording::at_least(d.min)),
+        Some(0) => "none".into(),
+        Some(_) => wording::duration(d),
+    }
+}
