@@ -151,8 +151,15 @@ pub fn parse_yaml<T: DeserializeOwned>(text: &str, file: &str, first_line: usize
 
 fn yaml_diagnostic(e: &serde_yaml::Error, text: &str, file: &str, first_line: usize) -> Diagnostic {
     let full = e.to_string();
+    // The location is shown apart; drop its first mention from the text.
     let message = match full.find(" at line ") {
-        Some(i) => full[..i].to_string(),
+        Some(i) => {
+            let rest = &full[i + " at line ".len()..];
+            let skip = rest
+                .find(|c: char| !(c.is_ascii_digit() || c == ' ' || "column".contains(c)))
+                .unwrap_or(rest.len());
+            format!("{}{}", &full[..i], &rest[skip..])
+        }
         None => full,
     };
     let (line, column) = e

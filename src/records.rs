@@ -12,6 +12,28 @@ use serde::{Deserialize, Deserializer};
 
 use crate::time::WrittenTime;
 
+/// Deserializes a string through `parse`, raising the error while the
+/// deserializer still knows where the value is (so it gets its line).
+fn from_str_with<'de, D, T>(d: D, expecting: &'static str, parse: fn(&str) -> Result<T, String>) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    struct Visitor<T> {
+        expecting: &'static str,
+        parse: fn(&str) -> Result<T, String>,
+    }
+    impl<T> serde::de::Visitor<'_> for Visitor<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str(self.expecting)
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
+            (self.parse)(v).map_err(E::custom)
+        }
+    }
+    d.deserialize_str(Visitor { expecting, parse })
+}
+
 /// A record id: lowercase ASCII letters, digits and `-`, 1–64 characters,
 /// starting with a letter or digit.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -48,8 +70,7 @@ impl fmt::Display for Id {
 
 impl<'de> Deserialize<'de> for Id {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
-        Id::parse(&text).map_err(serde::de::Error::custom)
+        from_str_with(d, "an id such as `la-voix-du-nord`", Id::parse)
     }
 }
 
@@ -80,8 +101,7 @@ impl HttpUrl {
 
 impl<'de> Deserialize<'de> for HttpUrl {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
-        HttpUrl::parse(&text).map_err(serde::de::Error::custom)
+        from_str_with(d, "an http(s) URL", HttpUrl::parse)
     }
 }
 
@@ -91,11 +111,10 @@ pub struct Zone(pub Tz);
 
 impl<'de> Deserialize<'de> for Zone {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
-        text.parse::<Tz>().map(Zone).map_err(|_| {
-            serde::de::Error::custom(format!(
-                "`{text}` is not an IANA timezone name; write e.g. `Europe/Paris` or `UTC`"
-            ))
+        from_str_with(d, "an IANA timezone name", |text| {
+            text.parse::<Tz>()
+                .map(Zone)
+                .map_err(|_| format!("`{text}` is not an IANA timezone name; write e.g. `Europe/Paris` or `UTC`"))
         })
     }
 }
@@ -335,13 +354,11 @@ pub struct RecordRef {
     pub id: Id,
 }
 
-impl<'de> Deserialize<'de> for RecordRef {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
+impl RecordRef {
+    /// Parses `incidents/<id>` and the like.
+    pub fn parse(text: &str) -> Result<RecordRef, String> {
         let bad = || {
-            serde::de::Error::custom(format!(
-                "`{text}` is not a reference: write `incidents/<id>`, `actors/<id>`, `targets/<id>` or `campaigns/<id>`"
-            ))
+            format!("`{text}` is not a reference: write `incidents/<id>`, `actors/<id>`, `targets/<id>` or `campaigns/<id>`")
         };
         let (folder, id) = text.split_once('/').ok_or_else(bad)?;
         let kind = match folder {
@@ -351,7 +368,12 @@ impl<'de> Deserialize<'de> for RecordRef {
             "campaigns" => Kind::Campaign,
             _ => return Err(bad()),
         };
-        let id = Id::parse(id).map_err(serde::de::Error::custom)?;
-        Ok(RecordRef { kind, id })
+        Ok(RecordRef { kind, id: Id::parse(id)? })
+    }
+}
+
+impl<'de> Deserialize<'de> for RecordRef {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        from_str_with(d, "a reference such as `incidents/<id>`", RecordRef::parse)
     }
 }

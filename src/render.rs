@@ -68,6 +68,9 @@ pub fn load_templates(root: &Path) -> Result<Tera, String> {
     }
     tera.add_raw_templates(all).map_err(|e| tera_error(&e))?;
     tera.autoescape_on(vec![".html", ".xml", ".svg"]);
+    // Tera's default also escapes `/`, which makes every link unreadable in
+    // a diff; `&<>"'` is what HTML text and quoted attributes need.
+    tera.set_escape_fn(crate::escape::xml);
     Ok(tera)
 }
 

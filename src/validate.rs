@@ -173,12 +173,15 @@ pub fn validate(content: Content, diagnostics: &mut Vec<Diagnostic>) -> Option<V
         }
         check_note_refs(p, &content, diagnostics);
     }
-    check_unmentioned(&content, diagnostics);
+    if errors_before == 0 {
+        // With a record unreadable, who is mentioned is not known.
+        check_unmentioned(&content, diagnostics);
+    }
     if content.site.is_none() {
         // Reported by load or parse already; nothing can be built without it.
         return None;
     }
-    if count_errors(diagnostics) > errors_before {
+    if count_errors(diagnostics) > 0 {
         return None;
     }
     Some(Validated {
@@ -387,7 +390,7 @@ fn after_as_of<T>(p: &Parsed<T>, path: &[Seg], time: Option<&WrittenTime>, as_of
     error_at(
         p,
         path,
-        format!("this time{what} is wholly after as_of ({})", crate::time::local_text(as_of, zone)),
+        format!("this time{what} is wholly after as_of, which ends at {}", crate::time::local_text(as_of, zone)),
     )
     .with_hint("`as_of` in content/site.yaml is the \"now\" of the data: move it later, or fix this time")
 }

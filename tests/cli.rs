@@ -1,0 +1,427 @@
+//! Integration tests: the real `sitrep` binary on real folders.
+//!
+//! Fixtures live in `tests/fixtures/{valid,invalid}/<case>/`; each is copied to
+//! a temporary folder before a run. Invalid fixtures carry `expected.github`,
+//! the exact `check --format github` output (file, line, column, message);
+//! set `UPDATE_EXPECT=1` to rewrite them after a reviewed change.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The binary with a clean environment: nothing from the host may leak in.
+fn sitrep() -> Command {
+    let mut cmd = Command::cargo_bin("sitrep").expect("binary");
+    for var in ["TZ", "LANG", "LC_ALL", "LC_TIME", "SOURCE_DATE_EPOCH", "RAYON_NUM_THREADS"] {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        let dest = to.join(rel);
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&dest).unwrap();
+        } else {
+            fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// A copy of a fixture (or of the repository's example when `case` is "example").
+fn fixture(case: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let from = if case == "example" { repo() } else { repo().join("tests/fixtures").join(case) };
+    copy_dir(&from.join("content"), &dir.path().join("content"));
+    if from.join("templates").is_dir() && case != "example" {
+        copy_dir(&from.join("templates"), &dir.path().join("templates"));
+    }
+    dir
+}
+
+/// Every file of a folder, relative path → bytes.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+            (rel, fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+fn stdout_of(cmd: &mut Command) -> (i32, String, String) {
+    let out = cmd.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+// ---- the example and the committed site ----
+
+#[test]
+fn committed_site_is_built_from_content() {
+    // Guards against a `site/` that no longer matches `content/` or the code.
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    sitrep().arg("build").arg("--root").arg(repo()).arg("--out").arg(&site).assert().success();
+    let fresh = tree(&site);
+    let committed = tree(&repo().join("site"));
+    let names = |t: &BTreeMap<String, Vec<u8>>| t.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(names(&fresh), names(&committed), "site/ is stale: run `cargo run --release -- build`");
+    for (name, bytes) in &fresh {
+        assert!(committed[name] == *bytes, "site/{name} is stale: run `cargo run --release -- build`");
+    }
+}
+
+#[test]
+fn example_has_a_page_for_every_record() {
+    let dir = fixture("example");
+    sitrep().arg("build").arg("--root").arg(dir.path()).assert().success();
+    let site = dir.path().join("site");
+    for (folder, ids) in [
+        ("incidents", vec!["ansm-ddos", "syane-ddos", "service-public-ddos", "la-voix-du-nord-ddos", "confederation-paysanne-ddos"]),
+        ("targets", vec!["ansm", "syane", "service-public", "la-voix-du-nord", "confederation-paysanne"]),
+        ("actors", vec!["russian-cyber-army-team"]),
+        ("campaigns", vec!["opdurov"]),
+        ("notes", vec!["reading-the-times", "who-is-behind-opdurov"]),
+    ] {
+        assert!(site.join(folder).join("index.html").is_file(), "{folder}/index.html");
+        for id in ids {
+            assert!(site.join(folder).join(id).join("index.html").is_file(), "{folder}/{id}");
+        }
+    }
+    let home = fs::read_to_string(site.join("index.html")).unwrap();
+    for name in ["ANSM", "Syane", "La Voix du Nord", "Confédération Paysanne", "Russian Cyber Army Team", "<svg"] {
+        assert!(home.contains(name), "home page lacks {name}");
+    }
+    for file in ["incidents.json", "incidents.csv", "feed.xml", "sitemap.xml", "robots.txt", "404.html", ".nojekyll", "assets/style.css"] {
+        assert!(site.join(file).is_file(), "{file}");
+    }
+}
+
+#[test]
+fn builds_are_byte_identical_whatever_the_environment() {
+    let dir = fixture("example");
+    let a = dir.path().join("out-a");
+    let b = dir.path().join("elsewhere/deeper/out-b");
+    sitrep()
+        .args(["build", "--root"])
+        .arg(dir.path())
+        .arg("--out")
+        .arg(&a)
+        .env("TZ", "America/New_York")
+        .env("LANG", "fr_FR.UTF-8")
+        .env("RAYON_NUM_THREADS", "1")
+        .assert()
+        .success();
+    sitrep()
+        .args(["build", "--root"])
+        .arg(dir.path())
+        .arg("--out")
+        .arg(&b)
+        .env("TZ", "Asia/Tokyo")
+        .env("LANG", "C")
+        .env("RAYON_NUM_THREADS", "7")
+        .assert()
+        .success();
+    assert!(tree(&a) == tree(&b), "two builds differ");
+}
+
+// ---- time rules (SPEC §3) ----
+
+#[test]
+fn time_rules_give_the_expected_bounds() {
+    let dir = fixture("valid/time-rules");
+    sitrep().arg("build").arg("--root").arg(dir.path()).assert().success();
+    let json: Value = serde_json::from_str(&fs::read_to_string(dir.path().join("site/incidents.json")).unwrap()).unwrap();
+    assert_eq!(json["as_of"], "2024-11-01T23:00:00Z");
+    let text = |v: &Value| match v {
+        Value::Null => "null".to_string(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let got: Vec<String> = json["incidents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            [
+                text(&i["id"]),
+                text(&i["status"]),
+                text(&i["duration_seconds"]["min"]),
+                text(&i["duration_seconds"]["max"]),
+                text(&i["start"]["earliest"]),
+                text(&i["start"]["latest"]),
+                text(&i["end"]["earliest"]),
+                text(&i["end"]["latest"]),
+            ]
+            .join("\t")
+        })
+        .collect();
+    let expected: Vec<String> = fs::read_to_string(repo().join("tests/fixtures/valid/time-rules/expected.tsv"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(str::to_string)
+        .collect();
+    assert_eq!(got, expected);
+}
+
+#[test]
+fn overlapping_incidents_count_once_on_their_target() {
+    let dir = fixture("valid/time-rules");
+    sitrep().arg("build").arg("--root").arg(dir.path()).assert().success();
+    let page = fs::read_to_string(dir.path().join("site/targets/t-overlap/index.html")).unwrap();
+    // Certain union 5 h 59 min, possible union 6 h 1 min (not 7 h 58 min–8 h 2 min).
+    assert!(page.contains("6 h ± 1 min"), "{page}");
+}
+
+#[test]
+fn incidents_json_has_the_spec_shape() {
+    let dir = fixture("valid/time-rules");
+    sitrep().arg("build").arg("--root").arg(dir.path()).assert().success();
+    let json: Value = serde_json::from_str(&fs::read_to_string(dir.path().join("site/incidents.json")).unwrap()).unwrap();
+    let first = &json["incidents"][2];
+    let keys: Vec<&str> = first.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        ["id", "title", "campaign", "attack", "targets", "actors", "started", "ended", "start", "end", "status", "duration_seconds", "url"]
+    );
+    assert_eq!(first["started"]["value"], "2024-08-25");
+    assert_eq!(first["started"]["earliest"], "2024-08-24T22:00:00Z");
+    assert_eq!(first["ended"]["value"], "2024-08-26T10");
+    assert_eq!(first["url"], "https://example.org/time/incidents/date-start-hour-end/");
+    assert!(first["campaign"].is_null());
+}
+
+// ---- errors ----
+
+#[test]
+fn every_invalid_fixture_reports_exactly_its_errors() {
+    let update = std::env::var_os("UPDATE_EXPECT").is_some();
+    let root = repo().join("tests/fixtures/invalid");
+    let mut cases: Vec<PathBuf> = fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).collect();
+    cases.sort();
+    assert!(cases.len() >= 25);
+    for case in cases {
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let dir = fixture(&format!("invalid/{name}"));
+        let (code, stdout, stderr) = stdout_of(sitrep().args(["check", "--format", "github", "--root"]).arg(dir.path()));
+        assert_eq!(code, 1, "{name}: exit code; stderr: {stderr}");
+        assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+        let expected_file = case.join("expected.github");
+        if update {
+            fs::write(&expected_file, &stdout).unwrap();
+        }
+        let expected = fs::read_to_string(&expected_file).unwrap_or_default();
+        assert_eq!(stdout, expected, "{name}: check output differs from expected.github");
+        // `build` fails the same way and writes nothing.
+        let (code, _, stderr) = stdout_of(sitrep().args(["build", "--root"]).arg(dir.path()));
+        assert_eq!(code, 1, "{name}: build exit code");
+        assert!(!dir.path().join("site").exists(), "{name}: build wrote a site");
+        assert!(stderr.contains("nothing was written"), "{name}: {stderr}");
+    }
+}
+
+#[test]
+fn human_format_shows_the_line_a_caret_and_a_hint() {
+    let dir = fixture("invalid/unknown-key");
+    let (code, stdout, _) = stdout_of(sitrep().args(["check", "--root"]).arg(dir.path()));
+    assert_eq!(code, 1);
+    assert!(stdout.contains("content/incidents/i.yaml:8:1: error: unknown field `strated`"), "{stdout}");
+    assert!(stdout.contains("8 | strated: 2024-08-25"), "{stdout}");
+    assert!(stdout.contains("  | ^^^^^^^"), "{stdout}");
+    assert!(stdout.contains("help: did you mean `started`?"), "{stdout}");
+}
+
+#[test]
+fn json_format_is_an_array_of_problems() {
+    let dir = fixture("invalid/several-files");
+    let (code, stdout, _) = stdout_of(sitrep().args(["check", "--format", "json", "--root"]).arg(dir.path()));
+    assert_eq!(code, 1);
+    let problems: Value = serde_json::from_str(&stdout).unwrap();
+    let problems = problems.as_array().unwrap();
+    let errors: Vec<(&str, u64)> = problems
+        .iter()
+        .filter(|p| p["severity"] == "error")
+        .map(|p| (p["file"].as_str().unwrap(), p["line"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            ("content/actors/b.yaml", 2),
+            ("content/incidents/i.yaml", 3),
+            ("content/incidents/j.yaml", 2),
+            ("content/targets/u.yaml", 1)
+        ]
+    );
+}
+
+#[test]
+fn clean_content_checks_with_exit_zero() {
+    let dir = fixture("valid/time-rules");
+    let (code, stdout, _) = stdout_of(sitrep().args(["check", "--format", "github", "--root"]).arg(dir.path()));
+    assert_eq!(code, 0, "{stdout}");
+    assert!(!dir.path().join("site").exists(), "check wrote a site");
+}
+
+#[test]
+fn usage_errors_exit_two() {
+    sitrep().arg("frobnicate").assert().code(2);
+    sitrep().args(["check", "--root", "/nonexistent/sitrep"]).assert().code(2);
+}
+
+// ---- output safety ----
+
+#[test]
+fn a_failed_build_keeps_the_previous_site() {
+    let dir = fixture("valid/time-rules");
+    sitrep().arg("build").arg("--root").arg(dir.path()).assert().success();
+    let before = tree(&dir.path().join("site"));
+    fs::write(dir.path().join("content/incidents/zulu-minutes.yaml"), "title: [broken\n").unwrap();
+    sitrep().arg("build").arg("--root").arg(dir.path()).assert().code(1);
+    assert!(tree(&dir.path().join("site")) == before, "the previous site changed");
+    let leftovers: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("sitrep-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn dangerous_output_folders_are_refused() {
+    let dir = fixture("valid/time-rules");
+    let root = dir.path();
+    let content_before = tree(&root.join("content"));
+    for out in [PathBuf::from("/"), root.to_path_buf(), root.join("content"), root.join("content/incidents"), root.join("templates"), root.join("..")] {
+        let (code, _, stderr) = stdout_of(sitrep().arg("build").arg("--root").arg(root).arg("--out").arg(&out));
+        assert_eq!(code, 2, "{}: {stderr}", out.display());
+        assert!(stderr.contains("refusing"), "{stderr}");
+    }
+    let home = root.join("home");
+    fs::create_dir(&home).unwrap();
+    let (code, _, stderr) = stdout_of(sitrep().arg("build").arg("--root").arg(root).arg("--out").arg(&home).env("HOME", &home));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(tree(&root.join("content")) == content_before);
+}
+
+// ---- links and escaping ----
+
+/// Every `href`/`src` of every page that points inside the site resolves to a file.
+fn assert_links_resolve(site: &Path, base_path: &str) {
+    let files = tree(site);
+    for (name, bytes) in &files {
+        if !name.ends_with(".html") || name == "404.html" {
+            continue;
+        }
+        let html = String::from_utf8_lossy(bytes);
+        for attr in ["href=\"", "src=\""] {
+            for piece in html.split(attr).skip(1) {
+                let link = &piece[..piece.find('"').unwrap()];
+                if link.starts_with("http") || link.starts_with("mailto:") || link.starts_with('#') {
+                    continue;
+                }
+                let link = link.split('#').next().unwrap();
+                let mut path: Vec<&str> = name.split('/').collect();
+                path.pop();
+                let target = if let Some(abs) = link.strip_prefix(base_path) {
+                    abs.to_string()
+                } else {
+                    assert!(!link.starts_with('/'), "{name}: {link} escapes the base path");
+                    for part in link.split('/') {
+                        match part {
+                            ".." => {
+                                assert!(path.pop().is_some(), "{name}: {link} climbs above the site root");
+                            }
+                            "" | "." => {}
+                            p => path.push(p),
+                        }
+                    }
+                    path.join("/")
+                };
+                let file = if target.is_empty() || link.ends_with('/') || target.ends_with('/') {
+                    format!("{}index.html", if target.is_empty() { String::new() } else { format!("{}/", target.trim_end_matches('/')) })
+                } else {
+                    target
+                };
+                assert!(files.contains_key(&file), "{name}: link {link} → {file} does not exist");
+            }
+        }
+    }
+}
+
+#[test]
+fn every_internal_link_resolves_under_a_sub_path() {
+    let dir = fixture("example");
+    sitrep().arg("build").arg("--root").arg(dir.path()).assert().success();
+    assert_links_resolve(&dir.path().join("site"), "/sitrep/");
+    let dir = fixture("valid/hostile");
+    sitrep().arg("build").arg("--root").arg(dir.path()).assert().success();
+    assert_links_resolve(&dir.path().join("site"), "/deep/sub/");
+    let not_found = fs::read_to_string(dir.path().join("site/404.html")).unwrap();
+    assert!(not_found.contains("href=\"/deep/sub/assets/style.css\""), "{not_found}");
+}
+
+#[test]
+fn base_url_can_be_overridden_for_previews() {
+    let dir = fixture("example");
+    sitrep()
+        .args(["build", "--base-url", "https://preview.example/pr-7/", "--root"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let json = fs::read_to_string(dir.path().join("site/incidents.json")).unwrap();
+    assert!(json.contains("\"url\": \"https://preview.example/pr-7/incidents/ansm-ddos/\""));
+    sitrep().args(["build", "--base-url", "javascript:x", "--root"]).arg(dir.path()).assert().code(1);
+}
+
+#[test]
+fn hostile_text_never_becomes_markup_or_a_formula() {
+    let dir = fixture("valid/hostile");
+    sitrep().arg("build").arg("--root").arg(dir.path()).assert().success();
+    for (name, bytes) in tree(&dir.path().join("site")) {
+        let text = String::from_utf8_lossy(&bytes).to_lowercase();
+        if name.ends_with(".html") || name.ends_with(".xml") {
+            // Escaped text has no raw `<`, so every `<…>` here is real markup.
+            for tag in text.split('<').skip(1).map(|t| t.split('>').next().unwrap_or_default()) {
+                for bad in ["script", "iframe", "object", "style", "img src=x"] {
+                    assert!(!tag.starts_with(bad), "{name}: <{tag}>");
+                }
+                // Attribute names live outside the quoted values.
+                let outside: String = tag.split('"').step_by(2).collect();
+                for bad in [" onerror", " onclick", " onload", " onmouseover", " style="] {
+                    assert!(!outside.contains(bad), "{name}: <{tag}>");
+                }
+                for bad in ["=\"javascript:", "=\"vbscript:", "=\"data:"] {
+                    assert!(!tag.contains(bad), "{name}: <{tag}>");
+                }
+            }
+        }
+        if name.ends_with(".csv") {
+            for line in text.lines().skip(1) {
+                for cell in line.split(',') {
+                    let cell = cell.trim_start_matches('"');
+                    assert!(!cell.starts_with(['=', '+', '-', '@']), "{name}: formula cell {cell}");
+                }
+            }
+        }
+    }
+    let feed = fs::read_to_string(dir.path().join("site/feed.xml")).unwrap();
+    assert!(feed.contains("&lt;script&gt;"), "escaped text is kept, not dropped");
+}
