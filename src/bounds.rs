@@ -54,16 +54,8 @@ impl Evidence {
     /// The `up` observations that bound the end: wholly after every `down`
     /// (after `started` when there is none). Others cannot be ordered.
     fn bounding_ups(&self) -> impl Iterator<Item = (usize, &TimeSpan)> {
-        let after = self
-            .downs
-            .iter()
-            .map(|d| d.latest)
-            .max()
-            .unwrap_or(self.started.latest);
-        self.ups
-            .iter()
-            .enumerate()
-            .filter(move |(_, u)| u.earliest >= after)
+        let after = self.downs.iter().map(|d| d.latest).max().unwrap_or(self.started.latest);
+        self.ups.iter().enumerate().filter(move |(_, u)| u.earliest >= after)
     }
 
     /// S and E, exactly as SPEC §3 defines them.
@@ -135,9 +127,7 @@ impl Bounds {
     pub fn duration(&self) -> DurationBounds {
         DurationBounds {
             min: (self.end_earliest - self.start_latest).num_seconds().max(0),
-            max: self
-                .end_latest
-                .map(|e| (e - self.start_earliest).num_seconds().max(0)),
+            max: self.end_latest.map(|e| (e - self.start_earliest).num_seconds().max(0)),
         }
     }
 
@@ -221,7 +211,13 @@ mod tests {
     #[test]
     fn day_start_and_hour_end() {
         let b = evidence("2024-08-25", Some("2024-08-26T10"), &[], &[]).bounds();
-        assert_eq!(b.duration(), DurationBounds { min: 10 * H, max: Some(35 * H) });
+        assert_eq!(
+            b.duration(),
+            DurationBounds {
+                min: 10 * H,
+                max: Some(35 * H)
+            }
+        );
         assert!(!b.is_ongoing());
     }
 
@@ -274,12 +270,22 @@ mod tests {
     fn contradictions_are_found() {
         let e = evidence("2024-08-25", Some("2024-08-24"), &[], &[]);
         assert_eq!(e.contradictions(), [Contradiction::EndedBeforeStarted]);
-        let e = evidence("2024-08-25", Some("2024-08-26T10"), &["2024-08-24", "2024-08-26T12"], &[]);
+        let e = evidence(
+            "2024-08-25",
+            Some("2024-08-26T10"),
+            &["2024-08-24", "2024-08-26T12"],
+            &[],
+        );
         assert_eq!(
             e.contradictions(),
             [Contradiction::DownBeforeStarted(0), Contradiction::DownAfterEnded(1)]
         );
-        let e = evidence("2024-08-25T08", Some("2024-08-26T10"), &["2024-08-25T09"], &["2024-08-24", "2024-08-25T12"]);
+        let e = evidence(
+            "2024-08-25T08",
+            Some("2024-08-26T10"),
+            &["2024-08-25T09"],
+            &["2024-08-24", "2024-08-25T12"],
+        );
         // The up before the start is consistent; the one before `ended` is not.
         assert_eq!(e.contradictions(), [Contradiction::UpBeforeEnded(1)]);
         // Overlap is not a contradiction.
@@ -293,7 +299,13 @@ mod tests {
         let b = evidence("2024-08-25T12", Some("2024-08-25T16"), &[], &[]).bounds();
         let total = total_downtime([&a, &b]);
         // Certain: [11,14) ∪ [13,16) = 5 h; possible: [10,15) ∪ [12,17) = 7 h.
-        assert_eq!(total, DurationBounds { min: 5 * H, max: Some(7 * H) });
+        assert_eq!(
+            total,
+            DurationBounds {
+                min: 5 * H,
+                max: Some(7 * H)
+            }
+        );
         let c = evidence("2024-08-26", None, &[], &[]).bounds();
         assert_eq!(total_downtime([&a, &b, &c]).max, None);
     }

@@ -155,7 +155,11 @@ fn github(d: &Diagnostic) -> String {
     }
     let line = d.line.max(1);
     let col = d.column.max(1);
-    format!("::{word} file={},line={line},col={col}::{}\n", prop(&d.file), data(&message))
+    format!(
+        "::{word} file={},line={line},col={col}::{}\n",
+        prop(&d.file),
+        data(&message)
+    )
 }
 
 /// One step of a path into a YAML document.
@@ -180,7 +184,7 @@ impl From<usize> for Seg {
 /// Builds a YAML path: `path!["observations", 2, "at"]`.
 #[macro_export]
 macro_rules! path {
-    ($($seg:expr),* $(,)?) => { vec![$($crate::diagnostics::Seg::from($seg)),*] };
+    ($($seg:expr),* $(,)?) => { [$($crate::diagnostics::Seg::from($seg)),*] };
 }
 
 /// Where the value at `path` is written in a YAML document: 1-based line and
@@ -295,6 +299,9 @@ mod tests {
     #[test]
     fn github_format_escapes_properties() {
         let d = Diagnostic::error("content/a,b.yaml", (3, 4), "bad: 100%\nvalue");
-        assert_eq!(github(&d), "::error file=content/a%2Cb.yaml,line=3,col=4::bad: 100%25%0Avalue\n");
+        assert_eq!(
+            github(&d),
+            "::error file=content/a%2Cb.yaml,line=3,col=4::bad: 100%25%0Avalue\n"
+        );
     }
 }

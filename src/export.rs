@@ -95,7 +95,10 @@ pub fn incidents_json(site: &Site) -> String {
                 actors: r
                     .actors
                     .iter()
-                    .map(|a| JsonActor { actor: a.actor.as_str(), basis: a.basis.key() })
+                    .map(|a| JsonActor {
+                        actor: a.actor.as_str(),
+                        basis: a.basis.key(),
+                    })
                     .collect(),
                 started: json_time(&r.started, inc.started),
                 ended: r.ended.as_ref().zip(inc.ended).map(|(e, s)| json_time(e, s)),
@@ -108,12 +111,18 @@ pub fn incidents_json(site: &Site) -> String {
                     latest: b.end_latest.map(rfc3339),
                 },
                 status: status(inc),
-                duration_seconds: JsonDuration { min: inc.duration.min, max: inc.duration.max },
+                duration_seconds: JsonDuration {
+                    min: inc.duration.min,
+                    max: inc.duration.max,
+                },
                 url: site.url_of(Kind::Incident, &inc.id),
             }
         })
         .collect();
-    let doc = JsonSite { as_of: rfc3339(site.as_of), incidents };
+    let doc = JsonSite {
+        as_of: rfc3339(site.as_of),
+        incidents,
+    };
     let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
     text.push('\n');
     text
@@ -199,11 +208,20 @@ pub fn atom_feed(site: &Site) -> String {
         .unwrap_or(site.as_of);
     let mut out = String::new();
     out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-    out.push_str(&format!("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n", xml(&site.language)));
+    out.push_str(&format!(
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
+        xml(&site.language)
+    ));
     out.push_str(&format!("<title>{}</title>\n", xml(&site.title)));
     out.push_str(&format!("<id>{}</id>\n", xml(&site.base_url)));
-    out.push_str(&format!("<link rel=\"self\" type=\"application/atom+xml\" href=\"{}feed.xml\"/>\n", xml(&site.base_url)));
-    out.push_str(&format!("<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", xml(&site.base_url)));
+    out.push_str(&format!(
+        "<link rel=\"self\" type=\"application/atom+xml\" href=\"{}feed.xml\"/>\n",
+        xml(&site.base_url)
+    ));
+    out.push_str(&format!(
+        "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        xml(&site.base_url)
+    ));
     out.push_str(&format!("<updated>{}</updated>\n", rfc3339(feed_updated)));
     out.push_str(&format!("<author>\n<name>{}</name>\n</author>\n", xml(&site.title)));
     out.push_str("<generator>sitrep</generator>\n");
@@ -226,8 +244,14 @@ pub fn atom_feed(site: &Site) -> String {
         out.push_str("<entry>\n");
         out.push_str(&format!("<title>{}</title>\n", xml(&r.title)));
         out.push_str(&format!("<id>{}</id>\n", xml(&url)));
-        out.push_str(&format!("<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", xml(&url)));
-        out.push_str(&format!("<published>{}</published>\n", rfc3339(inc.started.earliest.min(site.as_of))));
+        out.push_str(&format!(
+            "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+            xml(&url)
+        ));
+        out.push_str(&format!(
+            "<published>{}</published>\n",
+            rfc3339(inc.started.earliest.min(site.as_of))
+        ));
         out.push_str(&format!("<updated>{}</updated>\n", rfc3339(updated(inc, site.as_of))));
         for a in &r.attack {
             out.push_str(&format!("<category term=\"{}\"/>\n", a.key()));
@@ -247,7 +271,9 @@ pub fn sitemap(site: &Site, pages: &[String]) -> String {
         .map(|p| format!("{}{}", site.base_url, p.trim_end_matches("index.html")))
         .collect();
     urls.sort();
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for u in urls {
         out.push_str(&format!("<url>\n<loc>{}</loc>\n</url>\n", xml(&u)));
     }

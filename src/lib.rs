@@ -41,7 +41,10 @@ pub struct Report {
 
 impl Report {
     pub fn errors(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity == Severity::Error).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
     }
 
     pub fn warnings(&self) -> usize {
@@ -160,5 +163,9 @@ pub fn build(root: &Path, out: &Path, base_url: Option<&str>) -> Result<Built, B
     }
     write::copy_static(root, &staging)?;
     staging.commit()?;
-    Ok(Built { report, pages: pages.len(), incidents: site.incidents.len() })
+    Ok(Built {
+        report,
+        pages: pages.len(),
+        incidents: site.incidents.len(),
+    })
 }

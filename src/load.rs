@@ -62,9 +62,8 @@ pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Loaded {
                 text,
             })
         }
-        Err(d) => diagnostics.push(d.with_hint(
-            "every project needs content/site.yaml with at least `title:` and `base_url:`",
-        )),
+        Err(d) => diagnostics
+            .push(d.with_hint("every project needs content/site.yaml with at least `title:` and `base_url:`")),
     }
 
     let mut found: Vec<(Kind, PathBuf)> = Vec::new();
@@ -131,13 +130,22 @@ pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Loaded {
         .into_par_iter()
         .map(|(kind, path)| {
             let file = display_path(root, &path);
-            let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let id = Id::parse(&stem).map_err(|why| {
                 Diagnostic::error(&file, (0, 0), format!("bad file name: {why}"))
                     .with_hint("the file name (without extension) is the record's id")
             })?;
             let text = read_text(&path, &file, &content)?;
-            Ok(SourceFile { kind, id, file, path, text })
+            Ok(SourceFile {
+                kind,
+                id,
+                file,
+                path,
+                text,
+            })
         })
         .collect();
     for result in results {
@@ -163,7 +171,9 @@ fn read_text(path: &Path, file: &str, content: &Path) -> Result<String, Diagnost
             .map_err(|e| whole(format!("this symbolic link cannot be followed: {}", io_reason(&e))))?;
         let inside = fs::canonicalize(content).is_ok_and(|c| target.starts_with(c));
         if !inside {
-            return Err(whole("this symbolic link points outside content/; it is not followed".into()));
+            return Err(whole(
+                "this symbolic link points outside content/; it is not followed".into(),
+            ));
         }
     }
     let meta = fs::metadata(path).map_err(|e| whole(format!("cannot read: {}", io_reason(&e))))?;
@@ -182,8 +192,7 @@ fn read_text(path: &Path, file: &str, content: &Path) -> Result<String, Diagnost
         let valid = std::str::from_utf8(valid).unwrap_or_default();
         let line = valid.matches('\n').count() + 1;
         let column = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        Diagnostic::error(file, (line, column), "this file is not valid UTF-8 text")
-            .with_hint("save the file as UTF-8")
+        Diagnostic::error(file, (line, column), "this file is not valid UTF-8 text").with_hint("save the file as UTF-8")
     })
 }
 

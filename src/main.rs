@@ -10,7 +10,11 @@ use sitrep::diagnostics::Format;
 use sitrep::BuildError;
 
 #[derive(Parser)]
-#[command(name = "sitrep", version, about = "Static reports of incidents: who attacked what, when, and how long it lasted")]
+#[command(
+    name = "sitrep",
+    version,
+    about = "Static reports of incidents: who attacked what, when, and how long it lasted"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -68,7 +72,10 @@ fn eprint(text: &str) {
 
 fn build(root: PathBuf, out: Option<PathBuf>, base_url: Option<String>) -> u8 {
     if !root.join("content").is_dir() {
-        eprint(&format!("error: {} has no content/ folder; run sitrep in a project or pass --root\n", root.display()));
+        eprint(&format!(
+            "error: {} has no content/ folder; run sitrep in a project or pass --root\n",
+            root.display()
+        ));
         return USAGE_OR_IO;
     }
     let out = out.unwrap_or_else(|| root.join("site"));
@@ -95,7 +102,10 @@ fn build(root: PathBuf, out: Option<PathBuf>, base_url: Option<String>) -> u8 {
             CONTENT_ERRORS
         }
         Err(BuildError::Template(message)) => {
-            eprint(&format!("error: {message}\nnothing was written, {} is unchanged\n", out.display()));
+            eprint(&format!(
+                "error: {message}\nnothing was written, {} is unchanged\n",
+                out.display()
+            ));
             CONTENT_ERRORS
         }
         Err(BuildError::Write(e)) => {
@@ -107,13 +117,20 @@ fn build(root: PathBuf, out: Option<PathBuf>, base_url: Option<String>) -> u8 {
 
 fn check(root: PathBuf, format: Format) -> u8 {
     if !root.join("content").is_dir() {
-        eprint(&format!("error: {} has no content/ folder; run sitrep in a project or pass --root\n", root.display()));
+        eprint(&format!(
+            "error: {} has no content/ folder; run sitrep in a project or pass --root\n",
+            root.display()
+        ));
         return USAGE_OR_IO;
     }
     let (_, report) = sitrep::check(&root, None);
     print(&report.render(&root, format));
     if format == Format::Human {
-        eprint(&format!("{} error(s), {} warning(s)\n", report.errors(), report.warnings()));
+        eprint(&format!(
+            "{} error(s), {} warning(s)\n",
+            report.errors(),
+            report.warnings()
+        ));
     }
     if report.errors() > 0 {
         CONTENT_ERRORS

@@ -34,13 +34,25 @@ mod tests {
 
     #[test]
     fn markdown_renders() {
-        assert_eq!(to_html("*hi* [x](https://a.example/)"), "<p><em>hi</em> <a href=\"https://a.example/\" rel=\"noopener noreferrer\">x</a></p>\n");
+        assert_eq!(
+            to_html("*hi* [x](https://a.example/)"),
+            "<p><em>hi</em> <a href=\"https://a.example/\" rel=\"noopener noreferrer\">x</a></p>\n"
+        );
     }
 
     #[test]
     fn hostile_markup_is_removed() {
         let out = to_html("<script>alert(1)</script><img src=x onerror=alert(1)> [a](javascript:alert%281%29) [b](JaVaScRiPt:x) <a href=\"data:text/html,x\">d</a> <iframe src=https://e.example></iframe> <b style=\"color:red\" onclick=\"x()\">b</b>");
-        for bad in ["<script", "onerror", "href=\"javascript", "href=\"JaVa", "data:", "<iframe", "style=", "onclick"] {
+        for bad in [
+            "<script",
+            "onerror",
+            "href=\"javascript",
+            "href=\"JaVa",
+            "data:",
+            "<iframe",
+            "style=",
+            "onclick",
+        ] {
             assert!(!out.contains(bad), "{bad} survived in {out}");
         }
     }

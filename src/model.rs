@@ -27,6 +27,8 @@ pub struct IncidentModel {
     pub observations: Vec<TimeSpan>,
     pub bounds: Bounds,
     pub duration: DurationBounds,
+    /// The `up` observation that bounds the end, when no `ended` is written.
+    pub up_by: Option<usize>,
 }
 
 #[derive(Debug)]
@@ -45,6 +47,8 @@ pub struct Site {
     pub language: String,
     pub zone: Tz,
     pub as_of: DateTime<Utc>,
+    /// `as_of` for readers: as written in `site.yaml`, or the derived instant.
+    pub as_of_text: String,
     pub cname: Option<String>,
     /// Ordered by `started.earliest`, then id (SPEC §4).
     pub incidents: Vec<IncidentModel>,
@@ -64,7 +68,13 @@ pub struct Site {
 impl Site {
     /// Assembles the model; `base_url` overrides the one in `site.yaml`.
     pub fn build(v: Validated, base_url: Option<&str>) -> Site {
-        let Validated { content, zone, as_of, times, note_dates } = v;
+        let Validated {
+            content,
+            zone,
+            as_of,
+            times,
+            note_dates,
+        } = v;
         let site = content.site.expect("validated content has a site");
         let mut incidents: Vec<IncidentModel> = content
             .incidents
@@ -87,7 +97,16 @@ impl Site {
                     as_of,
                 };
                 let bounds = evidence.bounds();
+                // The written `up` whose span ends where E.latest does.
+                let up_by = match (&p.record.ended, bounds.end_latest) {
+                    (None, Some(end)) => obs
+                        .iter()
+                        .zip(&t.observations)
+                        .position(|(o, s)| o.state == State::Up && s.latest == end),
+                    _ => None,
+                };
                 IncidentModel {
+                    up_by,
                     id: p.id,
                     file: p.file,
                     record: p.record,
@@ -147,8 +166,12 @@ impl Site {
             }
         }
         let mut index = HashMap::new();
-        fn refs<'x>(kind: Kind, ids: impl Iterator<Item = &'x Id> + 'x) -> impl Iterator<Item = (RecordRef, usize)> + 'x {
-            ids.enumerate().map(move |(i, id)| (RecordRef { kind, id: id.clone() }, i))
+        fn refs<'x>(
+            kind: Kind,
+            ids: impl Iterator<Item = &'x Id> + 'x,
+        ) -> impl Iterator<Item = (RecordRef, usize)> + 'x {
+            ids.enumerate()
+                .map(move |(i, id)| (RecordRef { kind, id: id.clone() }, i))
         }
         index.extend(refs(Kind::Incident, incidents.iter().map(|x| &x.id)));
         index.extend(refs(Kind::Actor, actors.iter().map(|x| &x.id)));
@@ -167,6 +190,11 @@ impl Site {
             language: site.record.language.unwrap_or_else(|| "en".into()),
             zone,
             as_of,
+            as_of_text: site
+                .record
+                .as_of
+                .as_ref()
+                .map_or_else(|| crate::time::local_text(as_of, zone), |t| t.text().to_string()),
             cname: site.record.cname,
             incidents,
             actors,

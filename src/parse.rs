@@ -167,7 +167,11 @@ fn yaml_diagnostic(e: &serde_yaml::Error, text: &str, file: &str, first_line: us
         .map_or((first_line, 1), |l| (l.line() + first_line - 1, l.column()));
     let width = e
         .location()
-        .and_then(|l| text.lines().nth(l.line().saturating_sub(1)).map(|t| token_width(t, l.column())))
+        .and_then(|l| {
+            text.lines()
+                .nth(l.line().saturating_sub(1))
+                .map(|t| token_width(t, l.column()))
+        })
         .unwrap_or(1);
     let mut d = Diagnostic::error(file, (line, column), humanize(&message)).with_width(width);
     if let Some(hint) = hint_for(&message) {
@@ -211,14 +215,16 @@ fn humanize(message: &str) -> String {
 
 /// A hint for serde's "unknown field" and "unknown variant" messages.
 fn hint_for(message: &str) -> Option<String> {
-    let quoted = |s: &str| -> Vec<String> {
-        s.split('`').skip(1).step_by(2).map(str::to_string).collect()
-    };
+    let quoted = |s: &str| -> Vec<String> { s.split('`').skip(1).step_by(2).map(str::to_string).collect() };
     if message.contains("unknown field") || message.contains("unknown variant") {
         let (head, tail) = message.split_once("expected")?;
         let got = quoted(head).into_iter().next()?;
         let allowed = quoted(tail);
-        let what = if message.contains("unknown field") { "keys" } else { "values" };
+        let what = if message.contains("unknown field") {
+            "keys"
+        } else {
+            "values"
+        };
         let closest = allowed
             .iter()
             .map(|a| (strsim::damerau_levenshtein(&got, a), a))

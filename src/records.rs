@@ -47,7 +47,9 @@ impl Id {
             return Err(format!("`{text}` is not a valid id: it must be 1–64 characters long"));
         }
         if text.starts_with('-') {
-            return Err(format!("`{text}` is not a valid id: it must start with a letter or digit"));
+            return Err(format!(
+                "`{text}` is not a valid id: it must start with a letter or digit"
+            ));
         }
         if let Some(bad) = text.chars().find(|c| !ok_char(*c)) {
             return Err(format!(
@@ -368,7 +370,10 @@ impl RecordRef {
             "campaigns" => Kind::Campaign,
             _ => return Err(bad()),
         };
-        Ok(RecordRef { kind, id: Id::parse(id)? })
+        Ok(RecordRef {
+            kind,
+            id: Id::parse(id)?,
+        })
     }
 }
 

@@ -126,6 +126,8 @@ struct IncidentRow {
     campaign: Option<Link>,
     started: String,
     ended: Option<String>,
+    /// With no `ended`: the `up` observation that bounds the end.
+    up_by: Option<String>,
     duration: String,
     status: &'static str,
     /// Sort keys for the optional table script.
@@ -162,7 +164,7 @@ impl<'a> Renderer<'a> {
             base_url: &site.base_url,
             language: &site.language,
             timezone: site.zone.name(),
-            as_of: local_text(site.as_of, site.zone),
+            as_of: site.as_of_text.clone(),
         };
         Renderer { site, tera, site_view }
     }
@@ -196,12 +198,17 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .map(|a| {
                     let l = self.link(Kind::Actor, &a.actor);
-                    ActorLink { name: l.name, url: l.url, basis: a.basis.key() }
+                    ActorLink {
+                        name: l.name,
+                        url: l.url,
+                        basis: a.basis.key(),
+                    }
                 })
                 .collect(),
             campaign: r.campaign.as_ref().map(|c| self.link(Kind::Campaign, c)),
             started: r.started.text().to_string(),
             ended: r.ended.as_ref().map(|e| e.text().to_string()),
+            up_by: inc.up_by.map(|k| r.observations[k].at.text().to_string()),
             duration: wording::duration(inc.duration),
             status: status(inc),
             start_key: inc.started.earliest.timestamp(),
@@ -227,7 +234,10 @@ impl<'a> Renderer<'a> {
                 Kind::Note => s.notes[i].parsed.record.front.title.clone(),
             })
             .unwrap_or_else(|| id.to_string());
-        Link { name, url: page_url(kind, id) }
+        Link {
+            name,
+            url: page_url(kind, id),
+        }
     }
 
     fn note_links(&self, kind: Kind, id: &Id) -> Vec<Link> {
@@ -275,7 +285,12 @@ impl<'a> Renderer<'a> {
         c.insert("figures", &figures);
         c.insert("incidents", &self.rows(&all));
         c.insert("timeline", &self.timeline(&all, "All incidents by target"));
-        c.insert("notes", &(0..s.notes.len().min(10)).map(|n| self.link(Kind::Note, &s.notes[n].parsed.id)).collect::<Vec<_>>());
+        c.insert(
+            "notes",
+            &(0..s.notes.len().min(10))
+                .map(|n| self.link(Kind::Note, &s.notes[n].parsed.id))
+                .collect::<Vec<_>>(),
+        );
         Ok(("index.html".into(), self.render("index.html", &c)?))
     }
 
@@ -292,12 +307,22 @@ impl<'a> Renderer<'a> {
         c.insert("started_span", &span_text(inc.started, zone));
         c.insert("ended_span", &inc.ended.map(|e| span_text(e, zone)));
         let b = inc.bounds;
-        c.insert("start_bounds", &format!("{} – {}", local_text(b.start_earliest, zone), local_text(b.start_latest, zone)));
+        c.insert(
+            "start_bounds",
+            &format!(
+                "{} – {}",
+                local_text(b.start_earliest, zone),
+                local_text(b.start_latest, zone)
+            ),
+        );
         c.insert(
             "end_bounds",
             &match b.end_latest {
                 Some(l) => format!("{} – {}", local_text(b.end_earliest, zone), local_text(l, zone)),
-                None => format!("not before {}; not known to have ended", local_text(b.end_earliest, zone)),
+                None => format!(
+                    "not before {}; not known to have ended",
+                    local_text(b.end_earliest, zone)
+                ),
             },
         );
         #[derive(Serialize)]
@@ -360,21 +385,30 @@ impl<'a> Renderer<'a> {
         let path = page_url(Kind::Actor, &p.id);
         let mut c = self.context("../../", &path, "actors");
         let incidents = s.incidents_of(Kind::Actor, &p.id);
-        c.insert("actor", &serde_json::json!({
-            "id": p.id.as_str(),
-            "name": a.name,
-            "aliases": a.aliases,
-            "kind": a.kind.map(|k| k.key()),
-            "country": a.country,
-            "links": a.links.iter().map(|l| l.as_str()).collect::<Vec<_>>(),
-        }));
+        c.insert(
+            "actor",
+            &serde_json::json!({
+                "id": p.id.as_str(),
+                "name": a.name,
+                "aliases": a.aliases,
+                "kind": a.kind.map(|k| k.key()),
+                "country": a.country,
+                "links": a.links.iter().map(|l| l.as_str()).collect::<Vec<_>>(),
+            }),
+        );
         c.insert("description_html", &a.description.as_deref().map(to_html));
         // What the actor claimed, what others attributed to it, what is suspected.
         let mut by_basis: Vec<(&str, Vec<IncidentRow>)> = Vec::new();
         for basis in ["claimed", "attributed", "suspected"] {
             let rows: Vec<IncidentRow> = incidents
                 .iter()
-                .filter(|&&k| s.incidents[k].record.actors.iter().any(|x| x.actor == p.id && x.basis.key() == basis))
+                .filter(|&&k| {
+                    s.incidents[k]
+                        .record
+                        .actors
+                        .iter()
+                        .any(|x| x.actor == p.id && x.basis.key() == basis)
+                })
                 .map(|&k| self.row(k))
                 .collect();
             if !rows.is_empty() {
@@ -384,7 +418,10 @@ impl<'a> Renderer<'a> {
         c.insert("by_basis", &by_basis);
         c.insert("figures", &self.figures(incidents));
         c.insert("notes", &self.note_links(Kind::Actor, &p.id));
-        c.insert("timeline", &self.timeline(incidents, &format!("Incidents involving {}", a.name)));
+        c.insert(
+            "timeline",
+            &self.timeline(incidents, &format!("Incidents involving {}", a.name)),
+        );
         Ok((format!("{path}index.html"), self.render("actor.html", &c)?))
     }
 
@@ -395,18 +432,24 @@ impl<'a> Renderer<'a> {
         let path = page_url(Kind::Target, &p.id);
         let mut c = self.context("../../", &path, "targets");
         let incidents = s.incidents_of(Kind::Target, &p.id);
-        c.insert("target", &serde_json::json!({
-            "id": p.id.as_str(),
-            "name": t.name,
-            "url": t.url.as_ref().map(|u| u.as_str()),
-            "sector": t.sector,
-            "country": t.country,
-        }));
+        c.insert(
+            "target",
+            &serde_json::json!({
+                "id": p.id.as_str(),
+                "name": t.name,
+                "url": t.url.as_ref().map(|u| u.as_str()),
+                "sector": t.sector,
+                "country": t.country,
+            }),
+        );
         c.insert("description_html", &t.description.as_deref().map(to_html));
         c.insert("incidents", &self.rows(incidents));
         c.insert("figures", &self.figures(incidents));
         c.insert("notes", &self.note_links(Kind::Target, &p.id));
-        c.insert("timeline", &self.timeline(incidents, &format!("Incidents against {}", t.name)));
+        c.insert(
+            "timeline",
+            &self.timeline(incidents, &format!("Incidents against {}", t.name)),
+        );
         Ok((format!("{path}index.html"), self.render("target.html", &c)?))
     }
 
@@ -417,26 +460,36 @@ impl<'a> Renderer<'a> {
         let path = page_url(Kind::Campaign, &p.id);
         let mut c = self.context("../../", &path, "campaigns");
         let incidents = s.incidents_of(Kind::Campaign, &p.id);
-        c.insert("campaign", &serde_json::json!({
-            "id": p.id.as_str(),
-            "name": k.name,
-            "hashtags": k.hashtags,
-        }));
+        c.insert(
+            "campaign",
+            &serde_json::json!({
+                "id": p.id.as_str(),
+                "name": k.name,
+                "hashtags": k.hashtags,
+            }),
+        );
         c.insert("summary_html", &k.summary.as_deref().map(to_html));
         c.insert("trigger_html", &k.trigger.as_deref().map(to_html));
-        let span = incidents.iter().map(|&i| s.incidents[i].bounds.start_earliest).min().map(|first| {
-            let ongoing = incidents.iter().any(|&i| s.incidents[i].bounds.is_ongoing());
-            let last = incidents.iter().filter_map(|&i| s.incidents[i].bounds.end_latest).max();
-            match (ongoing, last) {
-                (false, Some(last)) => format!("{} – {}", local_text(first, s.zone), local_text(last, s.zone)),
-                _ => format!("since {}, ongoing", local_text(first, s.zone)),
-            }
-        });
+        let span = incidents
+            .iter()
+            .map(|&i| s.incidents[i].bounds.start_earliest)
+            .min()
+            .map(|first| {
+                let ongoing = incidents.iter().any(|&i| s.incidents[i].bounds.is_ongoing());
+                let last = incidents.iter().filter_map(|&i| s.incidents[i].bounds.end_latest).max();
+                match (ongoing, last) {
+                    (false, Some(last)) => format!("{} – {}", local_text(first, s.zone), local_text(last, s.zone)),
+                    _ => format!("since {}, ongoing", local_text(first, s.zone)),
+                }
+            });
         c.insert("span", &span);
         c.insert("incidents", &self.rows(incidents));
         c.insert("figures", &self.figures(incidents));
         c.insert("notes", &self.note_links(Kind::Campaign, &p.id));
-        c.insert("timeline", &self.timeline(incidents, &format!("Incidents of {}", k.name)));
+        c.insert(
+            "timeline",
+            &self.timeline(incidents, &format!("Incidents of {}", k.name)),
+        );
         Ok((format!("{path}index.html"), self.render("campaign.html", &c)?))
     }
 
@@ -446,12 +499,18 @@ impl<'a> Renderer<'a> {
         let front = &n.parsed.record.front;
         let path = page_url(Kind::Note, &n.parsed.id);
         let mut c = self.context("../../", &path, "notes");
-        c.insert("note", &serde_json::json!({
-            "id": n.parsed.id.as_str(),
-            "title": front.title,
-            "date": front.date.as_ref().map(|d| d.text()),
-        }));
-        c.insert("about", &front.about.iter().map(|r| self.link(r.kind, &r.id)).collect::<Vec<_>>());
+        c.insert(
+            "note",
+            &serde_json::json!({
+                "id": n.parsed.id.as_str(),
+                "title": front.title,
+                "date": front.date.as_ref().map(|d| d.text()),
+            }),
+        );
+        c.insert(
+            "about",
+            &front.about.iter().map(|r| self.link(r.kind, &r.id)).collect::<Vec<_>>(),
+        );
         c.insert("body_html", &to_html(&n.parsed.record.body));
         Ok((format!("{path}index.html"), self.render("note.html", &c)?))
     }
@@ -509,7 +568,18 @@ impl<'a> Renderer<'a> {
                 let list: Vec<Entry> = s
                     .campaigns
                     .iter()
-                    .map(|p| entry(kind, &p.id, p.record.hashtags.iter().map(|h| format!("#{h}")).collect::<Vec<_>>().join(" ")))
+                    .map(|p| {
+                        entry(
+                            kind,
+                            &p.id,
+                            p.record
+                                .hashtags
+                                .iter()
+                                .map(|h| format!("#{h}"))
+                                .collect::<Vec<_>>()
+                                .join(" "),
+                        )
+                    })
                     .collect();
                 c.insert("entries", &list);
                 "campaigns.html"
@@ -518,7 +588,18 @@ impl<'a> Renderer<'a> {
                 let list: Vec<Entry> = s
                     .notes
                     .iter()
-                    .map(|n| entry(kind, &n.parsed.id, n.parsed.record.front.date.as_ref().map_or(String::new(), |d| d.text().to_string())))
+                    .map(|n| {
+                        entry(
+                            kind,
+                            &n.parsed.id,
+                            n.parsed
+                                .record
+                                .front
+                                .date
+                                .as_ref()
+                                .map_or(String::new(), |d| d.text().to_string()),
+                        )
+                    })
                     .collect();
                 c.insert("entries", &list);
                 "notes.html"
@@ -550,7 +631,11 @@ fn status(inc: &IncidentModel) -> &'static str {
 
 /// A span as a reader reads it: `2024-08-25 00:00 CEST – 2024-08-26 00:00 CEST`.
 pub fn span_text(span: TimeSpan, zone: Tz) -> String {
-    format!("{} – {}", local_text(span.earliest, zone), local_text(span.latest, zone))
+    format!(
+        "{} – {}",
+        local_text(span.earliest, zone),
+        local_text(span.latest, zone)
+    )
 }
 
 /// Total downtime in words.

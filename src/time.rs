@@ -17,8 +17,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use chrono::{
-    DateTime, Datelike, Duration, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime,
-    TimeZone, Utc,
+    DateTime, Datelike, Duration, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc,
 };
 use chrono_tz::Tz;
 use serde::{Deserialize, Deserializer};
@@ -173,10 +172,7 @@ fn sup_of_instants_before(zone: Tz, local: NaiveDateTime) -> DateTime<Utc> {
             // If the second before is also repeated, the clock passes
             // `local` twice from below: the later pass ends the span.
             let before = local - Duration::seconds(1);
-            let repeated = matches!(
-                zone.from_local_datetime(&before),
-                LocalResult::Ambiguous(..)
-            );
+            let repeated = matches!(zone.from_local_datetime(&before), LocalResult::Ambiguous(..));
             if repeated { a.max(b) } else { a.min(b) }.with_timezone(&Utc)
         }
         LocalResult::None => first_instant_at_or_after(zone, local),
@@ -449,7 +445,11 @@ mod tests {
         let t: WrittenTime = "2024-03-31T02:30".parse().unwrap();
         let err = t.resolve(paris()).unwrap_err();
         assert!(err.to_string().contains("does not exist in Europe/Paris"), "{err}");
-        assert!("2024-03-31T02".parse::<WrittenTime>().unwrap().resolve(paris()).is_err());
+        assert!("2024-03-31T02"
+            .parse::<WrittenTime>()
+            .unwrap()
+            .resolve(paris())
+            .is_err());
         // The hour that ends at the gap is fine and lasts an hour.
         assert_eq!(
             span("2024-03-31T01", paris()),

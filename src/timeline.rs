@@ -55,7 +55,11 @@ pub fn svg(site: &Site, incidents: &[usize], title: &str) -> String {
         lane_of = lanes.iter().enumerate().map(|(n, id)| (*id, n)).collect();
     }
 
-    let first = incidents.iter().map(|&i| site.incidents[i].bounds.start_earliest).min().unwrap_or(site.as_of);
+    let first = incidents
+        .iter()
+        .map(|&i| site.incidents[i].bounds.start_earliest)
+        .min()
+        .unwrap_or(site.as_of);
     let last = incidents
         .iter()
         .map(|&i| site.incidents[i].bounds.end_latest.unwrap_or(site.as_of))
@@ -67,7 +71,11 @@ pub fn svg(site: &Site, incidents: &[usize], title: &str) -> String {
     let height = TOP + LANE * lanes.len() as f64 + 10.0;
 
     let zone = site.zone;
-    let targets = incidents.iter().flat_map(|&i| &site.incidents[i].record.targets).collect::<std::collections::BTreeSet<_>>().len();
+    let targets = incidents
+        .iter()
+        .flat_map(|&i| &site.incidents[i].record.targets)
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
     let mut desc = format!(
         "{} incident{} on {} target{}, from {} to {} ({}). Solid: certainly down; hatched: possibly down; an open end: ongoing. The table lists the same incidents.",
         incidents.len(),
@@ -79,7 +87,10 @@ pub fn svg(site: &Site, incidents: &[usize], title: &str) -> String {
         zone.name(),
     );
     if hidden_lanes > 0 {
-        let _ = write!(desc, " The {hidden_lanes} targets with the fewest incidents are not drawn.");
+        let _ = write!(
+            desc,
+            " The {hidden_lanes} targets with the fewest incidents are not drawn."
+        );
     }
 
     let mut s = String::new();
@@ -101,7 +112,12 @@ pub fn svg(site: &Site, incidents: &[usize], title: &str) -> String {
             TOP - 6.0,
             height - 6.0
         );
-        let _ = writeln!(s, "<text x=\"{tx:.1}\" y=\"{:.1}\">{}</text>", TOP - 12.0, escape(&label));
+        let _ = writeln!(
+            s,
+            "<text x=\"{tx:.1}\" y=\"{:.1}\">{}</text>",
+            TOP - 12.0,
+            escape(&label)
+        );
     }
     let asx = x(site.as_of.min(last));
     let _ = writeln!(
@@ -116,11 +132,29 @@ pub fn svg(site: &Site, incidents: &[usize], title: &str) -> String {
     // Lanes.
     for (n, id) in lanes.iter().enumerate() {
         let y = TOP + LANE * n as f64;
-        let name = site.position(crate::records::Kind::Target, id).map_or(id.as_str(), |t| site.targets[t].record.name.as_str());
-        let short: String = if name.chars().count() > 26 { name.chars().take(25).chain(['…']).collect() } else { name.to_string() };
+        let name = site
+            .position(crate::records::Kind::Target, id)
+            .map_or(id.as_str(), |t| site.targets[t].record.name.as_str());
+        let short: String = if name.chars().count() > 26 {
+            name.chars().take(25).chain(['…']).collect()
+        } else {
+            name.to_string()
+        };
         let _ = writeln!(s, "<g class=\"lane\">");
-        let _ = writeln!(s, "<text class=\"lane-label\" x=\"4\" y=\"{:.1}\">{}<title>{}</title></text>", y + LANE / 2.0 + 4.0, escape(&short), escape(name));
-        let _ = writeln!(s, "<line class=\"lane-line\" x1=\"{LABEL}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\"/>", y + LANE - 1.0, WIDTH - 10.0, y + LANE - 1.0);
+        let _ = writeln!(
+            s,
+            "<text class=\"lane-label\" x=\"4\" y=\"{:.1}\">{}<title>{}</title></text>",
+            y + LANE / 2.0 + 4.0,
+            escape(&short),
+            escape(name)
+        );
+        let _ = writeln!(
+            s,
+            "<line class=\"lane-line\" x1=\"{LABEL}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\"/>",
+            y + LANE - 1.0,
+            WIDTH - 10.0,
+            y + LANE - 1.0
+        );
         let _ = writeln!(s, "</g>");
     }
 
@@ -133,7 +167,10 @@ pub fn svg(site: &Site, incidents: &[usize], title: &str) -> String {
             "{}: {} → {}; {}",
             inc.record.title,
             inc.record.started.text(),
-            inc.record.ended.as_ref().map_or("not known to have ended", |e| e.text()),
+            inc.record
+                .ended
+                .as_ref()
+                .map_or("not known to have ended", |e| e.text()),
             wording::duration(inc.duration)
         );
         for t in &inc.record.targets {
@@ -144,13 +181,27 @@ pub fn svg(site: &Site, incidents: &[usize], title: &str) -> String {
             let _ = writeln!(s, "<g class=\"bar{ongoing}\">");
             let _ = writeln!(s, "<title>{}</title>", escape(&label));
             let (x0, x1) = (x(b.start_earliest), x(end).max(x(b.start_earliest) + 2.0));
-            let _ = writeln!(s, "<rect class=\"possible\" x=\"{x0:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{h:.1}\"/>", x1 - x0);
+            let _ = writeln!(
+                s,
+                "<rect class=\"possible\" x=\"{x0:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{h:.1}\"/>",
+                x1 - x0
+            );
             if let Some((c0, c1)) = b.certain() {
                 let (c0, c1) = (x(c0), x(c1).max(x(c0) + 1.0));
-                let _ = writeln!(s, "<rect class=\"certain\" x=\"{c0:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{h:.1}\"/>", c1 - c0);
+                let _ = writeln!(
+                    s,
+                    "<rect class=\"certain\" x=\"{c0:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{h:.1}\"/>",
+                    c1 - c0
+                );
             }
             if b.is_ongoing() {
-                let _ = writeln!(s, "<path class=\"open-end\" d=\"M{x1:.1} {:.1} l8 {:.1} l-8 {:.1} z\"/>", y - 2.0, h / 2.0 + 2.0, h / 2.0 + 2.0);
+                let _ = writeln!(
+                    s,
+                    "<path class=\"open-end\" d=\"M{x1:.1} {:.1} l8 {:.1} l-8 {:.1} z\"/>",
+                    y - 2.0,
+                    h / 2.0 + 2.0,
+                    h / 2.0 + 2.0
+                );
             }
             for (o, span) in inc.record.observations.iter().zip(&inc.observations) {
                 let mid = span.earliest + (span.latest - span.earliest) / 2;
@@ -201,12 +252,18 @@ fn ticks(first: DateTime<Utc>, last: DateTime<Utc>, zone: chrono_tz::Tz) -> Vec<
     }
     // Months or years.
     let months = ((last - first).num_days() / 30).max(1);
-    let step = [1, 3, 6, 12, 24, 60, 120].into_iter().find(|m| months / m <= 8).unwrap_or(240);
+    let step = [1, 3, 6, 12, 24, 60, 120]
+        .into_iter()
+        .find(|m| months / m <= 8)
+        .unwrap_or(240);
     let local = first.with_timezone(&zone);
     let (mut y, mut m) = (local.year(), local.month0() as i32);
     for _ in 0..200 {
         if let Some(d) = NaiveDate::from_ymd_opt(y, (m + 1) as u32, 1) {
-            if let Some(t) = zone.from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default()).earliest() {
+            if let Some(t) = zone
+                .from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default())
+                .earliest()
+            {
                 let t = t.with_timezone(&Utc);
                 if t > last {
                     break;

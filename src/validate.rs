@@ -66,7 +66,11 @@ fn known_ids<'a>(wanted: &str, ids: impl Iterator<Item = &'a Id>) -> String {
     }
     all.sort_unstable();
     let shown: Vec<&str> = all.iter().take(8).map(|(_, id)| *id).collect();
-    let more = if all.len() > 8 { format!(" and {} more", all.len() - 8) } else { String::new() };
+    let more = if all.len() > 8 {
+        format!(" and {} more", all.len() - 8)
+    } else {
+        String::new()
+    };
     let close = all[0].0 <= 2.max(wanted.len() / 3);
     if close {
         format!("did you mean `{}`? known: {}{more}", all[0].1, shown.join(", "))
@@ -116,9 +120,8 @@ pub fn validate(content: Content, diagnostics: &mut Vec<Diagnostic>) -> Option<V
                     .and_then(|t| resolve(t, &p.file, at(p, &path!["sources", i, "published"]), diagnostics))
             })
             .collect();
-        let complete = started.is_some()
-            && ended.as_ref().is_none_or(Option::is_some)
-            && observations.iter().all(Option::is_some);
+        let complete =
+            started.is_some() && ended.as_ref().is_none_or(Option::is_some) && observations.iter().all(Option::is_some);
         times.push(complete.then(|| IncidentTimes {
             started: started.expect("checked"),
             ended: ended.flatten(),
@@ -168,7 +171,13 @@ pub fn validate(content: Content, diagnostics: &mut Vec<Diagnostic>) -> Option<V
     for (p, date) in content.notes.iter().zip(&note_dates) {
         if let Some(d) = date {
             if d.earliest >= as_of {
-                diagnostics.push(after_as_of(p, &path!["date"], p.record.front.date.as_ref(), as_of, zone));
+                diagnostics.push(after_as_of(
+                    p,
+                    &path!["date"],
+                    p.record.front.date.as_ref(),
+                    as_of,
+                    zone,
+                ));
             }
         }
         check_note_refs(p, &content, diagnostics);
@@ -177,10 +186,8 @@ pub fn validate(content: Content, diagnostics: &mut Vec<Diagnostic>) -> Option<V
         // With a record unreadable, who is mentioned is not known.
         check_unmentioned(&content, diagnostics);
     }
-    if content.site.is_none() {
-        // Reported by load or parse already; nothing can be built without it.
-        return None;
-    }
+    // A missing site.yaml was reported by load or parse; nothing builds without it.
+    content.site.as_ref()?;
     if count_errors(diagnostics) > 0 {
         return None;
     }
@@ -188,7 +195,10 @@ pub fn validate(content: Content, diagnostics: &mut Vec<Diagnostic>) -> Option<V
         content,
         zone,
         as_of,
-        times: times.into_iter().map(|t| t.expect("no errors, so every time resolved")).collect(),
+        times: times
+            .into_iter()
+            .map(|t| t.expect("no errors, so every time resolved"))
+            .collect(),
         note_dates,
     })
 }
@@ -207,7 +217,10 @@ fn check_unique(content: &Content, diagnostics: &mut Vec<Diagnostic>) {
             if let Some(first) = seen.insert(&p.id, &p.file) {
                 diagnostics.push(
                     Diagnostic::error(&p.file, (0, 0), format!("duplicate id `{}`: {first} has it too", p.id))
-                        .with_hint(format!("ids are unique across content/{}/ and its sub-folders; rename one file", kind.folder())),
+                        .with_hint(format!(
+                            "ids are unique across content/{}/ and its sub-folders; rename one file",
+                            kind.folder()
+                        )),
                 );
                 seen.insert(&p.id, first);
             }
@@ -233,9 +246,10 @@ fn check_incident(
 ) {
     let r = &p.record;
     if r.attack.is_empty() {
-        diagnostics.push(error_at(p, &path!["attack"], "`attack` needs at least one kind").with_hint(
-            "allowed: ddos, defacement, data-leak, ransomware, intrusion, phishing, other",
-        ));
+        diagnostics.push(
+            error_at(p, &path!["attack"], "`attack` needs at least one kind")
+                .with_hint("allowed: ddos, defacement, data-leak, ransomware, intrusion, phishing, other"),
+        );
     }
     if r.targets.is_empty() {
         diagnostics.push(
@@ -247,8 +261,10 @@ fn check_incident(
     for (i, t) in r.targets.iter().enumerate() {
         if !targets.contains(t) {
             diagnostics.push(
-                error_at(p, &path!["targets", i], format!("no target has the id `{t}`"))
-                    .with_hint(format!("{}; or add content/targets/{t}.yaml", known_ids(t.as_str(), targets.iter().copied()))),
+                error_at(p, &path!["targets", i], format!("no target has the id `{t}`")).with_hint(format!(
+                    "{}; or add content/targets/{t}.yaml",
+                    known_ids(t.as_str(), targets.iter().copied())
+                )),
             );
         }
     }
@@ -256,9 +272,16 @@ fn check_incident(
     for (i, a) in r.actors.iter().enumerate() {
         if !actors.contains(&a.actor) {
             diagnostics.push(
-                error_at(p, &path!["actors", i, "actor"], format!("no actor has the id `{}`", a.actor)).with_hint(
-                    format!("{}; or add content/actors/{}.yaml", known_ids(a.actor.as_str(), actors.iter().copied()), a.actor),
-                ),
+                error_at(
+                    p,
+                    &path!["actors", i, "actor"],
+                    format!("no actor has the id `{}`", a.actor),
+                )
+                .with_hint(format!(
+                    "{}; or add content/actors/{}.yaml",
+                    known_ids(a.actor.as_str(), actors.iter().copied()),
+                    a.actor
+                )),
             );
         }
     }
@@ -266,8 +289,10 @@ fn check_incident(
         let campaigns = ids(&content.campaigns);
         if !campaigns.contains(c) {
             diagnostics.push(
-                error_at(p, &path!["campaign"], format!("no campaign has the id `{c}`"))
-                    .with_hint(format!("{}; or add content/campaigns/{c}.yaml", known_ids(c.as_str(), campaigns.iter().copied()))),
+                error_at(p, &path!["campaign"], format!("no campaign has the id `{c}`")).with_hint(format!(
+                    "{}; or add content/campaigns/{c}.yaml",
+                    known_ids(c.as_str(), campaigns.iter().copied())
+                )),
             );
         }
     }
@@ -275,8 +300,10 @@ fn check_incident(
     for (i, s) in r.sources.iter().enumerate() {
         if let Some(first) = source_ids.insert(&s.id, i) {
             diagnostics.push(
-                error_at(p, &path!["sources", i, "id"], format!("duplicate source id `{}`", s.id))
-                    .with_hint(format!("source {} of this file already uses it; give each source its own id", first + 1)),
+                error_at(p, &path!["sources", i, "id"], format!("duplicate source id `{}`", s.id)).with_hint(format!(
+                    "source {} of this file already uses it; give each source its own id",
+                    first + 1
+                )),
             );
             source_ids.insert(&s.id, first);
         }
@@ -297,8 +324,12 @@ fn check_incident(
         if let Some(src) = &o.source {
             if !source_ids.contains_key(src) {
                 diagnostics.push(
-                    error_at(p, &path!["observations", i, "source"], format!("no source of this incident has the id `{src}`"))
-                        .with_hint(known_ids(src.as_str(), source_ids.keys().copied())),
+                    error_at(
+                        p,
+                        &path!["observations", i, "source"],
+                        format!("no source of this incident has the id `{src}`"),
+                    )
+                    .with_hint(known_ids(src.as_str(), source_ids.keys().copied())),
                 );
             }
         }
@@ -307,19 +338,23 @@ fn check_incident(
     let Some(t) = times else { return };
     // Times after "now".
     let mut written: Vec<(Vec<Seg>, Option<&WrittenTime>, TimeSpan)> =
-        vec![(path!["started"], Some(&r.started), t.started)];
+        vec![(path!["started"].to_vec(), Some(&r.started), t.started)];
     if let (Some(e), Some(span)) = (&r.ended, t.ended) {
-        written.push((path!["ended"], Some(e), span));
+        written.push((path!["ended"].to_vec(), Some(e), span));
     }
     for (i, (o, span)) in r.observations.iter().zip(&t.observations).enumerate() {
-        written.push((path!["observations", i, "at"], Some(&o.at), *span));
+        written.push((path!["observations", i, "at"].to_vec(), Some(&o.at), *span));
     }
     for (i, (s, span)) in r.sources.iter().zip(&t.published).enumerate() {
         if let Some(span) = span {
-            written.push((path!["sources", i, "published"], s.published.as_ref(), *span));
+            written.push((path!["sources", i, "published"].to_vec(), s.published.as_ref(), *span));
         }
     }
-    let zone = content.site.as_ref().and_then(|s| s.record.timezone).map_or(Tz::UTC, |z| z.0);
+    let zone = content
+        .site
+        .as_ref()
+        .and_then(|s| s.record.timezone)
+        .map_or(Tz::UTC, |z| z.0);
     for (path, time, span) in &written {
         if span.earliest >= as_of {
             diagnostics.push(after_as_of(p, path, *time, as_of, zone));
@@ -327,7 +362,8 @@ fn check_incident(
     }
 
     // Contradictions in the evidence.
-    let (downs, ups): (Vec<_>, Vec<_>) = (0..r.observations.len()).partition(|&i| r.observations[i].state == State::Down);
+    let (downs, ups): (Vec<_>, Vec<_>) =
+        (0..r.observations.len()).partition(|&i| r.observations[i].state == State::Down);
     let evidence = Evidence {
         started: t.started,
         ended: t.ended,
@@ -346,29 +382,56 @@ fn check_incident(
     for c in evidence.contradictions() {
         let (a, b, message, hint) = match c {
             Contradiction::EndedBeforeStarted => (
-                path!["started"],
-                path!["ended"],
-                format!("`ended` ({}) is wholly before `started` ({})", text(&path!["ended"]), text(&path!["started"])),
+                path!["started"].to_vec(),
+                path!["ended"].to_vec(),
+                format!(
+                    "`ended` ({}) is wholly before `started` ({})",
+                    text(&path!["ended"]),
+                    text(&path!["started"])
+                ),
                 "an incident cannot end before it starts; fix one of the two times",
             ),
             Contradiction::DownBeforeStarted(k) => {
-                let obs = path!["observations", downs[k], "at"];
-                let message = format!("this `down` observation ({}) is wholly before `started` ({})", text(&obs), text(&path!["started"]));
-                (path!["started"], obs, message, "the outage had begun when it was seen down: move `started` earlier, or fix the observation")
+                let obs = path!["observations", downs[k], "at"].to_vec();
+                let message = format!(
+                    "this `down` observation ({}) is wholly before `started` ({})",
+                    text(&obs),
+                    text(&path!["started"])
+                );
+                (
+                    path!["started"].to_vec(),
+                    obs,
+                    message,
+                    "the outage had begun when it was seen down: move `started` earlier, or fix the observation",
+                )
             }
             Contradiction::DownAfterEnded(k) => {
-                let obs = path!["observations", downs[k], "at"];
-                let message = format!("this `down` observation ({}) is wholly after `ended` ({})", text(&obs), text(&path!["ended"]));
-                (path!["ended"], obs, message, "the service was still down then: move `ended` later or remove it")
+                let obs = path!["observations", downs[k], "at"].to_vec();
+                let message = format!(
+                    "this `down` observation ({}) is wholly after `ended` ({})",
+                    text(&obs),
+                    text(&path!["ended"])
+                );
+                (
+                    path!["ended"].to_vec(),
+                    obs,
+                    message,
+                    "the service was still down then: move `ended` later or remove it",
+                )
             }
             Contradiction::UpBeforeEnded(k) => {
-                let obs = path!["observations", ups[k], "at"];
+                let obs = path!["observations", ups[k], "at"].to_vec();
                 let message = format!(
                     "this `up` observation ({}) comes after the last `down` but wholly before `ended` ({})",
                     text(&obs),
                     text(&path!["ended"])
                 );
-                (path!["ended"], obs, message, "the service was back up by then: move `ended` earlier, or fix the observation")
+                (
+                    path!["ended"].to_vec(),
+                    obs,
+                    message,
+                    "the service was back up by then: move `ended` earlier, or fix the observation",
+                )
             }
         };
         // Reported at whichever of the two is written later in the file.
@@ -385,12 +448,21 @@ fn check_incident(
     }
 }
 
-fn after_as_of<T>(p: &Parsed<T>, path: &[Seg], time: Option<&WrittenTime>, as_of: DateTime<Utc>, zone: Tz) -> Diagnostic {
+fn after_as_of<T>(
+    p: &Parsed<T>,
+    path: &[Seg],
+    time: Option<&WrittenTime>,
+    as_of: DateTime<Utc>,
+    zone: Tz,
+) -> Diagnostic {
     let what = time.map_or(String::new(), |t| format!(" ({t})"));
     error_at(
         p,
         path,
-        format!("this time{what} is wholly after as_of, which ends at {}", crate::time::local_text(as_of, zone)),
+        format!(
+            "this time{what} is wholly after as_of, which ends at {}",
+            crate::time::local_text(as_of, zone)
+        ),
     )
     .with_hint("`as_of` in content/site.yaml is the \"now\" of the data: move it later, or fix this time")
 }
@@ -406,8 +478,12 @@ fn check_note_refs(p: &Parsed<crate::parse::Note>, content: &Content, diagnostic
         };
         if !known.contains(&r.id) {
             diagnostics.push(
-                error_at(p, &path!["about", i], format!("`{}/{}` does not exist", r.kind.folder(), r.id))
-                    .with_hint(known_ids(r.id.as_str(), known.iter().copied())),
+                error_at(
+                    p,
+                    &path!["about", i],
+                    format!("`{}/{}` does not exist", r.kind.folder(), r.id),
+                )
+                .with_hint(known_ids(r.id.as_str(), known.iter().copied())),
             );
         }
     }
@@ -423,12 +499,20 @@ fn check_unmentioned(content: &Content, diagnostics: &mut Vec<Diagnostic>) {
     }
     for p in &content.targets {
         if !targets.contains(&p.id) {
-            diagnostics.push(warning_at(p, &path!["name"], format!("no incident mentions target `{}`", p.id)));
+            diagnostics.push(warning_at(
+                p,
+                &path!["name"],
+                format!("no incident mentions target `{}`", p.id),
+            ));
         }
     }
     for p in &content.actors {
         if !actors.contains(&p.id) {
-            diagnostics.push(warning_at(p, &path!["name"], format!("no incident mentions actor `{}`", p.id)));
+            diagnostics.push(warning_at(
+                p,
+                &path!["name"],
+                format!("no incident mentions actor `{}`", p.id),
+            ));
         }
     }
 }

@@ -121,7 +121,11 @@ mod tests {
             (D + 2 * H, Some(D + 3 * H), "1 d 2 h 30 min ± 30 min"),
             (10 * H, Some(35 * H), "between 10 h and 1 d 11 h"),
             // Rounding outward keeps the truth inside the words.
-            (20 * H + 59 * 60, Some(2 * D + 4 * H + 1), "between 20 h 59 min and 2 d 5 h"),
+            (
+                20 * H + 59 * 60,
+                Some(2 * D + 4 * H + 1),
+                "between 20 h 59 min and 2 d 5 h",
+            ),
             (90, Some(3 * 60 + 1), "between 1 min 30 s and 3 min 1 s"),
         ];
         for (min, max, want) in cases {
@@ -147,7 +151,10 @@ mod tests {
                         })
                         .sum()
                 };
-                assert!(secs(mid) - secs(reach) <= lo && secs(mid) + secs(reach) >= max, "{lo}..{max}: {text}");
+                assert!(
+                    secs(mid) - secs(reach) <= lo && secs(mid) + secs(reach) >= max,
+                    "{lo}..{max}: {text}"
+                );
             }
         }
     }

@@ -20,14 +20,21 @@ pub enum WriteError {
 }
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
-    move |source| WriteError::Io { path: path.display().to_string(), source }
+    move |source| WriteError::Io {
+        path: path.display().to_string(),
+        source,
+    }
 }
 
 /// Makes `path` absolute and resolves `.`/`..` without touching the disk
 /// (the folder may not exist yet); existing parts are canonicalised so a
 /// symlink cannot disguise where it points.
 pub fn absolute(path: &Path) -> io::Result<PathBuf> {
-    let joined = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir()?.join(path) };
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()?.join(path)
+    };
     let mut clean = PathBuf::new();
     for c in joined.components() {
         match c {
@@ -59,7 +66,10 @@ pub fn absolute(path: &Path) -> io::Result<PathBuf> {
 
 /// Refuses output folders whose replacement would destroy something else.
 pub fn check_output_folder(out: &Path, root: &Path) -> Result<PathBuf, WriteError> {
-    let refuse = |why: &str| WriteError::Refused { path: out.display().to_string(), why: why.to_string() };
+    let refuse = |why: &str| WriteError::Refused {
+        path: out.display().to_string(),
+        why: why.to_string(),
+    };
     let out_abs = absolute(out).map_err(io_err(out))?;
     let root_abs = absolute(root).map_err(io_err(root))?;
     if out_abs.parent().is_none() {
@@ -103,13 +113,19 @@ impl Staging {
     pub fn begin(dest: &Path) -> Result<Staging, WriteError> {
         let parent = dest.parent().unwrap_or(Path::new("/"));
         fs::create_dir_all(parent).map_err(io_err(parent))?;
-        let name = dest.file_name().map_or("site".into(), |n| n.to_string_lossy().into_owned());
+        let name = dest
+            .file_name()
+            .map_or("site".into(), |n| n.to_string_lossy().into_owned());
         let temp = parent.join(format!(".{name}.sitrep-new-{}", std::process::id()));
         if temp.exists() {
             fs::remove_dir_all(&temp).map_err(io_err(&temp))?;
         }
         fs::create_dir(&temp).map_err(io_err(&temp))?;
-        Ok(Staging { dest: dest.to_path_buf(), temp, committed: false })
+        Ok(Staging {
+            dest: dest.to_path_buf(),
+            temp,
+            committed: false,
+        })
     }
 
     /// The folder files are written into.
@@ -129,7 +145,10 @@ impl Staging {
     /// Swaps the new site in place of the old one.
     pub fn commit(mut self) -> Result<(), WriteError> {
         let parent = self.dest.parent().unwrap_or(Path::new("/")).to_path_buf();
-        let name = self.dest.file_name().map_or("site".into(), |n| n.to_string_lossy().into_owned());
+        let name = self
+            .dest
+            .file_name()
+            .map_or("site".into(), |n| n.to_string_lossy().into_owned());
         let old = parent.join(format!(".{name}.sitrep-old-{}", std::process::id()));
         let had_old = self.dest.exists();
         if had_old {
@@ -167,7 +186,10 @@ pub fn copy_static(root: &Path, staging: &Staging) -> Result<usize, WriteError> 
     let base = fs::canonicalize(&dir).map_err(io_err(&dir))?;
     let mut copied = 0;
     for entry in walkdir::WalkDir::new(&dir).sort_by_file_name().follow_links(false) {
-        let entry = entry.map_err(|e| WriteError::Io { path: dir.display().to_string(), source: e.into() })?;
+        let entry = entry.map_err(|e| WriteError::Io {
+            path: dir.display().to_string(),
+            source: e.into(),
+        })?;
         let path = entry.path();
         let real = fs::canonicalize(path).map_err(io_err(path))?;
         if !real.starts_with(&base) {

@@ -19,7 +19,14 @@ fn repo() -> PathBuf {
 /// The binary with a clean environment: nothing from the host may leak in.
 fn sitrep() -> Command {
     let mut cmd = Command::cargo_bin("sitrep").expect("binary");
-    for var in ["TZ", "LANG", "LC_ALL", "LC_TIME", "SOURCE_DATE_EPOCH", "RAYON_NUM_THREADS"] {
+    for var in [
+        "TZ",
+        "LANG",
+        "LC_ALL",
+        "LC_TIME",
+        "SOURCE_DATE_EPOCH",
+        "RAYON_NUM_THREADS",
+    ] {
         cmd.env_remove(var);
     }
     cmd
@@ -41,7 +48,11 @@ fn copy_dir(from: &Path, to: &Path) {
 /// A copy of a fixture (or of the repository's example when `case` is "example").
 fn fixture(case: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let from = if case == "example" { repo() } else { repo().join("tests/fixtures").join(case) };
+    let from = if case == "example" {
+        repo()
+    } else {
+        repo().join("tests/fixtures").join(case)
+    };
     copy_dir(&from.join("content"), &dir.path().join("content"));
     if from.join("templates").is_dir() && case != "example" {
         copy_dir(&from.join("templates"), &dir.path().join("templates"));
@@ -78,13 +89,27 @@ fn committed_site_is_built_from_content() {
     // Guards against a `site/` that no longer matches `content/` or the code.
     let out = tempfile::tempdir().unwrap();
     let site = out.path().join("site");
-    sitrep().arg("build").arg("--root").arg(repo()).arg("--out").arg(&site).assert().success();
+    sitrep()
+        .arg("build")
+        .arg("--root")
+        .arg(repo())
+        .arg("--out")
+        .arg(&site)
+        .assert()
+        .success();
     let fresh = tree(&site);
     let committed = tree(&repo().join("site"));
     let names = |t: &BTreeMap<String, Vec<u8>>| t.keys().cloned().collect::<Vec<_>>();
-    assert_eq!(names(&fresh), names(&committed), "site/ is stale: run `cargo run --release -- build`");
+    assert_eq!(
+        names(&fresh),
+        names(&committed),
+        "site/ is stale: run `cargo run --release -- build`"
+    );
     for (name, bytes) in &fresh {
-        assert!(committed[name] == *bytes, "site/{name} is stale: run `cargo run --release -- build`");
+        assert!(
+            committed[name] == *bytes,
+            "site/{name} is stale: run `cargo run --release -- build`"
+        );
     }
 }
 
@@ -94,8 +119,26 @@ fn example_has_a_page_for_every_record() {
     sitrep().arg("build").arg("--root").arg(dir.path()).assert().success();
     let site = dir.path().join("site");
     for (folder, ids) in [
-        ("incidents", vec!["ansm-ddos", "syane-ddos", "service-public-ddos", "la-voix-du-nord-ddos", "confederation-paysanne-ddos"]),
-        ("targets", vec!["ansm", "syane", "service-public", "la-voix-du-nord", "confederation-paysanne"]),
+        (
+            "incidents",
+            vec![
+                "ansm-ddos",
+                "syane-ddos",
+                "service-public-ddos",
+                "la-voix-du-nord-ddos",
+                "confederation-paysanne-ddos",
+            ],
+        ),
+        (
+            "targets",
+            vec![
+                "ansm",
+                "syane",
+                "service-public",
+                "la-voix-du-nord",
+                "confederation-paysanne",
+            ],
+        ),
         ("actors", vec!["russian-cyber-army-team"]),
         ("campaigns", vec!["opdurov"]),
         ("notes", vec!["reading-the-times", "who-is-behind-opdurov"]),
@@ -106,10 +149,26 @@ fn example_has_a_page_for_every_record() {
         }
     }
     let home = fs::read_to_string(site.join("index.html")).unwrap();
-    for name in ["ANSM", "Syane", "La Voix du Nord", "Confédération Paysanne", "Russian Cyber Army Team", "<svg"] {
+    for name in [
+        "ANSM",
+        "Syane",
+        "La Voix du Nord",
+        "Confédération Paysanne",
+        "Russian Cyber Army Team",
+        "<svg",
+    ] {
         assert!(home.contains(name), "home page lacks {name}");
     }
-    for file in ["incidents.json", "incidents.csv", "feed.xml", "sitemap.xml", "robots.txt", "404.html", ".nojekyll", "assets/style.css"] {
+    for file in [
+        "incidents.json",
+        "incidents.csv",
+        "feed.xml",
+        "sitemap.xml",
+        "robots.txt",
+        "404.html",
+        ".nojekyll",
+        "assets/style.css",
+    ] {
         assert!(site.join(file).is_file(), "{file}");
     }
 }
@@ -148,7 +207,8 @@ fn builds_are_byte_identical_whatever_the_environment() {
 fn time_rules_give_the_expected_bounds() {
     let dir = fixture("valid/time-rules");
     sitrep().arg("build").arg("--root").arg(dir.path()).assert().success();
-    let json: Value = serde_json::from_str(&fs::read_to_string(dir.path().join("site/incidents.json")).unwrap()).unwrap();
+    let json: Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("site/incidents.json")).unwrap()).unwrap();
     assert_eq!(json["as_of"], "2024-11-01T23:00:00Z");
     let text = |v: &Value| match v {
         Value::Null => "null".to_string(),
@@ -195,12 +255,27 @@ fn overlapping_incidents_count_once_on_their_target() {
 fn incidents_json_has_the_spec_shape() {
     let dir = fixture("valid/time-rules");
     sitrep().arg("build").arg("--root").arg(dir.path()).assert().success();
-    let json: Value = serde_json::from_str(&fs::read_to_string(dir.path().join("site/incidents.json")).unwrap()).unwrap();
+    let json: Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("site/incidents.json")).unwrap()).unwrap();
     let first = &json["incidents"][2];
     let keys: Vec<&str> = first.as_object().unwrap().keys().map(String::as_str).collect();
     assert_eq!(
         keys,
-        ["id", "title", "campaign", "attack", "targets", "actors", "started", "ended", "start", "end", "status", "duration_seconds", "url"]
+        [
+            "id",
+            "title",
+            "campaign",
+            "attack",
+            "targets",
+            "actors",
+            "started",
+            "ended",
+            "start",
+            "end",
+            "status",
+            "duration_seconds",
+            "url"
+        ]
     );
     assert_eq!(first["started"]["value"], "2024-08-25");
     assert_eq!(first["started"]["earliest"], "2024-08-24T22:00:00Z");
@@ -221,7 +296,8 @@ fn every_invalid_fixture_reports_exactly_its_errors() {
     for case in cases {
         let name = case.file_name().unwrap().to_string_lossy().into_owned();
         let dir = fixture(&format!("invalid/{name}"));
-        let (code, stdout, stderr) = stdout_of(sitrep().args(["check", "--format", "github", "--root"]).arg(dir.path()));
+        let (code, stdout, stderr) =
+            stdout_of(sitrep().args(["check", "--format", "github", "--root"]).arg(dir.path()));
         assert_eq!(code, 1, "{name}: exit code; stderr: {stderr}");
         assert!(!stderr.contains("panicked"), "{name}: {stderr}");
         let expected_file = case.join("expected.github");
@@ -243,7 +319,10 @@ fn human_format_shows_the_line_a_caret_and_a_hint() {
     let dir = fixture("invalid/unknown-key");
     let (code, stdout, _) = stdout_of(sitrep().args(["check", "--root"]).arg(dir.path()));
     assert_eq!(code, 1);
-    assert!(stdout.contains("content/incidents/i.yaml:8:1: error: unknown field `strated`"), "{stdout}");
+    assert!(
+        stdout.contains("content/incidents/i.yaml:8:1: error: unknown field `strated`"),
+        "{stdout}"
+    );
     assert!(stdout.contains("8 | strated: 2024-08-25"), "{stdout}");
     assert!(stdout.contains("  | ^^^^^^^"), "{stdout}");
     assert!(stdout.contains("help: did you mean `started`?"), "{stdout}");
@@ -283,7 +362,10 @@ fn clean_content_checks_with_exit_zero() {
 #[test]
 fn usage_errors_exit_two() {
     sitrep().arg("frobnicate").assert().code(2);
-    sitrep().args(["check", "--root", "/nonexistent/sitrep"]).assert().code(2);
+    sitrep()
+        .args(["check", "--root", "/nonexistent/sitrep"])
+        .assert()
+        .code(2);
 }
 
 // ---- output safety ----
@@ -293,7 +375,11 @@ fn a_failed_build_keeps_the_previous_site() {
     let dir = fixture("valid/time-rules");
     sitrep().arg("build").arg("--root").arg(dir.path()).assert().success();
     let before = tree(&dir.path().join("site"));
-    fs::write(dir.path().join("content/incidents/zulu-minutes.yaml"), "title: [broken\n").unwrap();
+    fs::write(
+        dir.path().join("content/incidents/zulu-minutes.yaml"),
+        "title: [broken\n",
+    )
+    .unwrap();
     sitrep().arg("build").arg("--root").arg(dir.path()).assert().code(1);
     assert!(tree(&dir.path().join("site")) == before, "the previous site changed");
     let leftovers: Vec<_> = fs::read_dir(dir.path())
@@ -309,14 +395,29 @@ fn dangerous_output_folders_are_refused() {
     let dir = fixture("valid/time-rules");
     let root = dir.path();
     let content_before = tree(&root.join("content"));
-    for out in [PathBuf::from("/"), root.to_path_buf(), root.join("content"), root.join("content/incidents"), root.join("templates"), root.join("..")] {
+    for out in [
+        PathBuf::from("/"),
+        root.to_path_buf(),
+        root.join("content"),
+        root.join("content/incidents"),
+        root.join("templates"),
+        root.join(".."),
+    ] {
         let (code, _, stderr) = stdout_of(sitrep().arg("build").arg("--root").arg(root).arg("--out").arg(&out));
         assert_eq!(code, 2, "{}: {stderr}", out.display());
         assert!(stderr.contains("refusing"), "{stderr}");
     }
     let home = root.join("home");
     fs::create_dir(&home).unwrap();
-    let (code, _, stderr) = stdout_of(sitrep().arg("build").arg("--root").arg(root).arg("--out").arg(&home).env("HOME", &home));
+    let (code, _, stderr) = stdout_of(
+        sitrep()
+            .arg("build")
+            .arg("--root")
+            .arg(root)
+            .arg("--out")
+            .arg(&home)
+            .env("HOME", &home),
+    );
     assert_eq!(code, 2, "{stderr}");
     assert!(tree(&root.join("content")) == content_before);
 }
@@ -356,7 +457,14 @@ fn assert_links_resolve(site: &Path, base_path: &str) {
                     path.join("/")
                 };
                 let file = if target.is_empty() || link.ends_with('/') || target.ends_with('/') {
-                    format!("{}index.html", if target.is_empty() { String::new() } else { format!("{}/", target.trim_end_matches('/')) })
+                    format!(
+                        "{}index.html",
+                        if target.is_empty() {
+                            String::new()
+                        } else {
+                            format!("{}/", target.trim_end_matches('/'))
+                        }
+                    )
                 } else {
                     target
                 };
@@ -388,7 +496,11 @@ fn base_url_can_be_overridden_for_previews() {
         .success();
     let json = fs::read_to_string(dir.path().join("site/incidents.json")).unwrap();
     assert!(json.contains("\"url\": \"https://preview.example/pr-7/incidents/ansm-ddos/\""));
-    sitrep().args(["build", "--base-url", "javascript:x", "--root"]).arg(dir.path()).assert().code(1);
+    sitrep()
+        .args(["build", "--base-url", "javascript:x", "--root"])
+        .arg(dir.path())
+        .assert()
+        .code(1);
 }
 
 #[test]
