@@ -165,8 +165,9 @@ pub fn validate(content: Content, diagnostics: &mut Vec<Diagnostic>) -> Option<V
             .unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
     });
 
+    let known = Known::new(&content);
     for (p, t) in content.incidents.iter().zip(&times) {
-        check_incident(p, t.as_ref(), as_of, &content, diagnostics);
+        check_incident(p, t.as_ref(), as_of, &content, &known, diagnostics);
     }
     for (p, date) in content.notes.iter().zip(&note_dates) {
         if let Some(d) = date {
@@ -180,7 +181,7 @@ pub fn validate(content: Content, diagnostics: &mut Vec<Diagnostic>) -> Option<V
                 ));
             }
         }
-        check_note_refs(p, &content, diagnostics);
+        check_note_refs(p, &known, diagnostics);
     }
     if errors_before == 0 {
         // With a record unreadable, who is mentioned is not known.
@@ -237,11 +238,43 @@ fn ids<T>(records: &[Parsed<T>]) -> BTreeSet<&Id> {
     records.iter().map(|p| &p.id).collect()
 }
 
+/// The ids of every kind, gathered once (references are checked by lookup).
+struct Known<'a> {
+    incidents: BTreeSet<&'a Id>,
+    actors: BTreeSet<&'a Id>,
+    targets: BTreeSet<&'a Id>,
+    campaigns: BTreeSet<&'a Id>,
+    notes: BTreeSet<&'a Id>,
+}
+
+impl<'a> Known<'a> {
+    fn new(content: &'a Content) -> Self {
+        Known {
+            incidents: ids(&content.incidents),
+            actors: ids(&content.actors),
+            targets: ids(&content.targets),
+            campaigns: ids(&content.campaigns),
+            notes: ids(&content.notes),
+        }
+    }
+
+    fn of(&self, kind: Kind) -> &BTreeSet<&'a Id> {
+        match kind {
+            Kind::Incident => &self.incidents,
+            Kind::Actor => &self.actors,
+            Kind::Target => &self.targets,
+            Kind::Campaign => &self.campaigns,
+            Kind::Note => &self.notes,
+        }
+    }
+}
+
 fn check_incident(
     p: &Parsed<crate::records::Incident>,
     times: Option<&IncidentTimes>,
     as_of: DateTime<Utc>,
     content: &Content,
+    known: &Known,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let r = &p.record;
@@ -257,7 +290,7 @@ fn check_incident(
                 .with_hint("list what was attacked, by the ids of content/targets/"),
         );
     }
-    let targets = ids(&content.targets);
+    let targets = &known.targets;
     for (i, t) in r.targets.iter().enumerate() {
         if !targets.contains(t) {
             diagnostics.push(
@@ -268,7 +301,7 @@ fn check_incident(
             );
         }
     }
-    let actors = ids(&content.actors);
+    let actors = &known.actors;
     for (i, a) in r.actors.iter().enumerate() {
         if !actors.contains(&a.actor) {
             diagnostics.push(
@@ -286,7 +319,7 @@ fn check_incident(
         }
     }
     if let Some(c) = &r.campaign {
-        let campaigns = ids(&content.campaigns);
+        let campaigns = &known.campaigns;
         if !campaigns.contains(c) {
             diagnostics.push(
                 error_at(p, &path!["campaign"], format!("no campaign has the id `{c}`")).with_hint(format!(
@@ -467,15 +500,9 @@ fn after_as_of<T>(
     .with_hint("`as_of` in content/site.yaml is the \"now\" of the data: move it later, or fix this time")
 }
 
-fn check_note_refs(p: &Parsed<crate::parse::Note>, content: &Content, diagnostics: &mut Vec<Diagnostic>) {
+fn check_note_refs(p: &Parsed<crate::parse::Note>, known: &Known, diagnostics: &mut Vec<Diagnostic>) {
     for (i, r) in p.record.front.about.iter().enumerate() {
-        let known: BTreeSet<&Id> = match r.kind {
-            Kind::Incident => ids(&content.incidents),
-            Kind::Actor => ids(&content.actors),
-            Kind::Target => ids(&content.targets),
-            Kind::Campaign => ids(&content.campaigns),
-            Kind::Note => ids(&content.notes),
-        };
+        let known = known.of(r.kind);
         if !known.contains(&r.id) {
             diagnostics.push(
                 error_at(
