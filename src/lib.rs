@@ -18,6 +18,8 @@ pub mod model;
 pub mod parse;
 pub mod records;
 pub mod render;
+pub mod schema;
+pub mod stix;
 pub mod time;
 pub mod timeline;
 pub mod validate;
@@ -155,6 +157,10 @@ pub fn build(root: &Path, out: &Path, base_url: Option<&str>) -> Result<Built, B
     staging.write("incidents.json", export::incidents_json(&site).as_bytes())?;
     staging.write("incidents.csv", export::incidents_csv(&site).as_bytes())?;
     staging.write("feed.xml", export::atom_feed(&site).as_bytes())?;
+    staging.write("stix.json", stix::bundle(&site).as_bytes())?;
+    for (name, schema) in schema::all() {
+        staging.write(&format!("schema/{name}"), schema::to_text(&schema).as_bytes())?;
+    }
     staging.write("sitemap.xml", export::sitemap(&site, &pages).as_bytes())?;
     staging.write("robots.txt", export::robots(&site).as_bytes())?;
     staging.write(".nojekyll", b"")?;

@@ -41,6 +41,11 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Print the JSON Schemas of the record kinds.
+    Schema {
+        /// Only this kind: site, incident, actor, target, campaign or note.
+        kind: Option<String>,
+    },
 }
 
 const OK: u8 = 0;
@@ -58,6 +63,7 @@ fn main() -> ExitCode {
     ExitCode::from(match cli.command {
         Command::Build { root, out, base_url } => build(root, out, base_url),
         Command::Check { root, format } => check(root, format),
+        Command::Schema { kind } => schema(kind.as_deref()),
     })
 }
 
@@ -136,5 +142,34 @@ fn check(root: PathBuf, format: Format) -> u8 {
         CONTENT_ERRORS
     } else {
         OK
+    }
+}
+
+fn schema(kind: Option<&str>) -> u8 {
+    let all = sitrep::schema::all();
+    match kind {
+        None => {
+            let map: serde_json::Map<String, serde_json::Value> = all
+                .into_iter()
+                .map(|(name, schema)| (name.to_string(), schema))
+                .collect();
+            print(&sitrep::schema::to_text(&serde_json::Value::Object(map)));
+            OK
+        }
+        Some(kind) => match all
+            .into_iter()
+            .find(|(name, _)| name.strip_suffix(".schema.json") == Some(kind))
+        {
+            Some((_, schema)) => {
+                print(&sitrep::schema::to_text(&schema));
+                OK
+            }
+            None => {
+                eprint(&format!(
+                    "error: no schema for `{kind}`; kinds: site, incident, actor, target, campaign, note\n"
+                ));
+                USAGE_OR_IO
+            }
+        },
     }
 }

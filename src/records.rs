@@ -8,7 +8,9 @@
 use std::fmt;
 
 use chrono_tz::Tz;
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Deserializer};
+use std::borrow::Cow;
 
 use crate::time::WrittenTime;
 
@@ -122,20 +124,27 @@ impl<'de> Deserialize<'de> for Zone {
 }
 
 /// `content/site.yaml`.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "snake_case")]
 pub struct SiteConfig {
+    /// The site title.
     pub title: String,
+    /// Markdown shown on the home page.
     pub description: Option<String>,
+    /// Absolute URL the site is published at; may contain a sub-path (`https://org.github.io/repo/`).
     pub base_url: HttpUrl,
+    /// The `<html lang>` of every page; default `en`.
     pub language: Option<String>,
+    /// IANA zone of times written without an offset, and of display; default `UTC`.
     pub timezone: Option<Zone>,
+    /// The "now" for ongoing incidents (the end of the interval it denotes); default: the latest time in the data.
     pub as_of: Option<WrittenTime>,
+    /// Custom domain: writes `CNAME` for GitHub Pages.
     pub cname: Option<String>,
 }
 
 /// The attack kinds of SPEC §2.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum AttackKind {
     Ddos,
@@ -186,7 +195,7 @@ impl AttackKind {
 }
 
 /// How an actor is linked to an incident.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Basis {
     /// The actor said it did it.
@@ -207,14 +216,14 @@ impl Basis {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum State {
     Down,
     Up,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ActorKind {
     Hacktivist,
@@ -235,93 +244,132 @@ impl ActorKind {
 }
 
 /// `content/incidents/<id>.yaml`.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "snake_case")]
 pub struct Incident {
+    /// What happened, in a line.
     pub title: String,
+    /// One paragraph of Markdown.
     pub summary: Option<String>,
+    /// The id of the campaign this incident belongs to.
     pub campaign: Option<Id>,
+    /// The kinds of attack (at least one).
     pub attack: Vec<AttackKind>,
+    /// The ids of what was attacked (at least one).
     pub targets: Vec<Id>,
+    /// Who did it, and on what basis; empty when unknown.
     #[serde(default)]
     pub actors: Vec<ActorRef>,
+    /// When the attack began, as precisely as known.
     pub started: WrittenTime,
+    /// When service was restored; absent = not known to have ended.
     pub ended: Option<WrittenTime>,
+    /// Checks that bound the outage ("still down at …", "back up at …").
     #[serde(default)]
     pub observations: Vec<Observation>,
+    /// Where the facts come from.
     #[serde(default)]
     pub sources: Vec<Source>,
+    /// Free labels, e.g. hashtags.
     #[serde(default)]
     pub tags: Vec<String>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActorRef {
+    /// The id of an actor.
     pub actor: Id,
+    /// `claimed` (the actor said so), `attributed` (a credible party says so) or `suspected`.
     pub basis: Basis,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Observation {
+    /// When the check was made.
     pub at: WrittenTime,
+    /// What the check found: `down` or `up`.
     pub state: State,
+    /// The id of a source of this incident.
     pub source: Option<Id>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
+    /// Unique within the incident; observations refer to it.
     pub id: Id,
+    /// Title of the article, post or report.
     pub title: Option<String>,
+    /// Who published it.
     pub publisher: Option<String>,
+    /// Where to read it (http or https).
     pub url: Option<HttpUrl>,
+    /// When it was published.
     pub published: Option<WrittenTime>,
 }
 
 /// `content/actors/<id>.yaml`.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Actor {
+    /// The name the actor is best known by.
     pub name: String,
+    /// Other names.
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// What kind of actor.
     pub kind: Option<ActorKind>,
+    /// Country the actor operates from or claims.
     pub country: Option<String>,
+    /// Markdown.
     pub description: Option<String>,
+    /// Pages about the actor (http or https).
     #[serde(default)]
     pub links: Vec<HttpUrl>,
 }
 
 /// `content/targets/<id>.yaml`.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Target {
+    /// The name of the organisation or service.
     pub name: String,
+    /// Its website (http or https).
     pub url: Option<HttpUrl>,
+    /// E.g. government, media, health.
     pub sector: Option<String>,
+    /// Country of the target.
     pub country: Option<String>,
+    /// Markdown.
     pub description: Option<String>,
 }
 
 /// `content/campaigns/<id>.yaml`.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Campaign {
+    /// The campaign name.
     pub name: String,
+    /// Hashtags used, without `#`.
     #[serde(default)]
     pub hashtags: Vec<String>,
+    /// Markdown.
     pub summary: Option<String>,
+    /// What set it off, in Markdown.
     pub trigger: Option<String>,
 }
 
 /// The front matter of `content/notes/<id>.md`.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NoteFront {
+    /// The note title.
     pub title: String,
+    /// When the note was written.
     pub date: Option<WrittenTime>,
+    /// The records the note is about; it is shown on their pages.
     #[serde(default)]
     pub about: Vec<RecordRef>,
 }
@@ -380,5 +428,78 @@ impl RecordRef {
 impl<'de> Deserialize<'de> for RecordRef {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         from_str_with(d, "a reference such as `incidents/<id>`", RecordRef::parse)
+    }
+}
+
+/// The regular expression of an id, for JSON Schema.
+pub const ID_PATTERN: &str = "^[a-z0-9][a-z0-9-]{0,63}$";
+/// The regular expression of a written time (SPEC §3), for JSON Schema.
+pub const TIME_PATTERN: &str =
+    "^[0-9]{4}(-[0-9]{2}(-[0-9]{2}(T[0-9]{2}(:[0-9]{2}(:[0-9]{2})?)?)?)?)?(Z|[+-][0-9]{2}:[0-9]{2})?$";
+
+impl JsonSchema for Id {
+    fn schema_name() -> Cow<'static, str> {
+        "Id".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "pattern": ID_PATTERN,
+            "description": "The id of a record: its file name without extension (lowercase letters, digits and `-`)."
+        })
+    }
+}
+
+impl JsonSchema for HttpUrl {
+    fn schema_name() -> Cow<'static, str> {
+        "HttpUrl".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[^/?#]+",
+            "description": "An absolute http or https URL."
+        })
+    }
+}
+
+impl JsonSchema for Zone {
+    fn schema_name() -> Cow<'static, str> {
+        "Zone".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "pattern": "^[A-Za-z0-9_+-]+(/[A-Za-z0-9_+-]+)*$",
+            "description": "An IANA timezone name such as `Europe/Paris` or `UTC`."
+        })
+    }
+}
+
+impl JsonSchema for WrittenTime {
+    fn schema_name() -> Cow<'static, str> {
+        "Time".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A time written with the precision that is known: `2024`, `2024-08`, `2024-08-25`, `2024-08-25T14`, `2024-08-25T14:30` or `2024-08-25T14:30:15`, optionally followed by `Z` or `+HH:MM`/`-HH:MM`; without an offset it is in the site's timezone.",
+            "anyOf": [
+                { "type": "string", "pattern": TIME_PATTERN },
+                { "type": "integer", "minimum": 1000, "maximum": 9999 }
+            ]
+        })
+    }
+}
+
+impl JsonSchema for RecordRef {
+    fn schema_name() -> Cow<'static, str> {
+        "RecordRef".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "pattern": "^(incidents|actors|targets|campaigns)/[a-z0-9][a-z0-9-]{0,63}$",
+            "description": "A record this note is about: `incidents/<id>`, `actors/<id>`, `targets/<id>` or `campaigns/<id>`."
+        })
     }
 }

@@ -259,24 +259,31 @@ fn incidents_json_has_the_spec_shape() {
         serde_json::from_str(&fs::read_to_string(dir.path().join("site/incidents.json")).unwrap()).unwrap();
     let first = &json["incidents"][2];
     let keys: Vec<&str> = first.as_object().unwrap().keys().map(String::as_str).collect();
-    assert_eq!(
-        keys,
-        [
-            "id",
-            "title",
-            "campaign",
-            "attack",
-            "targets",
-            "actors",
-            "started",
-            "ended",
-            "start",
-            "end",
-            "status",
-            "duration_seconds",
-            "url"
-        ]
-    );
+    let spec = [
+        "id",
+        "title",
+        "campaign",
+        "attack",
+        "targets",
+        "actors",
+        "started",
+        "ended",
+        "start",
+        "end",
+        "status",
+        "duration_seconds",
+        "url",
+    ];
+    assert_eq!(keys.len(), spec.len(), "{keys:?}");
+    // The keys come in the order SPEC §4 lists them.
+    let raw = fs::read_to_string(dir.path().join("site/incidents.json")).unwrap();
+    let object = &raw[raw.find("\"id\": \"date-start-hour-end\"").unwrap()..];
+    let positions: Vec<usize> = spec[1..]
+        .iter()
+        .map(|k| object.find(&format!("\n      \"{k}\": ")).unwrap_or(0))
+        .collect();
+    assert!(positions.iter().all(|&p| p > 0), "{positions:?}");
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{positions:?}");
     assert_eq!(first["started"]["value"], "2024-08-25");
     assert_eq!(first["started"]["earliest"], "2024-08-24T22:00:00Z");
     assert_eq!(first["ended"]["value"], "2024-08-26T10");

@@ -1,0 +1,55 @@
+//! JSON Schemas (draft 2020-12) of every record kind, generated from the
+//! record types so they never drift from what `check` accepts. Written to
+//! `site/schema/` and printed by `sitrep schema`; editors use them through a
+//! `# yaml-language-server: $schema=…` line for completion and validation.
+
+use schemars::{JsonSchema, SchemaGenerator};
+use serde_json::Value;
+
+use crate::records::{Actor, Campaign, Incident, NoteFront, SiteConfig, Target};
+
+/// `(file name, schema)` for each record kind, in a fixed order.
+pub fn all() -> Vec<(&'static str, Value)> {
+    vec![
+        (
+            "site.schema.json",
+            schema::<SiteConfig>("content/site.yaml: site settings"),
+        ),
+        (
+            "incident.schema.json",
+            schema::<Incident>("content/incidents/<id>.yaml: one incident"),
+        ),
+        (
+            "actor.schema.json",
+            schema::<Actor>("content/actors/<id>.yaml: who attacks"),
+        ),
+        (
+            "target.schema.json",
+            schema::<Target>("content/targets/<id>.yaml: what is attacked"),
+        ),
+        (
+            "campaign.schema.json",
+            schema::<Campaign>("content/campaigns/<id>.yaml: a campaign"),
+        ),
+        (
+            "note.schema.json",
+            schema::<NoteFront>("front matter of content/notes/<id>.md"),
+        ),
+    ]
+}
+
+fn schema<T: JsonSchema>(title: &str) -> Value {
+    let schema = SchemaGenerator::default().into_root_schema_for::<T>();
+    let mut value = schema.to_value();
+    if let Value::Object(map) = &mut value {
+        map.insert("title".into(), Value::String(title.into()));
+    }
+    value
+}
+
+/// Pretty JSON with a final newline.
+pub fn to_text(value: &Value) -> String {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+    text.push('\n');
+    text
+}
