@@ -8,7 +8,6 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::escape::{csv_cell, xml};
-use crate::markdown::to_html;
 use crate::model::{IncidentModel, Site};
 use crate::records::Kind;
 use crate::time::{rfc3339, TimeSpan, WrittenTime};
@@ -197,9 +196,13 @@ fn updated(inc: &IncidentModel, as_of: DateTime<Utc>) -> DateTime<Utc> {
 }
 
 /// `feed.xml`: Atom 1.0, one entry per incident, newest first.
-pub fn atom_feed(site: &Site) -> String {
-    let mut order: Vec<&IncidentModel> = site.incidents.iter().collect();
-    order.sort_by(|a, b| (b.started.earliest, &a.id).cmp(&(a.started.earliest, &b.id)));
+/// `summaries` are the incidents' summaries as HTML (see `render::summaries`).
+pub fn atom_feed(site: &Site, summaries: &[Option<String>]) -> String {
+    let mut order: Vec<usize> = (0..site.incidents.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&site.incidents[a], &site.incidents[b]);
+        (b.started.earliest, &a.id).cmp(&(a.started.earliest, &b.id))
+    });
     let feed_updated = site
         .incidents
         .iter()
@@ -225,13 +228,11 @@ pub fn atom_feed(site: &Site) -> String {
     out.push_str(&format!("<updated>{}</updated>\n", rfc3339(feed_updated)));
     out.push_str(&format!("<author>\n<name>{}</name>\n</author>\n", xml(&site.title)));
     out.push_str("<generator>sitrep</generator>\n");
-    for inc in order {
+    for i in order {
+        let inc = &site.incidents[i];
         let r = &inc.record;
         let url = site.url_of(Kind::Incident, &inc.id);
-        let mut summary = String::new();
-        if let Some(s) = &r.summary {
-            summary.push_str(&to_html(s));
-        }
+        let mut summary = summaries[i].clone().unwrap_or_default();
         summary.push_str(&format!(
             "<p>Started {}; {}; duration {}.</p>",
             xml(r.started.text()),

@@ -112,19 +112,24 @@ pub fn build(root: &Path, out: &Path, base_url: Option<&str>) -> Result<Built, B
     };
     let tera = render::load_templates(root).map_err(BuildError::Template)?;
     let staging = write::Staging::begin(&dest)?;
-    let renderer = render::Renderer::new(&site, &tera);
+    let summaries = render::summaries(&site);
+    let renderer = render::Renderer::new(&site, &tera, &summaries);
 
     // Every page, in a fixed order; rendered and written in parallel.
     #[derive(Clone, Copy)]
     enum Job {
         Home,
         List(Kind),
+        IncidentListPage(usize),
         Record(Kind, usize),
         NotFound,
     }
     let mut jobs = vec![Job::Home, Job::NotFound];
     for kind in [Kind::Incident, Kind::Actor, Kind::Target, Kind::Campaign, Kind::Note] {
         jobs.push(Job::List(kind));
+        if kind == Kind::Incident {
+            jobs.extend((2..=renderer.incident_list_pages()).map(Job::IncidentListPage));
+        }
         let n = match kind {
             Kind::Incident => site.incidents.len(),
             Kind::Actor => site.actors.len(),
@@ -134,39 +139,54 @@ pub fn build(root: &Path, out: &Path, base_url: Option<&str>) -> Result<Built, B
         };
         jobs.extend((0..n).map(|i| Job::Record(kind, i)));
     }
-    let pages: Vec<String> = jobs
-        .par_iter()
-        .map(|job| {
-            let (path, html) = match *job {
-                Job::Home => renderer.home(),
-                Job::List(kind) => renderer.list(kind),
-                Job::Record(Kind::Incident, i) => renderer.incident(i),
-                Job::Record(Kind::Actor, i) => renderer.actor(i),
-                Job::Record(Kind::Target, i) => renderer.target(i),
-                Job::Record(Kind::Campaign, i) => renderer.campaign(i),
-                Job::Record(Kind::Note, i) => renderer.note(i),
-                Job::NotFound => renderer.not_found(),
+    // Pages and exports are independent: render them side by side.
+    let (pages, exports) = rayon::join(
+        || -> Result<Vec<String>, BuildError> {
+            jobs.par_iter()
+                .map(|job| {
+                    let (path, html) = match *job {
+                        Job::Home => renderer.home(),
+                        Job::List(kind) => renderer.list(kind),
+                        Job::IncidentListPage(n) => renderer.incident_list_page(n),
+                        Job::Record(Kind::Incident, i) => renderer.incident(i),
+                        Job::Record(Kind::Actor, i) => renderer.actor(i),
+                        Job::Record(Kind::Target, i) => renderer.target(i),
+                        Job::Record(Kind::Campaign, i) => renderer.campaign(i),
+                        Job::Record(Kind::Note, i) => renderer.note(i),
+                        Job::NotFound => renderer.not_found(),
+                    }
+                    .map_err(BuildError::Template)?;
+                    staging.write(&path, html.as_bytes())?;
+                    Ok(path)
+                })
+                .collect()
+        },
+        || -> Result<(), BuildError> {
+            let names = ["stix.json", "incidents.json", "incidents.csv", "feed.xml", "robots.txt"];
+            names.par_iter().try_for_each(|name| {
+                let text = match *name {
+                    "stix.json" => stix::bundle(&site),
+                    "incidents.json" => export::incidents_json(&site),
+                    "incidents.csv" => export::incidents_csv(&site),
+                    "feed.xml" => export::atom_feed(&site, &summaries),
+                    _ => export::robots(&site),
+                };
+                staging.write(name, text.as_bytes())
+            })?;
+            for (name, schema) in schema::all() {
+                staging.write(&format!("schema/{name}"), schema::to_text(&schema).as_bytes())?;
             }
-            .map_err(BuildError::Template)?;
-            staging.write(&path, html.as_bytes())?;
-            Ok(path)
-        })
-        .collect::<Result<_, BuildError>>()?;
-
-    staging.write("assets/style.css", render::stylesheet(root).as_bytes())?;
-    staging.write("incidents.json", export::incidents_json(&site).as_bytes())?;
-    staging.write("incidents.csv", export::incidents_csv(&site).as_bytes())?;
-    staging.write("feed.xml", export::atom_feed(&site).as_bytes())?;
-    staging.write("stix.json", stix::bundle(&site).as_bytes())?;
-    for (name, schema) in schema::all() {
-        staging.write(&format!("schema/{name}"), schema::to_text(&schema).as_bytes())?;
-    }
+            staging.write("assets/style.css", render::stylesheet(root).as_bytes())?;
+            staging.write(".nojekyll", b"")?;
+            if let Some(cname) = &site.cname {
+                staging.write("CNAME", format!("{cname}\n").as_bytes())?;
+            }
+            Ok(())
+        },
+    );
+    let pages = pages?;
+    exports?;
     staging.write("sitemap.xml", export::sitemap(&site, &pages).as_bytes())?;
-    staging.write("robots.txt", export::robots(&site).as_bytes())?;
-    staging.write(".nojekyll", b"")?;
-    if let Some(cname) = &site.cname {
-        staging.write("CNAME", format!("{cname}\n").as_bytes())?;
-    }
     write::copy_static(root, &staging)?;
     staging.commit()?;
     Ok(Built {

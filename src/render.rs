@@ -40,6 +40,11 @@ pub const BUILTIN_TEMPLATES: [(&str, &str); 14] = [
     ("404.html", include_str!("../templates/404.html")),
 ];
 
+/// Most rows an incident table shows on one page: pages stay small and
+/// usable at 100k incidents. The full list is paginated at this size; other
+/// pages show the most recent ones and say how many more there are.
+pub const ROWS_PER_PAGE: usize = 1000;
+
 /// The built-in stylesheet, written to `assets/style.css`.
 pub const BUILTIN_CSS: &str = include_str!("../templates/assets/style.css");
 
@@ -151,13 +156,15 @@ pub struct Renderer<'a> {
     pub site: &'a Site,
     pub tera: &'a Tera,
     site_view: SiteView<'a>,
+    /// Each incident's summary as sanitised HTML, rendered once.
+    summaries: &'a [Option<String>],
 }
 
 /// The path of a page inside the site and its HTML.
 pub type Page = (String, String);
 
 impl<'a> Renderer<'a> {
-    pub fn new(site: &'a Site, tera: &'a Tera) -> Self {
+    pub fn new(site: &'a Site, tera: &'a Tera, summaries: &'a [Option<String>]) -> Self {
         let site_view = SiteView {
             title: &site.title,
             description_html: site.description.as_deref().map(to_html),
@@ -166,7 +173,12 @@ impl<'a> Renderer<'a> {
             timezone: site.zone.name(),
             as_of: site.as_of_text.clone(),
         };
-        Renderer { site, tera, site_view }
+        Renderer {
+            site,
+            tera,
+            site_view,
+            summaries,
+        }
     }
 
     fn context(&self, root: &str, page_path: &str, section: &str) -> Context {
@@ -219,6 +231,13 @@ impl<'a> Renderer<'a> {
 
     fn rows(&self, incidents: &[usize]) -> Vec<IncidentRow> {
         incidents.iter().map(|&i| self.row(i)).collect()
+    }
+
+    /// The most recent `ROWS_PER_PAGE` incidents as rows, and how many are left out.
+    fn recent_rows(&self, c: &mut Context, incidents: &[usize]) {
+        let hidden = incidents.len().saturating_sub(ROWS_PER_PAGE);
+        c.insert("incidents", &self.rows(&incidents[hidden..]));
+        c.insert("hidden", &hidden);
     }
 
     /// A link to a record, named by its title or name.
@@ -283,7 +302,7 @@ impl<'a> Renderer<'a> {
         figures.campaigns = s.campaigns.len();
         figures.downtime = downtime_words(s.site_downtime());
         c.insert("figures", &figures);
-        c.insert("incidents", &self.rows(&all));
+        self.recent_rows(&mut c, &all);
         c.insert("timeline", &self.timeline(&all, "All incidents by target"));
         c.insert(
             "notes",
@@ -301,7 +320,7 @@ impl<'a> Renderer<'a> {
         let path = page_url(Kind::Incident, &inc.id);
         let mut c = self.context("../../", &path, "incidents");
         c.insert("incident", &self.row(i));
-        c.insert("summary_html", &r.summary.as_deref().map(to_html));
+        c.insert("summary_html", &self.summaries[i]);
         c.insert("tags", &r.tags);
         let zone = s.zone;
         c.insert("started_span", &span_text(inc.started, zone));
@@ -398,21 +417,22 @@ impl<'a> Renderer<'a> {
         );
         c.insert("description_html", &a.description.as_deref().map(to_html));
         // What the actor claimed, what others attributed to it, what is suspected.
-        let mut by_basis: Vec<(&str, Vec<IncidentRow>)> = Vec::new();
+        let mut by_basis: Vec<(&str, Vec<IncidentRow>, usize)> = Vec::new();
         for basis in ["claimed", "attributed", "suspected"] {
-            let rows: Vec<IncidentRow> = incidents
+            let group: Vec<usize> = incidents
                 .iter()
-                .filter(|&&k| {
+                .copied()
+                .filter(|&k| {
                     s.incidents[k]
                         .record
                         .actors
                         .iter()
                         .any(|x| x.actor == p.id && x.basis.key() == basis)
                 })
-                .map(|&k| self.row(k))
                 .collect();
-            if !rows.is_empty() {
-                by_basis.push((basis, rows));
+            let hidden = group.len().saturating_sub(ROWS_PER_PAGE);
+            if !group.is_empty() {
+                by_basis.push((basis, self.rows(&group[hidden..]), hidden));
             }
         }
         c.insert("by_basis", &by_basis);
@@ -443,7 +463,7 @@ impl<'a> Renderer<'a> {
             }),
         );
         c.insert("description_html", &t.description.as_deref().map(to_html));
-        c.insert("incidents", &self.rows(incidents));
+        self.recent_rows(&mut c, incidents);
         c.insert("figures", &self.figures(incidents));
         c.insert("notes", &self.note_links(Kind::Target, &p.id));
         c.insert(
@@ -483,7 +503,7 @@ impl<'a> Renderer<'a> {
                 }
             });
         c.insert("span", &span);
-        c.insert("incidents", &self.rows(incidents));
+        self.recent_rows(&mut c, incidents);
         c.insert("figures", &self.figures(incidents));
         c.insert("notes", &self.note_links(Kind::Campaign, &p.id));
         c.insert(
@@ -541,11 +561,7 @@ impl<'a> Renderer<'a> {
             }
         };
         let template = match kind {
-            Kind::Incident => {
-                let all: Vec<usize> = (0..s.incidents.len()).collect();
-                c.insert("incidents", &self.rows(&all));
-                "incidents.html"
-            }
+            Kind::Incident => return self.incident_list_page(1),
             Kind::Actor => {
                 let list: Vec<Entry> = s
                     .actors
@@ -608,6 +624,55 @@ impl<'a> Renderer<'a> {
         Ok((format!("{path}index.html"), self.render(template, &c)?))
     }
 
+    /// How many pages the full incident list takes.
+    pub fn incident_list_pages(&self) -> usize {
+        self.site.incidents.len().div_ceil(ROWS_PER_PAGE).max(1)
+    }
+
+    /// Page `n` (from 1) of the full incident list: `incidents/`, then
+    /// `incidents/page/2/`, …
+    pub fn incident_list_page(&self, n: usize) -> Result<Page, String> {
+        let s = self.site;
+        let pages = self.incident_list_pages();
+        let page_path = |k: usize| {
+            if k == 1 {
+                "incidents/".to_string()
+            } else {
+                format!("incidents/page/{k}/")
+            }
+        };
+        let path = page_path(n);
+        let root = if n == 1 { "../" } else { "../../../" };
+        let mut c = self.context(root, &path, "incidents");
+        let from = (n - 1) * ROWS_PER_PAGE;
+        let to = (from + ROWS_PER_PAGE).min(s.incidents.len());
+        let range: Vec<usize> = (from..to).collect();
+        c.insert("incidents", &self.rows(&range));
+        #[derive(Serialize)]
+        struct Pager {
+            current: usize,
+            total: usize,
+            first: usize,
+            last: usize,
+            count: usize,
+            prev: Option<String>,
+            next: Option<String>,
+            pages: Vec<(usize, String)>,
+        }
+        let pager = Pager {
+            current: n,
+            total: pages,
+            first: from + 1,
+            last: to,
+            count: s.incidents.len(),
+            prev: (n > 1).then(|| page_path(n - 1)),
+            next: (n < pages).then(|| page_path(n + 1)),
+            pages: (1..=pages).map(|k| (k, page_path(k))).collect(),
+        };
+        c.insert("pager", &pager);
+        Ok((format!("{path}index.html"), self.render("incidents.html", &c)?))
+    }
+
     /// `404.html`: served at any depth, so its links are root-absolute.
     pub fn not_found(&self) -> Result<Page, String> {
         let base_path = url::Url::parse(&self.site.base_url).map_or_else(|_| "/".to_string(), |u| u.path().to_string());
@@ -639,6 +704,15 @@ pub fn span_text(span: TimeSpan, zone: Tz) -> String {
 }
 
 /// Total downtime in words.
+/// Every incident's summary as sanitised HTML, in incident order.
+pub fn summaries(site: &Site) -> Vec<Option<String>> {
+    use rayon::prelude::*;
+    site.incidents
+        .par_iter()
+        .map(|i| i.record.summary.as_deref().map(to_html))
+        .collect()
+}
+
 pub fn downtime_words(d: DurationBounds) -> String {
     match d.max {
         None if d.min == 0 => "unknown, an incident is ongoing".into(),

@@ -10,6 +10,7 @@
 
 use std::collections::BTreeSet;
 
+use serde::Serialize;
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
@@ -60,21 +61,84 @@ fn actor_type(kind: Option<ActorKind>) -> &'static str {
     }
 }
 
+/// One STIX object: the common properties, then its own (already JSON).
+#[derive(Serialize)]
+struct Object<'a> {
+    #[serde(rename = "type")]
+    kind: &'a str,
+    spec_version: &'static str,
+    id: &'a str,
+    created: &'a str,
+    modified: &'a str,
+    #[serde(flatten)]
+    properties: Value,
+}
+
+/// Writes objects one at a time into the bundle text, so the bundle is never
+/// held as a tree in memory.
+struct Writer {
+    out: String,
+    now: String,
+    first: bool,
+}
+
+impl Writer {
+    fn push(&mut self, kind: &str, id: &str, properties: Value) {
+        let object = Object {
+            kind,
+            spec_version: "2.1",
+            id,
+            created: &self.now,
+            modified: &self.now,
+            properties,
+        };
+        let text = serde_json::to_string_pretty(&object).unwrap_or_default();
+        self.out.push_str(if self.first { "\n" } else { ",\n" });
+        self.first = false;
+        // Indent the object inside the `objects` array.
+        for (n, line) in text.lines().enumerate() {
+            if n > 0 {
+                self.out.push('\n');
+            }
+            self.out.push_str("    ");
+            self.out.push_str(line);
+        }
+    }
+}
+
 /// The whole bundle.
 pub fn bundle(site: &Site) -> String {
-    let now = timestamp(site.as_of);
-    let common = |kind: &str, key: &str| -> Map<String, Value> {
-        let mut m = Map::new();
-        m.insert("type".into(), json!(kind));
-        m.insert("spec_version".into(), json!("2.1"));
-        m.insert("id".into(), json!(stix_id(kind, key)));
-        m.insert("created".into(), json!(now));
-        m.insert("modified".into(), json!(now));
-        m
+    let mut w = Writer {
+        out: String::new(),
+        now: timestamp(site.as_of),
+        first: true,
     };
-    let mut objects: Vec<Value> = Vec::new();
-    for c in &site.campaigns {
-        let mut o = common("campaign", c.id.as_str());
+    w.out.push_str(&format!(
+        "{{\n  \"type\": \"bundle\",\n  \"id\": \"{}\",\n  \"objects\": [",
+        stix_id("bundle", site.base_url.as_str())
+    ));
+    // Ids computed once per record.
+    let campaign_ids: Vec<String> = site
+        .campaigns
+        .iter()
+        .map(|c| stix_id("campaign", c.id.as_str()))
+        .collect();
+    let actor_ids: Vec<String> = site
+        .actors
+        .iter()
+        .map(|a| stix_id("threat-actor", a.id.as_str()))
+        .collect();
+    let target_ids: Vec<String> = site
+        .targets
+        .iter()
+        .map(|t| stix_id("identity", t.id.as_str()))
+        .collect();
+    let pattern_id = |k: AttackKind| stix_id("attack-pattern", k.key());
+    let position = |kind: crate::records::Kind, id: &Id| site.position(kind, id).unwrap_or(0);
+    use crate::records::Kind;
+
+    for (c, id) in site.campaigns.iter().zip(&campaign_ids) {
+        let mut o = Map::new();
         o.insert("name".into(), json!(c.record.name));
         if let Some(s) = &c.record.summary {
             o.insert("description".into(), json!(s));
@@ -85,20 +149,20 @@ pub fn bundle(site: &Site) -> String {
                 json!(c.record.hashtags.iter().map(|h| format!("#{h}")).collect::<Vec<_>>()),
             );
         }
-        let incidents = site.incidents_of(crate::records::Kind::Campaign, &c.id);
+        let incidents = site.incidents_of(Kind::Campaign, &c.id);
         if let Some(first) = incidents.iter().map(|&i| site.incidents[i].bounds.start_earliest).min() {
-            o.insert("first_seen".into(), json!(timestamp(first)));
             let last = incidents
                 .iter()
                 .map(|&i| site.incidents[i].bounds.end_latest.unwrap_or(site.as_of))
                 .max()
                 .unwrap_or(site.as_of);
+            o.insert("first_seen".into(), json!(timestamp(first)));
             o.insert("last_seen".into(), json!(timestamp(last)));
         }
-        objects.push(Value::Object(o));
+        w.push("campaign", id, Value::Object(o));
     }
-    for a in &site.actors {
-        let mut o = common("threat-actor", a.id.as_str());
+    for (a, id) in site.actors.iter().zip(&actor_ids) {
+        let mut o = Map::new();
         o.insert("name".into(), json!(a.record.name));
         o.insert("threat_actor_types".into(), json!([actor_type(a.record.kind)]));
         if !a.record.aliases.is_empty() {
@@ -107,10 +171,10 @@ pub fn bundle(site: &Site) -> String {
         if let Some(d) = &a.record.description {
             o.insert("description".into(), json!(d));
         }
-        objects.push(Value::Object(o));
+        w.push("threat-actor", id, Value::Object(o));
     }
-    for t in &site.targets {
-        let mut o = common("identity", t.id.as_str());
+    for (t, id) in site.targets.iter().zip(&target_ids) {
+        let mut o = Map::new();
         o.insert("name".into(), json!(t.record.name));
         o.insert("identity_class".into(), json!("organization"));
         let mut description = t.record.description.clone().unwrap_or_default();
@@ -123,7 +187,7 @@ pub fn bundle(site: &Site) -> String {
         if let Some(url) = &t.record.url {
             o.insert("contact_information".into(), json!(url.as_str()));
         }
-        objects.push(Value::Object(o));
+        w.push("identity", id, Value::Object(o));
     }
     let used: BTreeSet<AttackKind> = site
         .incidents
@@ -131,7 +195,7 @@ pub fn bundle(site: &Site) -> String {
         .flat_map(|i| i.record.attack.iter().copied())
         .collect();
     for kind in &used {
-        let mut o = common("attack-pattern", kind.key());
+        let mut o = Map::new();
         o.insert(
             "name".into(),
             json!(attack_reference(*kind).map_or(kind.label(), |(_, name)| name)),
@@ -146,52 +210,60 @@ pub fn bundle(site: &Site) -> String {
                 }]),
             );
         }
-        objects.push(Value::Object(o));
+        w.push("attack-pattern", &pattern_id(*kind), Value::Object(o));
     }
 
-    // Relationships, each once, keyed by (source, type, target).
-    let mut relations: std::collections::BTreeMap<(String, &str, String), Option<Basis>> = Default::default();
+    // Relationships, each once, keyed by (source, type, target) with the
+    // strongest basis seen.
+    let mut relations: std::collections::BTreeMap<(String, &'static str, String), Option<Basis>> = Default::default();
     let mut relate = |from: String, kind: &'static str, to: String, basis: Option<Basis>| {
         let slot = relations.entry((from, kind, to)).or_insert(basis);
-        // Keep the strongest basis seen.
         if let (Some(old), Some(new)) = (*slot, basis) {
             if confidence(new) > confidence(old) {
                 *slot = Some(new);
             }
         }
     };
-    let actor_ref = |id: &Id| stix_id("threat-actor", id.as_str());
-    let target_ref = |id: &Id| stix_id("identity", id.as_str());
-    let pattern_ref = |k: &AttackKind| stix_id("attack-pattern", k.key());
+    let patterns: std::collections::BTreeMap<AttackKind, String> = used.iter().map(|&k| (k, pattern_id(k))).collect();
     for inc in &site.incidents {
         let r = &inc.record;
+        let campaign = r
+            .campaign
+            .as_ref()
+            .map(|c| campaign_ids[position(Kind::Campaign, c)].as_str());
         for a in &r.actors {
+            let actor = actor_ids[position(Kind::Actor, &a.actor)].as_str();
             for t in &r.targets {
-                relate(actor_ref(&a.actor), "targets", target_ref(t), Some(a.basis));
-            }
-            for k in &r.attack {
-                relate(actor_ref(&a.actor), "uses", pattern_ref(k), Some(a.basis));
-            }
-            if let Some(c) = &r.campaign {
                 relate(
-                    stix_id("campaign", c.as_str()),
-                    "attributed-to",
-                    actor_ref(&a.actor),
+                    actor.to_string(),
+                    "targets",
+                    target_ids[position(Kind::Target, t)].clone(),
                     Some(a.basis),
                 );
             }
+            for k in &r.attack {
+                relate(actor.to_string(), "uses", patterns[k].clone(), Some(a.basis));
+            }
+            if let Some(c) = campaign {
+                relate(c.to_string(), "attributed-to", actor.to_string(), Some(a.basis));
+            }
         }
-        if let Some(c) = &r.campaign {
+        if let Some(c) = campaign {
             for t in &r.targets {
-                relate(stix_id("campaign", c.as_str()), "targets", target_ref(t), None);
+                relate(
+                    c.to_string(),
+                    "targets",
+                    target_ids[position(Kind::Target, t)].clone(),
+                    None,
+                );
             }
             for k in &r.attack {
-                relate(stix_id("campaign", c.as_str()), "uses", pattern_ref(k), None);
+                relate(c.to_string(), "uses", patterns[k].clone(), None);
             }
         }
     }
     for ((from, kind, to), basis) in relations {
-        let mut o = common("relationship", &format!("{from}/{kind}/{to}"));
+        let mut o = Map::new();
         o.insert("relationship_type".into(), json!(kind));
         o.insert("source_ref".into(), json!(from));
         o.insert("target_ref".into(), json!(to));
@@ -199,22 +271,30 @@ pub fn bundle(site: &Site) -> String {
             o.insert("confidence".into(), json!(confidence(b)));
             o.insert("x_sitrep_basis".into(), json!(b.key()));
         }
-        objects.push(Value::Object(o));
+        w.push(
+            "relationship",
+            &stix_id("relationship", &format!("{from}/{kind}/{to}")),
+            Value::Object(o),
+        );
     }
 
     for inc in &site.incidents {
         let r = &inc.record;
         let b = inc.bounds;
         let sighted = match (&r.campaign, r.attack.first()) {
-            (Some(c), _) => stix_id("campaign", c.as_str()),
-            (None, Some(k)) => pattern_ref(k),
+            (Some(c), _) => campaign_ids[position(Kind::Campaign, c)].clone(),
+            (None, Some(k)) => patterns[k].clone(),
             (None, None) => continue,
         };
-        let mut o = common("sighting", inc.id.as_str());
+        let mut o = Map::new();
         o.insert("sighting_of_ref".into(), json!(sighted));
         o.insert(
             "where_sighted_refs".into(),
-            json!(r.targets.iter().map(target_ref).collect::<Vec<_>>()),
+            json!(r
+                .targets
+                .iter()
+                .map(|t| target_ids[position(Kind::Target, t)].as_str())
+                .collect::<Vec<_>>()),
         );
         o.insert("first_seen".into(), json!(timestamp(b.start_earliest)));
         o.insert(
@@ -225,7 +305,7 @@ pub fn bundle(site: &Site) -> String {
         o.insert("description".into(), json!(r.title));
         o.insert(
             "external_references".into(),
-            json!([{ "source_name": "sitrep", "external_id": inc.id.as_str(), "url": site.url_of(crate::records::Kind::Incident, &inc.id) }]),
+            json!([{ "source_name": "sitrep", "external_id": inc.id.as_str(), "url": site.url_of(Kind::Incident, &inc.id) }]),
         );
         o.insert(
             "x_sitrep_status".into(),
@@ -235,17 +315,10 @@ pub fn bundle(site: &Site) -> String {
             "x_sitrep_duration_seconds".into(),
             json!({ "min": inc.duration.min, "max": inc.duration.max }),
         );
-        objects.push(Value::Object(o));
+        w.push("sighting", &stix_id("sighting", inc.id.as_str()), Value::Object(o));
     }
-
-    let doc = json!({
-        "type": "bundle",
-        "id": stix_id("bundle", site.base_url.as_str()),
-        "objects": objects,
-    });
-    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    text.push('\n');
-    text
+    w.out.push_str("\n  ]\n}\n");
+    w.out
 }
 
 #[cfg(test)]

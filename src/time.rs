@@ -349,12 +349,32 @@ impl<'de> Deserialize<'de> for WrittenTime {
 /// Formats an instant as RFC 3339 in UTC with second precision, as every
 /// export does.
 pub fn rfc3339(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    // Written by hand: chrono's strftime parser showed up in profiles.
+    use chrono::Timelike;
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
 }
 
 /// Formats an instant on the wall clock of `zone`, for readers.
 pub fn local_text(t: DateTime<Utc>, zone: Tz) -> String {
-    t.with_timezone(&zone).format("%Y-%m-%d %H:%M %Z").to_string()
+    use chrono::Timelike;
+    let local = t.with_timezone(&zone);
+    let abbreviation = local.offset().to_string();
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02} {abbreviation}",
+        local.year(),
+        local.month(),
+        local.day(),
+        local.hour(),
+        local.minute()
+    )
 }
 
 #[cfg(test)]

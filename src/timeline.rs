@@ -25,6 +25,20 @@ const TOP: f64 = 34.0;
 
 use crate::escape::xml as escape;
 
+/// A coordinate with one decimal, formatted without float formatting
+/// machinery (which dominated the timeline's cost on big sites).
+#[derive(Clone, Copy)]
+struct P(f64);
+
+impl std::fmt::Display for P {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let tenths = (self.0 * 10.0).round() as i64;
+        let sign = if tenths < 0 { "-" } else { "" };
+        let t = tenths.abs();
+        write!(f, "{sign}{}.{}", t / 10, t % 10)
+    }
+}
+
 /// The timeline of `incidents` (indexes into `site.incidents`).
 pub fn svg(site: &Site, incidents: &[usize], title: &str) -> String {
     if incidents.is_empty() {
@@ -96,7 +110,9 @@ pub fn svg(site: &Site, incidents: &[usize], title: &str) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "<svg class=\"timeline\" viewBox=\"0 0 {WIDTH} {height}\" role=\"img\" aria-labelledby=\"timeline-title timeline-desc\" xmlns=\"http://www.w3.org/2000/svg\">"
+        "<svg class=\"timeline\" viewBox=\"0 0 {} {}\" role=\"img\" aria-labelledby=\"timeline-title timeline-desc\" xmlns=\"http://www.w3.org/2000/svg\">",
+        P(WIDTH),
+        P(height)
     );
     let _ = writeln!(s, "<title id=\"timeline-title\">{}</title>", escape(title));
     let _ = writeln!(s, "<desc id=\"timeline-desc\">{}</desc>", escape(&desc));
@@ -105,26 +121,21 @@ pub fn svg(site: &Site, incidents: &[usize], title: &str) -> String {
     // Axis.
     s.push_str("<g class=\"axis\">\n");
     for (t, label) in ticks(first, last, zone) {
-        let tx = x(t);
+        let tx = P(x(t));
         let _ = writeln!(
             s,
-            "<line x1=\"{tx:.1}\" y1=\"{:.1}\" x2=\"{tx:.1}\" y2=\"{:.1}\"/>",
-            TOP - 6.0,
-            height - 6.0
+            "<line x1=\"{tx}\" y1=\"{}\" x2=\"{tx}\" y2=\"{}\"/>",
+            P(TOP - 6.0),
+            P(height - 6.0)
         );
-        let _ = writeln!(
-            s,
-            "<text x=\"{tx:.1}\" y=\"{:.1}\">{}</text>",
-            TOP - 12.0,
-            escape(&label)
-        );
+        let _ = writeln!(s, "<text x=\"{tx}\" y=\"{}\">{}</text>", P(TOP - 12.0), escape(&label));
     }
-    let asx = x(site.as_of.min(last));
+    let asx = P(x(site.as_of.min(last)));
     let _ = writeln!(
         s,
-        "<line class=\"as-of\" x1=\"{asx:.1}\" y1=\"{:.1}\" x2=\"{asx:.1}\" y2=\"{:.1}\"><title>as of {}</title></line>",
-        TOP - 6.0,
-        height - 6.0,
+        "<line class=\"as-of\" x1=\"{asx}\" y1=\"{}\" x2=\"{asx}\" y2=\"{}\"><title>as of {}</title></line>",
+        P(TOP - 6.0),
+        P(height - 6.0),
         escape(&crate::time::local_text(site.as_of, zone))
     );
     s.push_str("</g>\n");
@@ -143,17 +154,17 @@ pub fn svg(site: &Site, incidents: &[usize], title: &str) -> String {
         let _ = writeln!(s, "<g class=\"lane\">");
         let _ = writeln!(
             s,
-            "<text class=\"lane-label\" x=\"4\" y=\"{:.1}\">{}<title>{}</title></text>",
-            y + LANE / 2.0 + 4.0,
+            "<text class=\"lane-label\" x=\"4\" y=\"{}\">{}<title>{}</title></text>",
+            P(y + LANE / 2.0 + 4.0),
             escape(&short),
             escape(name)
         );
         let _ = writeln!(
             s,
-            "<line class=\"lane-line\" x1=\"{LABEL}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\"/>",
-            y + LANE - 1.0,
-            WIDTH - 10.0,
-            y + LANE - 1.0
+            "<line class=\"lane-line\" x1=\"{LABEL}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>",
+            P(y + LANE - 1.0),
+            P(WIDTH - 10.0),
+            P(y + LANE - 1.0)
         );
         let _ = writeln!(s, "</g>");
     }
@@ -183,24 +194,31 @@ pub fn svg(site: &Site, incidents: &[usize], title: &str) -> String {
             let (x0, x1) = (x(b.start_earliest), x(end).max(x(b.start_earliest) + 2.0));
             let _ = writeln!(
                 s,
-                "<rect class=\"possible\" x=\"{x0:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{h:.1}\"/>",
-                x1 - x0
+                "<rect class=\"possible\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
+                P(x0),
+                P(y),
+                P(x1 - x0),
+                P(h)
             );
             if let Some((c0, c1)) = b.certain() {
                 let (c0, c1) = (x(c0), x(c1).max(x(c0) + 1.0));
                 let _ = writeln!(
                     s,
-                    "<rect class=\"certain\" x=\"{c0:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{h:.1}\"/>",
-                    c1 - c0
+                    "<rect class=\"certain\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
+                    P(c0),
+                    P(y),
+                    P(c1 - c0),
+                    P(h)
                 );
             }
             if b.is_ongoing() {
                 let _ = writeln!(
                     s,
-                    "<path class=\"open-end\" d=\"M{x1:.1} {:.1} l8 {:.1} l-8 {:.1} z\"/>",
-                    y - 2.0,
-                    h / 2.0 + 2.0,
-                    h / 2.0 + 2.0
+                    "<path class=\"open-end\" d=\"M{} {} l8 {} l-8 {} z\"/>",
+                    P(x1),
+                    P(y - 2.0),
+                    P(h / 2.0 + 2.0),
+                    P(h / 2.0 + 2.0)
                 );
             }
             for (o, span) in inc.record.observations.iter().zip(&inc.observations) {
@@ -212,8 +230,9 @@ pub fn svg(site: &Site, incidents: &[usize], title: &str) -> String {
                 };
                 let _ = writeln!(
                     s,
-                    "<circle class=\"{class}\" cx=\"{ox:.1}\" cy=\"{:.1}\" r=\"4\"><title>seen {word}: {}</title></circle>",
-                    y + h / 2.0,
+                    "<circle class=\"{class}\" cx=\"{}\" cy=\"{}\" r=\"4\"><title>seen {word}: {}</title></circle>",
+                    P(ox),
+                    P(y + h / 2.0),
                     escape(o.at.text())
                 );
             }

@@ -91,24 +91,38 @@ pub fn validate(content: Content, diagnostics: &mut Vec<Diagnostic>) -> Option<V
     check_unique(&content, diagnostics);
 
     // Resolve every time in the site's zone.
-    let resolve = |t: &WrittenTime, file: &str, loc: (usize, usize, usize), diags: &mut Vec<Diagnostic>| {
+    // Positions are only looked up when there is an error to report.
+    fn resolve_at(
+        zone: Tz,
+        t: &WrittenTime,
+        file: &str,
+        loc: impl FnOnce() -> (usize, usize, usize),
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<TimeSpan> {
         t.resolve(zone)
-            .map_err(|e| diags.push(Diagnostic::error(file, (loc.0, loc.1), e.to_string()).with_width(loc.2)))
+            .map_err(|e| {
+                let (line, column, width) = loc();
+                diags.push(Diagnostic::error(file, (line, column), e.to_string()).with_width(width))
+            })
             .ok()
-    };
+    }
+    let resolve = |t: &WrittenTime,
+                   file: &str,
+                   loc: &dyn Fn() -> (usize, usize, usize),
+                   diags: &mut Vec<Diagnostic>| { resolve_at(zone, t, file, loc, diags) };
     let mut times: Vec<Option<IncidentTimes>> = Vec::with_capacity(content.incidents.len());
     for p in &content.incidents {
         let r = &p.record;
-        let started = resolve(&r.started, &p.file, at(p, &path!["started"]), diagnostics);
+        let started = resolve(&r.started, &p.file, &|| at(p, &path!["started"]), diagnostics);
         let ended = r
             .ended
             .as_ref()
-            .map(|t| resolve(t, &p.file, at(p, &path!["ended"]), diagnostics));
+            .map(|t| resolve(t, &p.file, &|| at(p, &path!["ended"]), diagnostics));
         let observations: Vec<Option<TimeSpan>> = r
             .observations
             .iter()
             .enumerate()
-            .map(|(i, o)| resolve(&o.at, &p.file, at(p, &path!["observations", i, "at"]), diagnostics))
+            .map(|(i, o)| resolve(&o.at, &p.file, &|| at(p, &path!["observations", i, "at"]), diagnostics))
             .collect();
         let published: Vec<Option<TimeSpan>> = r
             .sources
@@ -117,7 +131,7 @@ pub fn validate(content: Content, diagnostics: &mut Vec<Diagnostic>) -> Option<V
             .map(|(i, s)| {
                 s.published
                     .as_ref()
-                    .and_then(|t| resolve(t, &p.file, at(p, &path!["sources", i, "published"]), diagnostics))
+                    .and_then(|t| resolve(t, &p.file, &|| at(p, &path!["sources", i, "published"]), diagnostics))
             })
             .collect();
         let complete =
@@ -137,7 +151,7 @@ pub fn validate(content: Content, diagnostics: &mut Vec<Diagnostic>) -> Option<V
                 .front
                 .date
                 .as_ref()
-                .and_then(|t| resolve(t, &p.file, at(p, &path!["date"]), diagnostics))
+                .and_then(|t| resolve(t, &p.file, &|| at(p, &path!["date"]), diagnostics))
         })
         .collect();
 
@@ -146,7 +160,7 @@ pub fn validate(content: Content, diagnostics: &mut Vec<Diagnostic>) -> Option<V
         s.record
             .as_of
             .as_ref()
-            .and_then(|t| resolve(t, &s.file, at(s, &path!["as_of"]), diagnostics))
+            .and_then(|t| resolve(t, &s.file, &|| at(s, &path!["as_of"]), diagnostics))
     });
     let as_of = as_of_written.map(|s| s.latest).unwrap_or_else(|| {
         times
