@@ -10,6 +10,7 @@
 
 pub mod bounds;
 pub mod diagnostics;
+pub mod diff;
 pub mod escape;
 pub mod export;
 pub mod load;
@@ -18,6 +19,7 @@ pub mod model;
 pub mod parse;
 pub mod records;
 pub mod render;
+pub mod scaffold;
 pub mod schema;
 pub mod stix;
 pub mod time;

@@ -46,6 +46,24 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Markdown summary of what changed between two content folders or git revisions.
+    Diff {
+        /// The state before: a project folder, a content folder or a git revision.
+        base: String,
+        /// The state after.
+        head: String,
+    },
+    /// Create a new project: example content, templates, GitHub workflows.
+    Init { dir: PathBuf },
+    /// Write a new record from a commented template.
+    New {
+        /// incident, actor, target, campaign or note.
+        kind: String,
+        /// The id: lowercase letters, digits and `-`.
+        id: String,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
     /// Print the JSON Schemas of the record kinds.
     Schema {
         /// Only this kind: site, incident, actor, target, campaign or note.
@@ -69,6 +87,9 @@ fn main() -> ExitCode {
         Command::Build { root, out, base_url } => build(root, out, base_url),
         Command::Check { root, format } => check(root, format),
         Command::Schema { kind } => schema(kind.as_deref()),
+        Command::Diff { base, head } => diff(&base, &head),
+        Command::Init { dir } => init(&dir),
+        Command::New { kind, id, root } => new(&kind, &id, &root),
     })
 }
 
@@ -176,5 +197,60 @@ fn schema(kind: Option<&str>) -> u8 {
                 USAGE_OR_IO
             }
         },
+    }
+}
+
+fn diff(base: &str, head: &str) -> u8 {
+    let here = std::path::Path::new(".");
+    let load = |spec: &str| sitrep::diff::load_side(spec, here);
+    match (load(base), load(head)) {
+        (Ok(b), Ok(h)) => {
+            print(&sitrep::diff::summarize(&b, &h));
+            OK
+        }
+        (Err(e), _) | (_, Err(e)) => {
+            eprint(&format!("error: {e}\n"));
+            match e {
+                sitrep::diff::DiffError::Content { .. } => CONTENT_ERRORS,
+                _ => USAGE_OR_IO,
+            }
+        }
+    }
+}
+
+fn init(dir: &std::path::Path) -> u8 {
+    match sitrep::scaffold::init(dir) {
+        Ok(files) => {
+            eprint(&format!(
+                "created a project with {} files in {}\nnext: cd {} && sitrep build\n",
+                files.len(),
+                dir.display(),
+                dir.display()
+            ));
+            OK
+        }
+        Err(e) => {
+            eprint(&format!("error: {e}\n"));
+            USAGE_OR_IO
+        }
+    }
+}
+
+fn new(kind: &str, id: &str, root: &std::path::Path) -> u8 {
+    let Some(kind) = sitrep::scaffold::kind_of(kind) else {
+        eprint(&format!(
+            "error: `{kind}` is not a kind of record; use incident, actor, target, campaign or note\n"
+        ));
+        return USAGE_OR_IO;
+    };
+    match sitrep::scaffold::new_record(root, kind, id) {
+        Ok(path) => {
+            eprint(&format!("created {}\n", path.display()));
+            OK
+        }
+        Err(e) => {
+            eprint(&format!("error: {e}\n"));
+            USAGE_OR_IO
+        }
     }
 }

@@ -544,3 +544,185 @@ fn hostile_text_never_becomes_markup_or_a_formula() {
     let feed = fs::read_to_string(dir.path().join("site/feed.xml")).unwrap();
     assert!(feed.contains("&lt;script&gt;"), "escaped text is kept, not dropped");
 }
+
+// ---- pull requests and GitHub Pages ----
+
+#[test]
+fn init_makes_a_project_that_builds_and_deploys_to_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("tracker");
+    sitrep().arg("init").arg(&project).assert().success();
+    sitrep().arg("check").arg("--root").arg(&project).assert().success();
+    sitrep().arg("build").arg("--root").arg(&project).assert().success();
+    assert!(project.join("site/incidents/example-agency-ddos/index.html").is_file());
+    let deploy = fs::read_to_string(project.join(".github/workflows/deploy.yml")).unwrap();
+    for needle in [
+        "actions/configure-pages",
+        "actions/upload-pages-artifact",
+        "actions/deploy-pages",
+        "pages: write",
+        "id-token: write",
+        "concurrency:",
+    ] {
+        assert!(deploy.contains(needle), "deploy.yml lacks {needle}");
+    }
+    let check = fs::read_to_string(project.join(".github/workflows/check.yml")).unwrap();
+    for needle in [
+        "pull_request",
+        "sitrep check --format github",
+        "sitrep build",
+        "sitrep diff",
+        "GITHUB_STEP_SUMMARY",
+    ] {
+        assert!(check.contains(needle), "check.yml lacks {needle}");
+    }
+    // Never over an existing project.
+    sitrep().arg("init").arg(&project).assert().code(2);
+}
+
+#[test]
+fn new_writes_a_template_once() {
+    let dir = fixture("valid/time-rules");
+    for kind in ["incident", "actor", "target", "campaign", "note"] {
+        sitrep()
+            .args(["new", kind, &format!("fresh-{kind}"), "--root"])
+            .arg(dir.path())
+            .assert()
+            .success();
+    }
+    let incident = fs::read_to_string(dir.path().join("content/incidents/fresh-incident.yaml")).unwrap();
+    assert!(incident.starts_with("# yaml-language-server: $schema=../../site/schema/incident.schema.json\n"));
+    assert!(dir.path().join("content/notes/fresh-note.md").is_file());
+    let (code, _, stderr) = stdout_of(
+        sitrep()
+            .args(["new", "incident", "fresh-incident", "--root"])
+            .arg(dir.path()),
+    );
+    assert_eq!(code, 2);
+    assert!(stderr.contains("does not overwrite"), "{stderr}");
+    // An id taken in a sub-folder is taken too; bad ids and kinds are refused.
+    sitrep()
+        .args(["new", "incident", "zulu-minutes", "--root"])
+        .arg(dir.path())
+        .assert()
+        .code(2);
+    sitrep()
+        .args(["new", "incident", "Bad_Id", "--root"])
+        .arg(dir.path())
+        .assert()
+        .code(2);
+    sitrep()
+        .args(["new", "weapon", "x", "--root"])
+        .arg(dir.path())
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn diff_of_two_folders_names_added_and_changed_incidents() {
+    let base = fixture("example");
+    let head = fixture("example");
+    let ansm = head.path().join("content/incidents/2024/ansm-ddos.yaml");
+    let text = fs::read_to_string(&ansm).unwrap();
+    fs::write(
+        &ansm,
+        text.replace("started: 2024-08\n", "started: 2024-08\nended: 2024-08-26T18\n"),
+    )
+    .unwrap();
+    fs::write(
+        head.path().join("content/incidents/2024/syane-again.yaml"),
+        "title: Syane down again\nattack: [ddos]\ntargets: [syane]\nstarted: 2024-08-26T10\nsources:\n  - id: s\n    title: T\n",
+    )
+    .unwrap();
+    let (code, out, err) = stdout_of(sitrep().arg("diff").arg(base.path()).arg(head.path()));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("### Incidents added (1)"), "{out}");
+    assert!(out.contains("**Syane down again** (`syane-again`)"), "{out}");
+    assert!(out.contains("### Incidents changed (1)"), "{out}");
+    assert!(out.contains("(`ansm-ddos`)"), "{out}");
+    assert!(out.contains("  - status: ongoing → ended"), "{out}");
+    assert!(out.contains("  - ended: — → 2024-08-26T18"), "{out}");
+    assert!(out.contains("| Incidents | 5 | 6 **changed** |"), "{out}");
+    // The same folder twice: nothing changed.
+    let (_, same, _) = stdout_of(sitrep().arg("diff").arg(base.path()).arg(base.path().join("content")));
+    assert!(same.contains("No change to the data."), "{same}");
+}
+
+#[test]
+fn diff_reads_git_revisions_without_touching_the_work_tree() {
+    let dir = fixture("example");
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .arg("-C")
+            .arg(dir.path())
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    git(&["init", "-q"]);
+    git(&["-c", "user.name=t", "-c", "user.email=t@example.org", "add", "-A"]);
+    git(&[
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@example.org",
+        "commit",
+        "-qm",
+        "base",
+    ]);
+    let target = dir.path().join("content/targets/ansm.yaml");
+    fs::write(
+        &target,
+        fs::read_to_string(&target)
+            .unwrap()
+            .replace("sector: health", "sector: public health"),
+    )
+    .unwrap();
+    git(&[
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@example.org",
+        "commit",
+        "-qam",
+        "head",
+    ]);
+    // An uncommitted edit must not show up in a diff of revisions.
+    fs::write(&target, "name: [broken\n").unwrap();
+    let (code, out, err) = stdout_of(sitrep().current_dir(dir.path()).args(["diff", "HEAD~1", "HEAD"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("- changed: **ANSM** (`ansm`)"), "{out}");
+    assert!(out.contains("  - sector: health → public health"), "{out}");
+    assert_eq!(
+        fs::read_to_string(&target).unwrap(),
+        "name: [broken\n",
+        "the work tree was touched"
+    );
+    sitrep()
+        .current_dir(dir.path())
+        .args(["diff", "HEAD~1", "no-such-rev"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn cname_is_written_when_configured() {
+    let dir = fixture("valid/time-rules");
+    let site = dir.path().join("content/site.yaml");
+    fs::write(
+        &site,
+        fs::read_to_string(&site).unwrap() + "cname: incidents.example.org\n",
+    )
+    .unwrap();
+    sitrep().arg("build").arg("--root").arg(dir.path()).assert().success();
+    assert_eq!(
+        fs::read_to_string(dir.path().join("site/CNAME")).unwrap(),
+        "incidents.example.org\n"
+    );
+    assert!(dir.path().join("site/.nojekyll").is_file());
+}

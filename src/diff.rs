@@ -1,0 +1,434 @@
+//! `sitrep diff BASE HEAD`: what a pull request changes in the data, as
+//! Markdown for a PR comment or `$GITHUB_STEP_SUMMARY`.
+//!
+//! BASE and HEAD are project folders, content folders, or git revisions of
+//! the repository in the current folder (read with `git archive`, never
+//! touching the working tree). Both sides go through the full pipeline, so
+//! the summary speaks of derived facts too: status and duration bounds.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::model::Site;
+use crate::render::downtime_words;
+use crate::wording;
+
+/// A side of the comparison, loaded.
+pub struct Side {
+    pub label: String,
+    pub site: Site,
+    /// Kept alive while the site is used (a checkout of a git revision).
+    _checkout: Option<TempDir>,
+}
+
+/// Why a side could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum DiffError {
+    #[error("{0} is neither a folder with content/ nor a git revision of this repository")]
+    NotFound(String),
+    #[error("git failed for {rev}: {message}")]
+    Git { rev: String, message: String },
+    #[error("{label} has {errors} error(s) in its content; run `sitrep check` on it")]
+    Content { label: String, errors: usize },
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// A temporary folder removed on drop.
+pub struct TempDir(PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Loads one side: a project folder, a content folder, or a git revision.
+pub fn load_side(spec: &str, repo: &Path) -> Result<Side, DiffError> {
+    let path = Path::new(spec);
+    let (root, checkout) = if path.join("content").is_dir() {
+        (path.to_path_buf(), None)
+    } else if path.join("site.yaml").is_file() {
+        // A content folder given directly: its parent is the project.
+        let parent = path.canonicalize()?.parent().map(Path::to_path_buf).unwrap_or_default();
+        if path.canonicalize()?.file_name().is_some_and(|n| n == "content") {
+            (parent, None)
+        } else {
+            // Not named content/: link it into a temporary project.
+            let tmp = temp_dir("content")?;
+            copy_tree(path, &tmp.0.join("content"))?;
+            (tmp.0.clone(), Some(tmp))
+        }
+    } else {
+        let tmp = checkout_revision(spec, repo)?;
+        (tmp.0.clone(), Some(tmp))
+    };
+    let (site, report) = crate::check(&root, None);
+    match site {
+        Some(site) => Ok(Side {
+            label: spec.to_string(),
+            site,
+            _checkout: checkout,
+        }),
+        None => Err(DiffError::Content {
+            label: spec.to_string(),
+            errors: report.errors(),
+        }),
+    }
+}
+
+fn temp_dir(what: &str) -> std::io::Result<TempDir> {
+    let base = std::env::temp_dir();
+    for n in 0..1000u32 {
+        let path = base.join(format!("sitrep-diff-{what}-{}-{n}", std::process::id()));
+        if std::fs::create_dir(&path).is_ok() {
+            return Ok(TempDir(path));
+        }
+    }
+    Err(std::io::Error::other("cannot create a temporary folder"))
+}
+
+fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    for entry in walkdir::WalkDir::new(from).follow_links(false).sort_by_file_name() {
+        let entry = entry.map_err(std::io::Error::other)?;
+        let rel = entry.path().strip_prefix(from).map_err(std::io::Error::other)?;
+        let dest = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest)?;
+        } else if entry.file_type().is_file() {
+            std::fs::copy(entry.path(), &dest)?;
+        }
+    }
+    Ok(())
+}
+
+/// Extracts `content/` of a git revision into a temporary folder.
+fn checkout_revision(rev: &str, repo: &Path) -> Result<TempDir, DiffError> {
+    let git = |args: &[&str]| Command::new("git").arg("-C").arg(repo).args(args).output();
+    let verify =
+        git(&["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")]).map_err(|e| DiffError::Git {
+            rev: rev.into(),
+            message: e.to_string(),
+        })?;
+    if !verify.status.success() {
+        return Err(DiffError::NotFound(rev.to_string()));
+    }
+    let prefix = String::from_utf8_lossy(&git(&["rev-parse", "--show-prefix"])?.stdout)
+        .trim()
+        .to_string();
+    let tmp = temp_dir("rev")?;
+    let archive = git(&["archive", "--format=tar", rev, &format!("{prefix}content")]).map_err(|e| DiffError::Git {
+        rev: rev.into(),
+        message: e.to_string(),
+    })?;
+    if !archive.status.success() {
+        return Err(DiffError::Git {
+            rev: rev.into(),
+            message: String::from_utf8_lossy(&archive.stderr).trim().into(),
+        });
+    }
+    let mut tar = Command::new("tar")
+        .arg("-x")
+        .arg("-C")
+        .arg(&tmp.0)
+        .stdin(std::process::Stdio::piped())
+        .spawn()?;
+    if let Some(mut stdin) = tar.stdin.take() {
+        use std::io::Write as _;
+        stdin.write_all(&archive.stdout)?;
+    }
+    if !tar.wait()?.success() {
+        return Err(DiffError::Git {
+            rev: rev.into(),
+            message: "cannot unpack the archive".into(),
+        });
+    }
+    if !prefix.is_empty() {
+        std::fs::rename(tmp.0.join(&prefix).join("content"), tmp.0.join("content"))?;
+    }
+    Ok(tmp)
+}
+
+/// The facts of an incident a reviewer cares about, as field → text.
+fn incident_facts(site: &Site, i: usize) -> BTreeMap<&'static str, String> {
+    let inc = &site.incidents[i];
+    let r = &inc.record;
+    let join = |v: Vec<String>| if v.is_empty() { "—".to_string() } else { v.join(", ") };
+    let mut f = BTreeMap::new();
+    f.insert("1 title", r.title.clone());
+    f.insert(
+        "2 status",
+        if inc.bounds.is_ongoing() {
+            "ongoing".into()
+        } else {
+            "ended".into()
+        },
+    );
+    f.insert("3 duration", wording::duration(inc.duration));
+    f.insert("4 started", r.started.text().to_string());
+    f.insert("5 ended", r.ended.as_ref().map_or("—".into(), |e| e.text().to_string()));
+    f.insert("6 targets", join(r.targets.iter().map(|t| t.to_string()).collect()));
+    f.insert(
+        "7 actors",
+        join(
+            r.actors
+                .iter()
+                .map(|a| format!("{} ({})", a.actor, a.basis.key()))
+                .collect(),
+        ),
+    );
+    f.insert("8 attack", join(r.attack.iter().map(|a| a.key().to_string()).collect()));
+    f.insert("9 campaign", r.campaign.as_ref().map_or("—".into(), |c| c.to_string()));
+    f.insert(
+        "a observations",
+        join(
+            r.observations
+                .iter()
+                .map(|o| {
+                    format!(
+                        "{} {}",
+                        if o.state == crate::records::State::Down {
+                            "down"
+                        } else {
+                            "up"
+                        },
+                        o.at
+                    )
+                })
+                .collect(),
+        ),
+    );
+    f.insert("b sources", join(r.sources.iter().map(|s| s.id.to_string()).collect()));
+    f.insert("c summary", r.summary.clone().unwrap_or_default().trim().to_string());
+    f.insert("d tags", join(r.tags.clone()));
+    f
+}
+
+/// A record's YAML as key → value text, for field-by-field comparison.
+fn yaml_fields(yaml: &str) -> BTreeMap<String, String> {
+    match serde_yaml::from_str::<serde_yaml::Value>(yaml) {
+        Ok(serde_yaml::Value::Mapping(m)) => m
+            .into_iter()
+            .map(|(k, v)| {
+                let key = serde_yaml::to_string(&k).unwrap_or_default().trim().to_string();
+                let value = serde_yaml::to_string(&v).unwrap_or_default().trim().replace('\n', " ");
+                (key, value)
+            })
+            .collect(),
+        _ => BTreeMap::new(),
+    }
+}
+
+fn clip(text: &str) -> String {
+    let one_line = text.replace('\n', " ");
+    if one_line.chars().count() > 80 {
+        format!("{}…", one_line.chars().take(79).collect::<String>())
+    } else {
+        one_line
+    }
+}
+
+/// Escapes text for Markdown inline context.
+fn md(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if "\\`*_{}[]<>()#+-.!|~".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The Markdown summary of what changed from `base` to `head`.
+pub fn summarize(base: &Side, head: &Side) -> String {
+    let (b, h) = (&base.site, &head.site);
+    let mut out = String::new();
+    let _ = writeln!(out, "## sitrep: changes from `{}` to `{}`\n", base.label, head.label);
+
+    let figures = |s: &Site| {
+        let all: Vec<usize> = (0..s.incidents.len()).collect();
+        [
+            s.incidents.len().to_string(),
+            s.targets.len().to_string(),
+            s.actors.len().to_string(),
+            s.campaigns.len().to_string(),
+            s.ongoing(&all).to_string(),
+            downtime_words(s.site_downtime()),
+        ]
+    };
+    let names = [
+        "Incidents",
+        "Targets",
+        "Actors",
+        "Campaigns",
+        "Ongoing",
+        "Total downtime",
+    ];
+    let (fb, fh) = (figures(b), figures(h));
+    out.push_str("| | before | after |\n|---|---|---|\n");
+    for ((name, x), y) in names.iter().zip(&fb).zip(&fh) {
+        let mark = if x == y { "" } else { " **changed**" };
+        let _ = writeln!(out, "| {name} | {x} | {y}{mark} |");
+    }
+    out.push('\n');
+
+    let mut changes = 0;
+    // Incidents.
+    let ids = |s: &Site| -> BTreeMap<String, usize> {
+        s.incidents
+            .iter()
+            .enumerate()
+            .map(|(i, x)| (x.id.to_string(), i))
+            .collect()
+    };
+    let (ib, ih) = (ids(b), ids(h));
+    let added: Vec<&String> = ih.keys().filter(|k| !ib.contains_key(*k)).collect();
+    let removed: Vec<&String> = ib.keys().filter(|k| !ih.contains_key(*k)).collect();
+    if !added.is_empty() {
+        let _ = writeln!(out, "### Incidents added ({})\n", added.len());
+        for id in &added {
+            let i = ih[*id];
+            let f = incident_facts(h, i);
+            let _ = writeln!(
+                out,
+                "- **{}** (`{id}`): {} since {}; targets {}; actors {}; {}",
+                md(&f["1 title"]),
+                f["8 attack"],
+                f["4 started"],
+                f["6 targets"],
+                f["7 actors"],
+                f["3 duration"]
+            );
+        }
+        out.push('\n');
+        changes += added.len();
+    }
+    let mut changed_lines = Vec::new();
+    for (id, &i) in &ih {
+        let Some(&j) = ib.get(id) else { continue };
+        let (before, after) = (incident_facts(b, j), incident_facts(h, i));
+        let diffs: Vec<String> = after
+            .iter()
+            .filter(|(k, v)| before.get(*k) != Some(v))
+            .map(|(k, v)| format!("{}: {} → {}", &k[2..], clip(&before[k]), clip(v)))
+            .collect();
+        if !diffs.is_empty() {
+            let title = md(&after["1 title"]);
+            let mut entry = format!("- **{title}** (`{id}`)\n");
+            for d in diffs {
+                let _ = writeln!(entry, "  - {d}");
+            }
+            changed_lines.push(entry);
+        }
+    }
+    if !changed_lines.is_empty() {
+        let _ = writeln!(out, "### Incidents changed ({})\n", changed_lines.len());
+        for l in &changed_lines {
+            out.push_str(l);
+        }
+        out.push('\n');
+        changes += changed_lines.len();
+    }
+    if !removed.is_empty() {
+        let _ = writeln!(out, "### Incidents removed ({})\n", removed.len());
+        for id in &removed {
+            let _ = writeln!(out, "- **{}** (`{id}`)", md(&b.incidents[ib[*id]].record.title));
+        }
+        out.push('\n');
+        changes += removed.len();
+    }
+
+    // Other records, compared field by field on their YAML.
+    let kinds: [(&str, Vec<Entry>, Vec<Entry>); 4] = [
+        (
+            "Actors",
+            records(&b.actors, |r| r.name.clone()),
+            records(&h.actors, |r| r.name.clone()),
+        ),
+        (
+            "Targets",
+            records(&b.targets, |r| r.name.clone()),
+            records(&h.targets, |r| r.name.clone()),
+        ),
+        (
+            "Campaigns",
+            records(&b.campaigns, |r| r.name.clone()),
+            records(&h.campaigns, |r| r.name.clone()),
+        ),
+        (
+            "Notes",
+            b.notes.iter().map(note_entry).collect(),
+            h.notes.iter().map(note_entry).collect(),
+        ),
+    ];
+    for (title, before, after) in kinds {
+        let bm: BTreeMap<&str, (&str, &str)> = before
+            .iter()
+            .map(|(id, n, y)| (id.as_str(), (n.as_str(), y.as_str())))
+            .collect();
+        let am: BTreeMap<&str, (&str, &str)> = after
+            .iter()
+            .map(|(id, n, y)| (id.as_str(), (n.as_str(), y.as_str())))
+            .collect();
+        let mut lines = Vec::new();
+        for (id, (name, yaml)) in &am {
+            match bm.get(id) {
+                None => lines.push(format!("- added: **{}** (`{id}`)\n", md(name))),
+                Some((_, old)) if old != yaml => {
+                    let (fo, fa) = (yaml_fields(old), yaml_fields(yaml));
+                    let keys: BTreeSet<&String> = fo.keys().chain(fa.keys()).collect();
+                    let mut entry = format!("- changed: **{}** (`{id}`)\n", md(name));
+                    for k in keys {
+                        let (x, y) = (
+                            fo.get(k).map_or("—", String::as_str),
+                            fa.get(k).map_or("—", String::as_str),
+                        );
+                        if x != y {
+                            let _ = writeln!(entry, "  - {k}: {} → {}", clip(x), clip(y));
+                        }
+                    }
+                    lines.push(entry);
+                }
+                _ => {}
+            }
+        }
+        for (id, (name, _)) in &bm {
+            if !am.contains_key(id) {
+                lines.push(format!("- removed: **{}** (`{id}`)\n", md(name)));
+            }
+        }
+        if !lines.is_empty() {
+            let _ = writeln!(out, "### {title} ({})\n", lines.len());
+            for l in &lines {
+                out.push_str(l);
+            }
+            out.push('\n');
+            changes += lines.len();
+        }
+    }
+    if changes == 0 {
+        out.push_str("No change to the data.\n");
+    }
+    out
+}
+
+/// A record for comparison: id, name, and its text.
+type Entry = (String, String, String);
+
+fn records<T>(list: &[crate::parse::Parsed<T>], name: impl Fn(&T) -> String) -> Vec<Entry> {
+    list.iter()
+        .map(|p| (p.id.to_string(), name(&p.record), p.yaml.clone()))
+        .collect()
+}
+
+fn note_entry(n: &crate::model::NoteModel) -> Entry {
+    let p = &n.parsed;
+    (
+        p.id.to_string(),
+        p.record.front.title.clone(),
+        format!("{}\nbody: {:?}", p.yaml, p.record.body),
+    )
+}
