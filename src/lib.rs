@@ -9,6 +9,7 @@
 //! [`wording`].
 
 pub mod bounds;
+pub mod charts;
 pub mod diagnostics;
 pub mod diff;
 pub mod escape;
@@ -178,7 +179,9 @@ pub fn build(root: &Path, out: &Path, base_url: Option<&str>) -> Result<Built, B
             for (name, schema) in schema::all() {
                 staging.write(&format!("schema/{name}"), schema::to_text(&schema).as_bytes())?;
             }
-            staging.write("assets/style.css", render::stylesheet(root).as_bytes())?;
+            for (name, text) in render::assets(root) {
+                staging.write(name, text.as_bytes())?;
+            }
             staging.write(".nojekyll", b"")?;
             if let Some(cname) = &site.cname {
                 staging.write("CNAME", format!("{cname}\n").as_bytes())?;

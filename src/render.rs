@@ -47,6 +47,8 @@ pub const ROWS_PER_PAGE: usize = 1000;
 
 /// The built-in stylesheet, written to `assets/style.css`.
 pub const BUILTIN_CSS: &str = include_str!("../templates/assets/style.css");
+/// The built-in table script (sort and filter), written to `assets/table.js`.
+pub const BUILTIN_JS: &str = include_str!("../templates/assets/table.js");
 
 /// Loads the built-in templates, then the project's overrides.
 pub fn load_templates(root: &Path) -> Result<Tera, String> {
@@ -91,9 +93,15 @@ pub fn tera_error(e: &tera::Error) -> String {
     text
 }
 
-/// The stylesheet: the project's `templates/assets/style.css` if present.
-pub fn stylesheet(root: &Path) -> String {
-    std::fs::read_to_string(root.join("templates/assets/style.css")).unwrap_or_else(|_| BUILTIN_CSS.to_string())
+/// The assets: the project's `templates/assets/<name>` if present, else the built-in.
+pub fn assets(root: &Path) -> [(&'static str, String); 2] {
+    let read = |name: &str, builtin: &str| {
+        std::fs::read_to_string(root.join("templates/assets").join(name)).unwrap_or_else(|_| builtin.to_string())
+    };
+    [
+        ("assets/style.css", read("style.css", BUILTIN_CSS)),
+        ("assets/table.js", read("table.js", BUILTIN_JS)),
+    ]
 }
 
 #[derive(Serialize)]
@@ -304,6 +312,22 @@ impl<'a> Renderer<'a> {
         c.insert("figures", &figures);
         self.recent_rows(&mut c, &all);
         c.insert("timeline", &self.timeline(&all, "All incidents by target"));
+        #[derive(Serialize)]
+        struct Charts {
+            per_day: String,
+            per_target: String,
+            per_actor: String,
+            per_attack: String,
+        }
+        c.insert(
+            "charts",
+            &Charts {
+                per_day: crate::charts::incidents_per_day(s),
+                per_target: crate::charts::downtime_per_target(s),
+                per_actor: crate::charts::incidents_per_actor(s),
+                per_attack: crate::charts::incidents_per_attack(s),
+            },
+        );
         c.insert(
             "notes",
             &(0..s.notes.len().min(10))

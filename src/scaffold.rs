@@ -6,7 +6,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::records::{Id, Kind};
-use crate::render::{BUILTIN_CSS, BUILTIN_TEMPLATES};
+use crate::render::{BUILTIN_CSS, BUILTIN_JS, BUILTIN_TEMPLATES};
 
 /// Why a scaffold was refused.
 #[derive(Debug, thiserror::Error)]
@@ -81,6 +81,7 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, ScaffoldError> {
             include_str!("scaffold/example/note.md"),
         ),
         ("templates/assets/style.css".into(), BUILTIN_CSS),
+        ("templates/assets/table.js".into(), BUILTIN_JS),
     ];
     files.extend(
         BUILTIN_TEMPLATES

@@ -1,0 +1,143 @@
+// End-to-end tests of a built site in a real browser (Debian's Chromium).
+//
+//   node tests/e2e/run.mjs [SITE_DIR] [--screenshots DIR]
+//
+// Serves SITE_DIR under the sub-path of its base_url, then for the home,
+// incident, actor, target, campaign and note pages, in light and dark schemes:
+// no script error or CSP violation, no axe-core violation, nothing scrolling
+// sideways at 390 px, and the table's filter and sort working.
+import { createServer } from "node:http";
+import { readFile, stat, mkdir } from "node:fs/promises";
+import { join, extname, resolve, normalize } from "node:path";
+import { createRequire } from "node:module";
+import { chromium } from "playwright-core";
+
+const require = createRequire(import.meta.url);
+const args = process.argv.slice(2);
+const shotsAt = args.indexOf("--screenshots");
+const shots = shotsAt >= 0 ? resolve(args[shotsAt + 1]) : null;
+const site = resolve(args.find((a, i) => !a.startsWith("--") && (shotsAt < 0 || i !== shotsAt + 1)) || "site");
+const json = JSON.parse(await readFile(join(site, "incidents.json"), "utf8"));
+const base = new URL(json.incidents[0]?.url ?? "https://example.org/").pathname.replace(/incidents\/[^/]+\/$/, "");
+
+const types = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript", ".json": "application/json", ".xml": "application/xml", ".svg": "image/svg+xml", ".png": "image/png" };
+const server = createServer(async (req, res) => {
+  let path = decodeURIComponent(new URL(req.url, "http://x").pathname);
+  if (!path.startsWith(base)) { res.writeHead(404); return res.end(); }
+  path = normalize(path.slice(base.length));
+  if (path.startsWith("..")) { res.writeHead(403); return res.end(); }
+  let file = join(site, path);
+  try {
+    if ((await stat(file)).isDirectory()) file = join(file, "index.html");
+    const body = await readFile(file);
+    res.writeHead(200, { "content-type": types[extname(file)] || "application/octet-stream" });
+    res.end(body);
+  } catch {
+    res.writeHead(404, { "content-type": types[".html"] });
+    res.end(await readFile(join(site, "404.html")));
+  }
+});
+await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+const origin = `http://127.0.0.1:${server.address().port}${base}`;
+
+const first = (folder) => {
+  const m = json.incidents[0];
+  if (folder === "incidents") return `incidents/${m.id}/`;
+  if (folder === "targets") return `targets/${m.targets[0]}/`;
+  if (folder === "actors") return m.actors[0] ? `actors/${m.actors[0].actor}/` : null;
+  if (folder === "campaigns") return m.campaign ? `campaigns/${m.campaign}/` : null;
+  return null;
+};
+const notes = await readFile(join(site, "sitemap.xml"), "utf8");
+const note = (notes.match(/notes\/([a-z0-9-]+)\//) || [])[0] || null;
+const actor = first("actors") || (notes.match(/actors\/([a-z0-9-]+)\//) || [])[0];
+const campaign = first("campaigns") || (notes.match(/campaigns\/([a-z0-9-]+)\//) || [])[0];
+const pages = ["", first("incidents"), actor, first("targets"), campaign, note, "incidents/"].filter((p) => p !== null && p !== undefined);
+console.log("pages: " + pages.map((p) => "/" + p).join(" "));
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+const failures = [];
+const fail = (msg) => { failures.push(msg); console.log("FAIL " + msg); };
+const axeSource = await readFile(require.resolve("axe-core/axe.min.js"), "utf8");
+
+for (const scheme of ["light", "dark"]) {
+  // Strict context: the site's own CSP applies; any error or violation fails.
+  const strict = await browser.newContext({ colorScheme: scheme });
+  // Axe needs to inject a script, which the CSP rightly forbids.
+  const audit = await browser.newContext({ colorScheme: scheme, bypassCSP: true });
+  for (const path of pages) {
+    const url = origin + path;
+    const page = await strict.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+    const resp = await page.goto(url, { waitUntil: "load" });
+    if (!resp || resp.status() !== 200) fail(`${path || "/"}: HTTP ${resp && resp.status()}`);
+    if (errors.length) fail(`${path || "/"} (${scheme}): ${errors.join("; ")}`);
+    await page.close();
+
+    const a = await audit.newPage();
+    await a.goto(url, { waitUntil: "load" });
+    await a.addScriptTag({ content: axeSource });
+    const result = await a.evaluate(async () => await window.axe.run(document, { resultTypes: ["violations"] }));
+    if (!result.passes || result.passes.length < 10) fail(`${path || "/"}: axe did not run (${result.passes && result.passes.length} passes)`);
+    for (const v of result.violations) {
+      fail(`${path || "/"} (${scheme}): axe ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+    }
+    await a.close();
+  }
+  await strict.close();
+  await audit.close();
+}
+
+// Small screens: nothing scrolls sideways at 390 px.
+const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
+for (const path of pages) {
+  const page = await phone.newPage();
+  await page.goto(origin + path, { waitUntil: "load" });
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  if (width > 390) fail(`${path || "/"}: ${width} px wide at 390 px`);
+  await page.close();
+}
+await phone.close();
+
+// The table's progressive enhancement.
+const ctx = await browser.newContext();
+const page = await ctx.newPage();
+await page.goto(origin + "incidents/", { waitUntil: "load" });
+const rows = await page.locator("table.incidents tbody tr").count();
+if (rows !== Math.min(json.incidents.length, 1000)) fail(`incidents/: ${rows} rows for ${json.incidents.length} incidents`);
+if (rows > 1) {
+  const firstTitle = json.incidents[0].title;
+  await page.fill("#filter-0", firstTitle);
+  const visible = await page.locator("table.incidents tbody tr:not([hidden])").count();
+  if (visible < 1 || visible >= rows) fail(`filter "${firstTitle}" left ${visible} of ${rows} rows`);
+  await page.fill("#filter-0", "");
+  await page.click("table.incidents thead th:nth-child(1) button");
+  const sorted = await page.locator("table.incidents thead th:nth-child(1)").getAttribute("aria-sort");
+  if (sorted !== "ascending") fail(`sort: aria-sort=${sorted}`);
+}
+await ctx.close();
+
+if (shots) {
+  await mkdir(shots, { recursive: true });
+  const wide = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  for (const [name, path] of [["home", ""], ["incident", first("incidents")]]) {
+    const p = await wide.newPage();
+    await p.goto(origin + path, { waitUntil: "load" });
+    await p.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+    await p.close();
+  }
+  await wide.close();
+}
+
+await browser.close();
+server.close();
+if (failures.length) {
+  console.log(`${failures.length} failure(s)`);
+  process.exit(1);
+}
+console.log(`browser checks passed: ${pages.length} pages × 2 schemes, 390 px, table script`);
