@@ -519,8 +519,10 @@ fn hostile_text_never_becomes_markup_or_a_formula() {
         if name.ends_with(".html") || name.ends_with(".xml") {
             // Escaped text has no raw `<`, so every `<…>` here is real markup.
             for tag in text.split('<').skip(1).map(|t| t.split('>').next().unwrap_or_default()) {
+                // The only script is sitrep's own table script.
+                let own_script = tag.starts_with("script src=\"") && tag.ends_with("assets/table.js\" defer");
                 for bad in ["script", "iframe", "object", "style", "img src=x"] {
-                    assert!(!tag.starts_with(bad), "{name}: <{tag}>");
+                    assert!(!tag.starts_with(bad) || own_script, "{name}: <{tag}>");
                 }
                 // Attribute names live outside the quoted values.
                 let outside: String = tag.split('"').step_by(2).collect();
