@@ -22,6 +22,7 @@ pub mod records;
 pub mod render;
 pub mod scaffold;
 pub mod schema;
+pub mod serve;
 pub mod stix;
 pub mod time;
 pub mod timeline;

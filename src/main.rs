@@ -46,6 +46,17 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Local preview on 127.0.0.1 that rebuilds and reloads on change.
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The first port to try; the next free one is used if it is taken.
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Open the preview in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
     /// Markdown summary of what changed between two content folders or git revisions.
     Diff {
         /// The state before: a project folder, a content folder or a git revision.
@@ -88,6 +99,7 @@ fn main() -> ExitCode {
         Command::Check { root, format } => check(root, format),
         Command::Schema { kind } => schema(kind.as_deref()),
         Command::Diff { base, head } => diff(&base, &head),
+        Command::Serve { root, port, open } => serve(root, port, open),
         Command::Init { dir } => init(&dir),
         Command::New { kind, id, root } => new(&kind, &id, &root),
     })
@@ -248,6 +260,23 @@ fn new(kind: &str, id: &str, root: &std::path::Path) -> u8 {
             eprint(&format!("created {}\n", path.display()));
             OK
         }
+        Err(e) => {
+            eprint(&format!("error: {e}\n"));
+            USAGE_OR_IO
+        }
+    }
+}
+
+fn serve(root: PathBuf, port: u16, open: bool) -> u8 {
+    if !root.join("content").is_dir() {
+        eprint(&format!(
+            "error: {} has no content/ folder; run sitrep in a project or pass --root\n",
+            root.display()
+        ));
+        return USAGE_OR_IO;
+    }
+    match sitrep::serve::run(sitrep::serve::Options { root, port, open }, &|text| eprint(text)) {
+        Ok(()) => OK,
         Err(e) => {
             eprint(&format!("error: {e}\n"));
             USAGE_OR_IO

@@ -728,3 +728,138 @@ fn cname_is_written_when_configured() {
     );
     assert!(dir.path().join("site/.nojekyll").is_file());
 }
+
+// ---- serve ----
+
+/// A plain HTTP/1.1 GET; returns status and body.
+fn http_get(port: u16, path: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(5)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let status = text.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map_or(String::new(), |(_, b)| b.to_string());
+    (status, body)
+}
+
+/// Polls until `check` holds on the page, for at most 3 s.
+fn eventually(port: u16, path: &str, check: impl Fn(u16, &str) -> bool) -> (u16, String) {
+    let start = std::time::Instant::now();
+    loop {
+        let (status, body) = http_get(port, path);
+        if check(status, &body) || start.elapsed() > std::time::Duration::from_secs(3) {
+            return (status, body);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn serve_rebuilds_on_edit_keeps_the_last_good_site_and_stays_inside() {
+    let dir = fixture("valid/time-rules");
+    // A port of our own: tests run in parallel.
+    let port = 20_000 + (std::process::id() % 20_000) as u16;
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("sitrep"))
+        .args(["serve", "--port", &port.to_string(), "--root"])
+        .arg(dir.path())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The port actually used is printed (the next free one if taken).
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    let port: u16 = loop {
+        line.clear();
+        use std::io::BufRead;
+        assert!(stderr.read_line(&mut line).unwrap() > 0, "serve exited");
+        if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
+            break rest.split('/').next().unwrap().parse().unwrap();
+        }
+    };
+    std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
+
+    let (status, home) = http_get(port, "/");
+    assert_eq!(status, 200);
+    assert!(home.contains("/__sitrep/reload.js"), "reload script injected");
+    let (status, page) = http_get(port, "/incidents/zulu-minutes/");
+    assert_eq!(status, 200);
+    assert!(page.contains("Incident zulu-minutes"));
+
+    // Edit a record: the page changes within 3 s.
+    let file = dir.path().join("content/incidents/zulu-minutes.yaml");
+    let text = fs::read_to_string(&file).unwrap();
+    fs::write(
+        &file,
+        text.replace("title: Incident zulu-minutes", "title: Edited while serving"),
+    )
+    .unwrap();
+    let (_, page) = eventually(port, "/incidents/zulu-minutes/", |_, b| {
+        b.contains("Edited while serving")
+    });
+    assert!(page.contains("Edited while serving"), "no rebuild within 3 s");
+
+    // Break it: still 200, the last good page, and the error overlay.
+    fs::write(&file, "title: [broken\n").unwrap();
+    let (status, page) = eventually(port, "/incidents/zulu-minutes/", |_, b| b.contains("sitrep-errors"));
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("sitrep-errors") && page.contains("zulu-minutes.yaml:1:8"),
+        "{page}"
+    );
+    assert!(page.contains("Edited while serving"), "the last good page is kept");
+
+    // Fix it: the overlay goes away.
+    fs::write(&file, text).unwrap();
+    let (_, page) = eventually(port, "/incidents/zulu-minutes/", |_, b| !b.contains("sitrep-errors"));
+    assert!(!page.contains("sitrep-errors"));
+
+    // Nothing outside the site, however the path is written.
+    for path in [
+        "/../../etc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/..%2f..%2fetc%2fpasswd",
+        "/%252e%252e/etc/passwd",
+        "/incidents/..%5c..%5c/etc/passwd",
+    ] {
+        let (status, body) = http_get(port, path);
+        assert_eq!(status, 404, "{path}");
+        assert!(!body.contains("root:"), "{path}");
+    }
+    let (status, body) = http_get(port, "/no/such/page/");
+    assert_eq!(status, 404);
+    assert!(body.contains("Page not found"));
+    let (_, css) = http_get(port, "/assets/style.css");
+    assert!(css.contains("prefers-color-scheme"));
+
+    // Many requests at once.
+    let handles: Vec<_> = (0..32)
+        .map(|_| std::thread::spawn(move || http_get(port, "/incidents/").0))
+        .collect();
+    assert!(handles.into_iter().all(|h| h.join().unwrap() == 200));
+
+    // Ctrl-C stops it and leaves no temporary folder.
+    let pid = child.id().to_string();
+    std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    let leftovers: Vec<_> = fs::read_dir(std::env::temp_dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(&format!("sitrep-serve-{pid}-")))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
