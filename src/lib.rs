@@ -110,14 +110,22 @@ pub fn build(root: &Path, out: &Path, base_url: Option<&str>) -> Result<Built, B
         records::HttpUrl::parse(url).map_err(|e| BuildError::Template(format!("--base-url: {e}")))?;
     }
     let dest = write::check_output_folder(out, root)?;
+    let timings = std::env::var_os("SITREP_TIMINGS").is_some();
+    let clock = std::time::Instant::now();
+    let lap = |what: &str| {
+        if timings {
+            eprintln!("{what}: {} ms", clock.elapsed().as_millis());
+        }
+    };
     let (site, report) = check(root, base_url);
+    lap("load, parse, validate, model");
     let Some(site) = site else {
         return Err(BuildError::Content(report));
     };
     let tera = render::load_templates(root).map_err(BuildError::Template)?;
     let staging = write::Staging::begin(&dest)?;
     let summaries = render::summaries(&site);
-    let renderer = render::Renderer::new(&site, &tera, &summaries);
+    let renderer = render::Renderer::new(&site, &tera, &summaries).map_err(BuildError::Template)?;
 
     // Every page, in a fixed order; rendered and written in parallel.
     #[derive(Clone, Copy)]
@@ -144,6 +152,7 @@ pub fn build(root: &Path, out: &Path, base_url: Option<&str>) -> Result<Built, B
         jobs.extend((0..n).map(|i| Job::Record(kind, i)));
     }
     // Pages and exports are independent: render them side by side.
+    lap("templates, summaries");
     let (pages, exports) = rayon::join(
         || -> Result<Vec<String>, BuildError> {
             jobs.par_iter()
@@ -194,7 +203,9 @@ pub fn build(root: &Path, out: &Path, base_url: Option<&str>) -> Result<Built, B
     exports?;
     staging.write("sitemap.xml", export::sitemap(&site, &pages).as_bytes())?;
     write::copy_static(root, &staging)?;
+    lap("pages and exports written");
     staging.commit()?;
+    lap("committed");
     Ok(Built {
         report,
         pages: pages.len(),

@@ -176,7 +176,10 @@ fn read_text(path: &Path, file: &str, content: &Path) -> Result<String, Diagnost
             ));
         }
     }
-    let meta = fs::metadata(path).map_err(|e| whole(format!("cannot read: {}", io_reason(&e))))?;
+    let mut f = fs::File::open(path).map_err(|e| whole(format!("cannot read: {}", io_reason(&e))))?;
+    let meta = f
+        .metadata()
+        .map_err(|e| whole(format!("cannot read: {}", io_reason(&e))))?;
     if meta.is_dir() {
         return Err(whole("this is a folder, not a file".into()));
     }
@@ -186,7 +189,18 @@ fn read_text(path: &Path, file: &str, content: &Path) -> Result<String, Diagnost
             meta.len()
         )));
     }
-    let bytes = fs::read(path).map_err(|e| whole(format!("cannot read: {}", io_reason(&e))))?;
+    // Read at most one byte past the limit, in case the file grows meanwhile.
+    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+    use std::io::Read;
+    (&mut f)
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| whole(format!("cannot read: {}", io_reason(&e))))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(whole(format!(
+            "this file is more than the limit of {MAX_FILE_BYTES} bytes"
+        )));
+    }
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let valid = std::str::from_utf8(valid).unwrap_or_default();

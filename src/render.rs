@@ -23,9 +23,10 @@ use crate::timeline;
 use crate::wording;
 
 /// The built-in templates: name and text.
-pub const BUILTIN_TEMPLATES: [(&str, &str); 14] = [
+pub const BUILTIN_TEMPLATES: [(&str, &str); 15] = [
     ("base.html", include_str!("../templates/base.html")),
     ("incident_table.html", include_str!("../templates/incident_table.html")),
+    ("incident_row.html", include_str!("../templates/incident_row.html")),
     ("index.html", include_str!("../templates/index.html")),
     ("incident.html", include_str!("../templates/incident.html")),
     ("incidents.html", include_str!("../templates/incidents.html")),
@@ -166,13 +167,26 @@ pub struct Renderer<'a> {
     site_view: SiteView<'a>,
     /// Each incident's summary as sanitised HTML, rendered once.
     summaries: &'a [Option<String>],
+    /// Each incident's table row, rendered once from `incident_row.html`
+    /// with [`ROOT_MARK`] where the page's `root` goes.
+    row_html: Vec<String>,
+}
+
+/// Stands for a page's relative `root` in rows rendered once for all pages.
+const ROOT_MARK: &str = "\u{e000}root\u{e000}";
+
+/// A row of an incident table, as the table template sees it.
+#[derive(Serialize)]
+struct RowHtml<'a> {
+    id: &'a str,
+    html: String,
 }
 
 /// The path of a page inside the site and its HTML.
 pub type Page = (String, String);
 
 impl<'a> Renderer<'a> {
-    pub fn new(site: &'a Site, tera: &'a Tera, summaries: &'a [Option<String>]) -> Self {
+    pub fn new(site: &'a Site, tera: &'a Tera, summaries: &'a [Option<String>]) -> Result<Self, String> {
         let site_view = SiteView {
             title: &site.title,
             description_html: site.description.as_deref().map(to_html),
@@ -181,12 +195,15 @@ impl<'a> Renderer<'a> {
             timezone: site.zone.name(),
             as_of: site.as_of_text.clone(),
         };
-        Renderer {
+        let mut r = Renderer {
             site,
             tera,
             site_view,
             summaries,
-        }
+            row_html: Vec::new(),
+        };
+        r.row_html = r.render_rows()?;
+        Ok(r)
     }
 
     fn context(&self, root: &str, page_path: &str, section: &str) -> Context {
@@ -199,9 +216,11 @@ impl<'a> Renderer<'a> {
     }
 
     fn render(&self, template: &str, context: &Context) -> Result<String, String> {
-        self.tera
+        let html = self
+            .tera
             .render(template, context)
-            .map_err(|e| format!("template {template}: {}", tera_error(&e)))
+            .map_err(|e| format!("template {template}: {}", tera_error(&e)))?;
+        Ok(drop_blank_lines(html))
     }
 
     fn row(&self, i: usize) -> IncidentRow {
@@ -237,14 +256,42 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn rows(&self, incidents: &[usize]) -> Vec<IncidentRow> {
-        incidents.iter().map(|&i| self.row(i)).collect()
+    /// Renders every incident's row once, in parallel.
+    fn render_rows(&self) -> Result<Vec<String>, String> {
+        use rayon::prelude::*;
+        let base = {
+            let mut c = Context::new();
+            c.insert("site", &self.site_view);
+            c.insert("root", ROOT_MARK);
+            c
+        };
+        (0..self.site.incidents.len())
+            .into_par_iter()
+            .map(|i| {
+                let mut c = base.clone();
+                c.insert("row", &self.row(i));
+                self.tera
+                    .render("incident_row.html", &c)
+                    .map_err(|e| format!("template incident_row.html: {}", tera_error(&e)))
+            })
+            .collect()
+    }
+
+    /// Rows for a table on a page whose root is `root`.
+    fn rows_for(&self, incidents: &[usize], root: &str) -> Vec<RowHtml<'_>> {
+        incidents
+            .iter()
+            .map(|&i| RowHtml {
+                id: self.site.incidents[i].id.as_str(),
+                html: self.row_html[i].replace(ROOT_MARK, root),
+            })
+            .collect()
     }
 
     /// The most recent `ROWS_PER_PAGE` incidents as rows, and how many are left out.
-    fn recent_rows(&self, c: &mut Context, incidents: &[usize]) {
+    fn recent_rows(&self, c: &mut Context, root: &str, incidents: &[usize]) {
         let hidden = incidents.len().saturating_sub(ROWS_PER_PAGE);
-        c.insert("incidents", &self.rows(&incidents[hidden..]));
+        c.insert("incidents", &self.rows_for(&incidents[hidden..], root));
         c.insert("hidden", &hidden);
     }
 
@@ -310,7 +357,7 @@ impl<'a> Renderer<'a> {
         figures.campaigns = s.campaigns.len();
         figures.downtime = downtime_words(s.site_downtime());
         c.insert("figures", &figures);
-        self.recent_rows(&mut c, &all);
+        self.recent_rows(&mut c, "", &all);
         c.insert("timeline", &self.timeline(&all, "All incidents by target"));
         #[derive(Serialize)]
         struct Charts {
@@ -417,7 +464,6 @@ impl<'a> Renderer<'a> {
             .collect();
         c.insert("sources", &sources);
         c.insert("notes", &self.note_links(Kind::Incident, &inc.id));
-        c.insert("timeline", &self.timeline(&[i], &format!("Timeline of {}", r.title)));
         Ok((format!("{path}index.html"), self.render("incident.html", &c)?))
     }
 
@@ -441,7 +487,7 @@ impl<'a> Renderer<'a> {
         );
         c.insert("description_html", &a.description.as_deref().map(to_html));
         // What the actor claimed, what others attributed to it, what is suspected.
-        let mut by_basis: Vec<(&str, Vec<IncidentRow>, usize)> = Vec::new();
+        let mut by_basis: Vec<(&str, Vec<RowHtml>, usize)> = Vec::new();
         for basis in ["claimed", "attributed", "suspected"] {
             let group: Vec<usize> = incidents
                 .iter()
@@ -456,7 +502,7 @@ impl<'a> Renderer<'a> {
                 .collect();
             let hidden = group.len().saturating_sub(ROWS_PER_PAGE);
             if !group.is_empty() {
-                by_basis.push((basis, self.rows(&group[hidden..]), hidden));
+                by_basis.push((basis, self.rows_for(&group[hidden..], "../../"), hidden));
             }
         }
         c.insert("by_basis", &by_basis);
@@ -487,7 +533,7 @@ impl<'a> Renderer<'a> {
             }),
         );
         c.insert("description_html", &t.description.as_deref().map(to_html));
-        self.recent_rows(&mut c, incidents);
+        self.recent_rows(&mut c, "../../", incidents);
         c.insert("figures", &self.figures(incidents));
         c.insert("notes", &self.note_links(Kind::Target, &p.id));
         c.insert(
@@ -527,7 +573,7 @@ impl<'a> Renderer<'a> {
                 }
             });
         c.insert("span", &span);
-        self.recent_rows(&mut c, incidents);
+        self.recent_rows(&mut c, "../../", incidents);
         c.insert("figures", &self.figures(incidents));
         c.insert("notes", &self.note_links(Kind::Campaign, &p.id));
         c.insert(
@@ -671,7 +717,7 @@ impl<'a> Renderer<'a> {
         let from = (n - 1) * ROWS_PER_PAGE;
         let to = (from + ROWS_PER_PAGE).min(s.incidents.len());
         let range: Vec<usize> = (from..to).collect();
-        c.insert("incidents", &self.rows(&range));
+        c.insert("incidents", &self.rows_for(&range, root));
         #[derive(Serialize)]
         struct Pager {
             current: usize,
@@ -703,6 +749,21 @@ impl<'a> Renderer<'a> {
         let c = self.context(&base_path, "404.html", "404");
         Ok(("404.html".into(), self.render("404.html", &c)?))
     }
+}
+
+/// Removes the blank lines that template tags leave behind, so a page reads
+/// one element per line and diffs cleanly; pages with `<pre>` are left as is.
+fn drop_blank_lines(html: String) -> String {
+    if html.contains("<pre") || !html.contains("\n\n") {
+        return html;
+    }
+    let mut out = String::with_capacity(html.len());
+    for line in html.split_inclusive('\n') {
+        if !line.trim().is_empty() {
+            out.push_str(line);
+        }
+    }
+    out
 }
 
 /// A record page's path inside the site: `incidents/<id>/`.

@@ -92,18 +92,27 @@ impl Writer {
             modified: &self.now,
             properties,
         };
-        let text = serde_json::to_string_pretty(&object).unwrap_or_default();
-        self.out.push_str(if self.first { "\n" } else { ",\n" });
+        // One object per line: compact, and a re-export diffs object by object.
+        self.out.push_str(if self.first { "\n    " } else { ",\n    " });
         self.first = false;
-        // Indent the object inside the `objects` array.
-        for (n, line) in text.lines().enumerate() {
-            if n > 0 {
-                self.out.push('\n');
-            }
-            self.out.push_str("    ");
-            self.out.push_str(line);
+        let _ = serde_json::to_writer(string_writer(&mut self.out), &object);
+    }
+}
+
+/// Lets serde_json write straight into a `String` (it only writes UTF-8).
+fn string_writer(out: &mut String) -> impl std::io::Write + '_ {
+    struct W<'a>(&'a mut String);
+    impl std::io::Write for W<'_> {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            let text = std::str::from_utf8(buf).map_err(std::io::Error::other)?;
+            self.0.push_str(text);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
         }
     }
+    W(out)
 }
 
 /// The whole bundle.
