@@ -863,3 +863,25 @@ fn serve_rebuilds_on_edit_keeps_the_last_good_site_and_stays_inside() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+// ---- limits and symlinks ----
+
+#[test]
+fn oversized_files_and_symlinks_out_of_content_are_refused() {
+    let dir = fixture("valid/time-rules");
+    let huge = dir.path().join("content/incidents/huge.yaml");
+    let mut text = String::from("title: huge\nsummary: |\n");
+    while text.len() < 5 * 1024 * 1024 {
+        text.push_str("  lorem ipsum dolor sit amet, consectetur adipiscing elit\n");
+    }
+    fs::write(&huge, text).unwrap();
+    let outside = dir.path().join("secret.yaml");
+    fs::write(&outside, "title: secret\n").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&outside, dir.path().join("content/incidents/link.yaml")).unwrap();
+    let (code, out, _) = stdout_of(sitrep().args(["check", "--format", "github", "--root"]).arg(dir.path()));
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("file=content/incidents/huge.yaml") && out.contains("more than the limit"), "{out}");
+    #[cfg(unix)]
+    assert!(out.contains("file=content/incidents/link.yaml") && out.contains("points outside content/"), "{out}");
+}

@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""Benchmark: sitrep against Hugo on the same synthetic incidents.
+
+    python3 benches/run.py [N ...]        (default: 10000)
+
+For each N, writes the corpus (benches/generate.py) as a sitrep project and as
+a Hugo site under /dev/shm (RAM: the shared disk here is too noisy to time),
+then times cold full builds, output removed before each run (not timed), runs
+alternating sitrep / Hugo, one warm-up, the median of RUNS (default 5). It
+also times `cp -r` of sitrep's own output into a removed folder on the same
+file system (what writing those files alone costs) and `sitrep check`, and
+records every run's peak RSS with /usr/bin/time. Prints a Markdown table of
+medians and ratios. Needs `hugo` (apt-get install hugo) and GNU time.
+"""
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.path.join(REPO, "target", "release", "sitrep")
+RUNS = int(os.environ.get("RUNS", "5"))
+BASE = os.environ.get("BENCH_DIR", "/dev/shm/sitrep-bench")
+
+
+def timed(cmd, cwd=None):
+    """Runs cmd under GNU time; returns (seconds, peak RSS in MiB)."""
+    with tempfile.NamedTemporaryFile(mode="r", suffix=".time") as t:
+        subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", t.name, *cmd], cwd=cwd, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        seconds, kib = t.read().split()[-2:]
+        return float(seconds), int(kib) / 1024
+
+
+def bench(n):
+    root = os.path.join(BASE, str(n))
+    corpus, hugo = os.path.join(root, "sitrep"), os.path.join(root, "hugo")
+    if not os.path.isdir(corpus):
+        subprocess.run([sys.executable, os.path.join(REPO, "benches", "generate.py"), str(n), corpus, "--hugo", hugo],
+                       check=True)
+    out, copy, public = os.path.join(root, "site"), os.path.join(root, "copy"), os.path.join(hugo, "public")
+    results = {"sitrep": [], "hugo": [], "cp": [], "check": []}
+    for run in range(RUNS + 1):
+        shutil.rmtree(out, ignore_errors=True)
+        s = timed([BIN, "build", "--root", corpus, "--out", out])
+        shutil.rmtree(public, ignore_errors=True)
+        h = timed(["hugo", "--quiet", "-s", hugo, "-d", public])
+        shutil.rmtree(copy, ignore_errors=True)
+        c = timed(["cp", "-r", out, copy])
+        k = timed([BIN, "check", "--root", corpus])
+        if run == 0:
+            continue  # warm-up
+        for key, value in (("sitrep", s), ("hugo", h), ("cp", c), ("check", k)):
+            results[key].append(value)
+    med = {k: (statistics.median(x for x, _ in v), max(m for _, m in v)) for k, v in results.items()}
+    size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(out) for f in fs) / 2**20
+    files = sum(len(fs) for _, _, fs in os.walk(out))
+    return med, size, files
+
+
+def main():
+    ns = [int(a) for a in sys.argv[1:]] or [10000]
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
+    machine = f"{os.cpu_count()} cores, {os.uname().machine}, output on {BASE}"
+    print(f"Medians of {RUNS} cold runs after one warm-up; {machine}.\n")
+    print("| N | sitrep build | Hugo | sitrep / Hugo | `cp -r` of sitrep's output | sitrep / cp | sitrep RSS | Hugo RSS | RSS ratio | `check` | output |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for n in ns:
+        med, size, files = bench(n)
+        s, h, c, k = med["sitrep"], med["hugo"], med["cp"], med["check"]
+        print(f"| {n:,} | {s[0]:.2f} s | {h[0]:.2f} s | {s[0] / h[0]:.2f} | {c[0]:.2f} s | {s[0] / c[0]:.2f} | "
+              f"{s[1]:.0f} MiB | {h[1]:.0f} MiB | {s[1] / h[1]:.2f} | {k[0]:.2f} s ({k[1]:.0f} MiB) | "
+              f"{files:,} files, {size:.0f} MiB |")
+
+
+if __name__ == "__main__":
+    main()
