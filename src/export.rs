@@ -4,6 +4,8 @@
 //! Written from Rust with explicit escaping for each format rather than
 //! through HTML templates, so each context gets the escaping it needs.
 
+use std::io::{self, Write};
+
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -78,7 +80,7 @@ fn status(inc: &IncidentModel) -> &'static str {
 }
 
 /// `incidents.json`, exactly as SPEC §4 defines it.
-pub fn incidents_json(site: &Site) -> String {
+pub fn incidents_json(site: &Site, w: &mut dyn Write) -> io::Result<()> {
     let incidents = site
         .incidents
         .iter()
@@ -122,13 +124,12 @@ pub fn incidents_json(site: &Site) -> String {
         as_of: rfc3339(site.as_of),
         incidents,
     };
-    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    text.push('\n');
-    text
+    serde_json::to_writer_pretty(&mut *w, &doc)?;
+    w.write_all(b"\n")
 }
 
 /// `incidents.csv`: the same rows as the JSON, one header line, CRLF lines.
-pub fn incidents_csv(site: &Site) -> String {
+pub fn incidents_csv(site: &Site, w: &mut dyn Write) -> io::Result<()> {
     let header = [
         "id",
         "title",
@@ -148,8 +149,8 @@ pub fn incidents_csv(site: &Site) -> String {
         "status",
         "url",
     ];
-    let mut out = header.join(",");
-    out.push_str("\r\n");
+    w.write_all(header.join(",").as_bytes())?;
+    w.write_all(b"\r\n")?;
     for inc in &site.incidents {
         let r = &inc.record;
         let b = inc.bounds;
@@ -177,10 +178,10 @@ pub fn incidents_csv(site: &Site) -> String {
             site.url_of(Kind::Incident, &inc.id),
         ];
         let line: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
-        out.push_str(&line.join(","));
-        out.push_str("\r\n");
+        w.write_all(&line.join(",").as_bytes())?;
+        w.write_all("\r\n".as_bytes())?;
     }
-    out
+    Ok(())
 }
 
 /// The latest moment the data says something happened to an incident.
@@ -197,7 +198,7 @@ fn updated(inc: &IncidentModel, as_of: DateTime<Utc>) -> DateTime<Utc> {
 
 /// `feed.xml`: Atom 1.0, one entry per incident, newest first.
 /// `summaries` are the incidents' summaries as HTML (see `render::summaries`).
-pub fn atom_feed(site: &Site, summaries: &[Option<String>]) -> String {
+pub fn atom_feed(site: &Site, summaries: &[Option<String>], w: &mut dyn Write) -> io::Result<()> {
     let mut order: Vec<usize> = (0..site.incidents.len()).collect();
     order.sort_by(|&a, &b| {
         let (a, b) = (&site.incidents[a], &site.incidents[b]);
@@ -209,25 +210,33 @@ pub fn atom_feed(site: &Site, summaries: &[Option<String>]) -> String {
         .map(|i| updated(i, site.as_of))
         .max()
         .unwrap_or(site.as_of);
-    let mut out = String::new();
-    out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-    out.push_str(&format!(
-        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
-        xml(&site.language)
-    ));
-    out.push_str(&format!("<title>{}</title>\n", xml(&site.title)));
-    out.push_str(&format!("<id>{}</id>\n", xml(&site.base_url)));
-    out.push_str(&format!(
-        "<link rel=\"self\" type=\"application/atom+xml\" href=\"{}feed.xml\"/>\n",
-        xml(&site.base_url)
-    ));
-    out.push_str(&format!(
-        "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-        xml(&site.base_url)
-    ));
-    out.push_str(&format!("<updated>{}</updated>\n", rfc3339(feed_updated)));
-    out.push_str(&format!("<author>\n<name>{}</name>\n</author>\n", xml(&site.title)));
-    out.push_str("<generator>sitrep</generator>\n");
+    w.write_all("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n".as_bytes())?;
+    w.write_all(
+        &format!(
+            "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
+            xml(&site.language)
+        )
+        .as_bytes(),
+    )?;
+    w.write_all(&format!("<title>{}</title>\n", xml(&site.title)).as_bytes())?;
+    w.write_all(&format!("<id>{}</id>\n", xml(&site.base_url)).as_bytes())?;
+    w.write_all(
+        &format!(
+            "<link rel=\"self\" type=\"application/atom+xml\" href=\"{}feed.xml\"/>\n",
+            xml(&site.base_url)
+        )
+        .as_bytes(),
+    )?;
+    w.write_all(
+        &format!(
+            "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+            xml(&site.base_url)
+        )
+        .as_bytes(),
+    )?;
+    w.write_all(&format!("<updated>{}</updated>\n", rfc3339(feed_updated)).as_bytes())?;
+    w.write_all(&format!("<author>\n<name>{}</name>\n</author>\n", xml(&site.title)).as_bytes())?;
+    w.write_all("<generator>sitrep</generator>\n".as_bytes())?;
     for i in order {
         let inc = &site.incidents[i];
         let r = &inc.record;
@@ -242,26 +251,26 @@ pub fn atom_feed(site: &Site, summaries: &[Option<String>]) -> String {
             },
             xml(&wording::duration(inc.duration))
         ));
-        out.push_str("<entry>\n");
-        out.push_str(&format!("<title>{}</title>\n", xml(&r.title)));
-        out.push_str(&format!("<id>{}</id>\n", xml(&url)));
-        out.push_str(&format!(
-            "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-            xml(&url)
-        ));
-        out.push_str(&format!(
-            "<published>{}</published>\n",
-            rfc3339(inc.started.earliest.min(site.as_of))
-        ));
-        out.push_str(&format!("<updated>{}</updated>\n", rfc3339(updated(inc, site.as_of))));
+        w.write_all("<entry>\n".as_bytes())?;
+        w.write_all(&format!("<title>{}</title>\n", xml(&r.title)).as_bytes())?;
+        w.write_all(&format!("<id>{}</id>\n", xml(&url)).as_bytes())?;
+        w.write_all(&format!("<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", xml(&url)).as_bytes())?;
+        w.write_all(
+            &format!(
+                "<published>{}</published>\n",
+                rfc3339(inc.started.earliest.min(site.as_of))
+            )
+            .as_bytes(),
+        )?;
+        w.write_all(&format!("<updated>{}</updated>\n", rfc3339(updated(inc, site.as_of))).as_bytes())?;
         for a in &r.attack {
-            out.push_str(&format!("<category term=\"{}\"/>\n", a.key()));
+            w.write_all(&format!("<category term=\"{}\"/>\n", a.key()).as_bytes())?;
         }
-        out.push_str(&format!("<summary type=\"html\">{}</summary>\n", xml(&summary)));
-        out.push_str("</entry>\n");
+        w.write_all(&format!("<summary type=\"html\">{}</summary>\n", xml(&summary)).as_bytes())?;
+        w.write_all("</entry>\n".as_bytes())?;
     }
-    out.push_str("</feed>\n");
-    out
+    w.write_all("</feed>\n".as_bytes())?;
+    Ok(())
 }
 
 /// `sitemap.xml`: every page, absolute URLs, sorted.

@@ -175,17 +175,13 @@ pub fn build(root: &Path, out: &Path, base_url: Option<&str>) -> Result<Built, B
                 .collect()
         },
         || -> Result<(), BuildError> {
-            let names = ["stix.json", "incidents.json", "incidents.csv", "feed.xml", "robots.txt"];
-            names.par_iter().try_for_each(|name| {
-                let text = match *name {
-                    "stix.json" => stix::bundle(&site),
-                    "incidents.json" => export::incidents_json(&site),
-                    "incidents.csv" => export::incidents_csv(&site),
-                    "feed.xml" => export::atom_feed(&site, &summaries),
-                    _ => export::robots(&site),
-                };
-                staging.write(name, text.as_bytes())
-            })?;
+            // Streamed to their files, one after the other: the big exports
+            // are never held in memory whole, nor several at once.
+            staging.stream("stix.json", |w| stix::bundle(&site, w))?;
+            staging.stream("incidents.json", |w| export::incidents_json(&site, w))?;
+            staging.stream("incidents.csv", |w| export::incidents_csv(&site, w))?;
+            staging.stream("feed.xml", |w| export::atom_feed(&site, &summaries, w))?;
+            staging.write("robots.txt", export::robots(&site).as_bytes())?;
             for (name, schema) in schema::all() {
                 staging.write(&format!("schema/{name}"), schema::to_text(&schema).as_bytes())?;
             }

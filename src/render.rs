@@ -270,8 +270,13 @@ impl<'a> Renderer<'a> {
             .map(|i| {
                 let mut c = base.clone();
                 c.insert("row", &self.row(i));
+                // Kept for the whole build: no spare capacity.
                 self.tera
                     .render("incident_row.html", &c)
+                    .map(|mut html| {
+                        html.shrink_to_fit();
+                        html
+                    })
                     .map_err(|e| format!("template incident_row.html: {}", tera_error(&e)))
             })
             .collect()

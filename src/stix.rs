@@ -76,13 +76,14 @@ struct Object<'a> {
 
 /// Writes objects one at a time into the bundle text, so the bundle is never
 /// held as a tree in memory.
-struct Writer {
-    out: String,
+struct Writer<'w> {
+    out: &'w mut dyn std::io::Write,
     now: String,
     first: bool,
+    error: Option<std::io::Error>,
 }
 
-impl Writer {
+impl Writer<'_> {
     fn push(&mut self, kind: &str, id: &str, properties: Value) {
         let object = Object {
             kind,
@@ -93,39 +94,34 @@ impl Writer {
             properties,
         };
         // One object per line: compact, and a re-export diffs object by object.
-        self.out.push_str(if self.first { "\n    " } else { ",\n    " });
+        if self.error.is_some() {
+            return;
+        }
+        let sep: &[u8] = if self.first { b"\n    " } else { b",\n    " };
         self.first = false;
-        let _ = serde_json::to_writer(string_writer(&mut self.out), &object);
-    }
-}
-
-/// Lets serde_json write straight into a `String` (it only writes UTF-8).
-fn string_writer(out: &mut String) -> impl std::io::Write + '_ {
-    struct W<'a>(&'a mut String);
-    impl std::io::Write for W<'_> {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            let text = std::str::from_utf8(buf).map_err(std::io::Error::other)?;
-            self.0.push_str(text);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
+        let result = self
+            .out
+            .write_all(sep)
+            .and_then(|()| serde_json::to_writer(&mut *self.out, &object).map_err(std::io::Error::other));
+        if let Err(e) = result {
+            self.error = Some(e);
         }
     }
-    W(out)
 }
 
 /// The whole bundle.
-pub fn bundle(site: &Site) -> String {
-    let mut w = Writer {
-        out: String::new(),
-        now: timestamp(site.as_of),
-        first: true,
-    };
-    w.out.push_str(&format!(
+pub fn bundle(site: &Site, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    write!(
+        out,
         "{{\n  \"type\": \"bundle\",\n  \"id\": \"{}\",\n  \"objects\": [",
         stix_id("bundle", site.base_url.as_str())
-    ));
+    )?;
+    let mut w = Writer {
+        out,
+        now: timestamp(site.as_of),
+        first: true,
+        error: None,
+    };
     // Ids computed once per record.
     let campaign_ids: Vec<String> = site
         .campaigns
@@ -326,8 +322,10 @@ pub fn bundle(site: &Site) -> String {
         );
         w.push("sighting", &stix_id("sighting", inc.id.as_str()), Value::Object(o));
     }
-    w.out.push_str("\n  ]\n}\n");
-    w.out
+    if let Some(e) = w.error {
+        return Err(e);
+    }
+    w.out.write_all(b"\n  ]\n}\n")
 }
 
 #[cfg(test)]

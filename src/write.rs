@@ -142,6 +142,18 @@ impl Staging {
         fs::write(&path, bytes).map_err(io_err(&path))
     }
 
+    /// Writes one file at `rel` through `fill`, streamed (for big exports).
+    pub fn stream(&self, rel: &str, fill: impl FnOnce(&mut dyn io::Write) -> io::Result<()>) -> Result<(), WriteError> {
+        let path = self.temp.join(rel);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(io_err(dir))?;
+        }
+        let file = fs::File::create(&path).map_err(io_err(&path))?;
+        let mut w = io::BufWriter::with_capacity(1 << 16, file);
+        fill(&mut w).map_err(io_err(&path))?;
+        io::Write::flush(&mut w).map_err(io_err(&path))
+    }
+
     /// Swaps the new site in place of the old one.
     pub fn commit(mut self) -> Result<(), WriteError> {
         let parent = self.dest.parent().unwrap_or(Path::new("/")).to_path_buf();

@@ -881,9 +881,15 @@ fn oversized_files_and_symlinks_out_of_content_are_refused() {
     std::os::unix::fs::symlink(&outside, dir.path().join("content/incidents/link.yaml")).unwrap();
     let (code, out, _) = stdout_of(sitrep().args(["check", "--format", "github", "--root"]).arg(dir.path()));
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("file=content/incidents/huge.yaml") && out.contains("more than the limit"), "{out}");
+    assert!(
+        out.contains("file=content/incidents/huge.yaml") && out.contains("more than the limit"),
+        "{out}"
+    );
     #[cfg(unix)]
-    assert!(out.contains("file=content/incidents/link.yaml") && out.contains("points outside content/"), "{out}");
+    assert!(
+        out.contains("file=content/incidents/link.yaml") && out.contains("points outside content/"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -892,7 +898,10 @@ fn warnings_do_not_fail_check_and_odd_files_are_errors_not_panics() {
     let dir = fixture("example");
     let (code, out, _) = stdout_of(sitrep().args(["check", "--format", "github", "--root"]).arg(dir.path()));
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("::warning file=content/incidents/2024/ansm-ddos.yaml,line=24,col=9::source `scmedia` has no url"), "{out}");
+    assert!(
+        out.contains("::warning file=content/incidents/2024/ansm-ddos.yaml,line=24,col=9::source `scmedia` has no url"),
+        "{out}"
+    );
 
     let dir = fixture("valid/time-rules");
     let c = dir.path().join("content");
@@ -900,7 +909,10 @@ fn warnings_do_not_fail_check_and_odd_files_are_errors_not_panics() {
     fs::write(c.join("incidents/long.yaml"), "title: Long\nattack: [ddos]\ntargets: [t1]\nstarted: 2020-01-01\nended: 2024-01-01\nsources:\n  - id: s\n    url: https://example.org/\n").unwrap();
     let (code, out, _) = stdout_of(sitrep().args(["check", "--format", "github", "--root"]).arg(dir.path()));
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("::warning file=content/incidents/long.yaml,line=4,col=10::this incident lasted more than a year"), "{out}");
+    assert!(
+        out.contains("::warning file=content/incidents/long.yaml,line=4,col=10::this incident lasted more than a year"),
+        "{out}"
+    );
     // A folder named like a record, and a dangling symlink: errors for those files, the run goes on.
     fs::create_dir(c.join("incidents/folder.yaml")).unwrap();
     #[cfg(unix)]
@@ -909,8 +921,17 @@ fn warnings_do_not_fail_check_and_odd_files_are_errors_not_panics() {
     let (code, out, err) = stdout_of(sitrep().args(["check", "--format", "github", "--root"]).arg(dir.path()));
     assert_eq!(code, 1, "{out}");
     assert!(!err.contains("panicked"), "{err}");
-    assert!(out.contains("file=content/incidents/folder.yaml,line=1,col=1::this is a folder"), "{out}");
+    assert!(
+        out.contains("file=content/incidents/folder.yaml,line=1,col=1::this is a folder"),
+        "{out}"
+    );
     #[cfg(unix)]
-    assert!(out.contains("file=content/incidents/dangling.yaml,line=1,col=1::this symbolic link cannot be followed"), "{out}");
-    assert!(out.contains("file=content/incidents/bad-one.yaml,line=1,col=8"), "{out}");
+    assert!(
+        out.contains("file=content/incidents/dangling.yaml,line=1,col=1::this symbolic link cannot be followed"),
+        "{out}"
+    );
+    assert!(
+        out.contains("file=content/incidents/bad-one.yaml,line=1,col=8"),
+        "{out}"
+    );
 }
