@@ -178,7 +178,7 @@ pub fn incidents_csv(site: &Site, w: &mut dyn Write) -> io::Result<()> {
             site.url_of(Kind::Incident, &inc.id),
         ];
         let line: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
-        w.write_all(&line.join(",").as_bytes())?;
+        w.write_all(line.join(",").as_bytes())?;
         w.write_all("\r\n".as_bytes())?;
     }
     Ok(())
@@ -211,31 +211,25 @@ pub fn atom_feed(site: &Site, summaries: &[Option<String>], w: &mut dyn Write) -
         .max()
         .unwrap_or(site.as_of);
     w.write_all("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n".as_bytes())?;
-    w.write_all(
-        &format!(
-            "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
-            xml(&site.language)
-        )
-        .as_bytes(),
+    write!(
+        w,
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
+        xml(&site.language)
     )?;
-    w.write_all(&format!("<title>{}</title>\n", xml(&site.title)).as_bytes())?;
-    w.write_all(&format!("<id>{}</id>\n", xml(&site.base_url)).as_bytes())?;
-    w.write_all(
-        &format!(
-            "<link rel=\"self\" type=\"application/atom+xml\" href=\"{}feed.xml\"/>\n",
-            xml(&site.base_url)
-        )
-        .as_bytes(),
+    write!(w, "<title>{}</title>\n", xml(&site.title))?;
+    write!(w, "<id>{}</id>\n", xml(&site.base_url))?;
+    write!(
+        w,
+        "<link rel=\"self\" type=\"application/atom+xml\" href=\"{}feed.xml\"/>\n",
+        xml(&site.base_url)
     )?;
-    w.write_all(
-        &format!(
-            "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-            xml(&site.base_url)
-        )
-        .as_bytes(),
+    write!(
+        w,
+        "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        xml(&site.base_url)
     )?;
-    w.write_all(&format!("<updated>{}</updated>\n", rfc3339(feed_updated)).as_bytes())?;
-    w.write_all(&format!("<author>\n<name>{}</name>\n</author>\n", xml(&site.title)).as_bytes())?;
+    write!(w, "<updated>{}</updated>\n", rfc3339(feed_updated))?;
+    write!(w, "<author>\n<name>{}</name>\n</author>\n", xml(&site.title))?;
     w.write_all("<generator>sitrep</generator>\n".as_bytes())?;
     for i in order {
         let inc = &site.incidents[i];
@@ -252,21 +246,23 @@ pub fn atom_feed(site: &Site, summaries: &[Option<String>], w: &mut dyn Write) -
             xml(&wording::duration(inc.duration))
         ));
         w.write_all("<entry>\n".as_bytes())?;
-        w.write_all(&format!("<title>{}</title>\n", xml(&r.title)).as_bytes())?;
-        w.write_all(&format!("<id>{}</id>\n", xml(&url)).as_bytes())?;
-        w.write_all(&format!("<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n", xml(&url)).as_bytes())?;
-        w.write_all(
-            &format!(
-                "<published>{}</published>\n",
-                rfc3339(inc.started.earliest.min(site.as_of))
-            )
-            .as_bytes(),
+        write!(w, "<title>{}</title>\n", xml(&r.title))?;
+        write!(w, "<id>{}</id>\n", xml(&url))?;
+        write!(
+            w,
+            "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+            xml(&url)
         )?;
-        w.write_all(&format!("<updated>{}</updated>\n", rfc3339(updated(inc, site.as_of))).as_bytes())?;
+        write!(
+            w,
+            "<published>{}</published>\n",
+            rfc3339(inc.started.earliest.min(site.as_of))
+        )?;
+        write!(w, "<updated>{}</updated>\n", rfc3339(updated(inc, site.as_of)))?;
         for a in &r.attack {
-            w.write_all(&format!("<category term=\"{}\"/>\n", a.key()).as_bytes())?;
+            write!(w, "<category term=\"{}\"/>\n", a.key())?;
         }
-        w.write_all(&format!("<summary type=\"html\">{}</summary>\n", xml(&summary)).as_bytes())?;
+        write!(w, "<summary type=\"html\">{}</summary>\n", xml(&summary))?;
         w.write_all("</entry>\n".as_bytes())?;
     }
     w.write_all("</feed>\n".as_bytes())?;
