@@ -211,25 +211,25 @@ pub fn atom_feed(site: &Site, summaries: &[Option<String>], w: &mut dyn Write) -
         .max()
         .unwrap_or(site.as_of);
     w.write_all("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n".as_bytes())?;
-    write!(
+    writeln!(
         w,
-        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">",
         xml(&site.language)
     )?;
-    write!(w, "<title>{}</title>\n", xml(&site.title))?;
-    write!(w, "<id>{}</id>\n", xml(&site.base_url))?;
-    write!(
+    writeln!(w, "<title>{}</title>", xml(&site.title))?;
+    writeln!(w, "<id>{}</id>", xml(&site.base_url))?;
+    writeln!(
         w,
-        "<link rel=\"self\" type=\"application/atom+xml\" href=\"{}feed.xml\"/>\n",
+        "<link rel=\"self\" type=\"application/atom+xml\" href=\"{}feed.xml\"/>",
         xml(&site.base_url)
     )?;
-    write!(
+    writeln!(
         w,
-        "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
         xml(&site.base_url)
     )?;
-    write!(w, "<updated>{}</updated>\n", rfc3339(feed_updated))?;
-    write!(w, "<author>\n<name>{}</name>\n</author>\n", xml(&site.title))?;
+    writeln!(w, "<updated>{}</updated>", rfc3339(feed_updated))?;
+    writeln!(w, "<author>\n<name>{}</name>\n</author>", xml(&site.title))?;
     w.write_all("<generator>sitrep</generator>\n".as_bytes())?;
     for i in order {
         let inc = &site.incidents[i];
@@ -246,23 +246,19 @@ pub fn atom_feed(site: &Site, summaries: &[Option<String>], w: &mut dyn Write) -
             xml(&wording::duration(inc.duration))
         ));
         w.write_all("<entry>\n".as_bytes())?;
-        write!(w, "<title>{}</title>\n", xml(&r.title))?;
-        write!(w, "<id>{}</id>\n", xml(&url))?;
-        write!(
+        writeln!(w, "<title>{}</title>", xml(&r.title))?;
+        writeln!(w, "<id>{}</id>", xml(&url))?;
+        writeln!(w, "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", xml(&url))?;
+        writeln!(
             w,
-            "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-            xml(&url)
-        )?;
-        write!(
-            w,
-            "<published>{}</published>\n",
+            "<published>{}</published>",
             rfc3339(inc.started.earliest.min(site.as_of))
         )?;
-        write!(w, "<updated>{}</updated>\n", rfc3339(updated(inc, site.as_of)))?;
+        writeln!(w, "<updated>{}</updated>", rfc3339(updated(inc, site.as_of)))?;
         for a in &r.attack {
-            write!(w, "<category term=\"{}\"/>\n", a.key())?;
+            writeln!(w, "<category term=\"{}\"/>", a.key())?;
         }
-        write!(w, "<summary type=\"html\">{}</summary>\n", xml(&summary))?;
+        writeln!(w, "<summary type=\"html\">{}</summary>", xml(&summary))?;
         w.write_all("</entry>\n".as_bytes())?;
     }
     w.write_all("</feed>\n".as_bytes())?;
