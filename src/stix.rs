@@ -97,7 +97,8 @@ impl Writer<'_> {
         if self.error.is_some() {
             return;
         }
-        let sep: &[u8] = if self.first { b"\n    " } else { b",\n    " };
+        // `objects` is only written when there is one: STIX wants no empty list.
+        let sep: &[u8] = if self.first { b",\n  \"objects\": [\n    " } else { b",\n    " };
         self.first = false;
         let result = self
             .out
@@ -113,7 +114,7 @@ impl Writer<'_> {
 pub fn bundle(site: &Site, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     write!(
         out,
-        "{{\n  \"type\": \"bundle\",\n  \"id\": \"{}\",\n  \"objects\": [",
+        "{{\n  \"type\": \"bundle\",\n  \"id\": \"{}\"",
         stix_id("bundle", site.base_url.as_str())
     )?;
     let mut w = Writer {
@@ -325,7 +326,10 @@ pub fn bundle(site: &Site, out: &mut dyn std::io::Write) -> std::io::Result<()> 
     if let Some(e) = w.error {
         return Err(e);
     }
-    w.out.write_all(b"\n  ]\n}\n")
+    if !w.first {
+        w.out.write_all(b"\n  ]")?;
+    }
+    w.out.write_all(b"\n}\n")
 }
 
 #[cfg(test)]

@@ -18,7 +18,9 @@ const shotsAt = args.indexOf("--screenshots");
 const shots = shotsAt >= 0 ? resolve(args[shotsAt + 1]) : null;
 const site = resolve(args.find((a, i) => !a.startsWith("--") && (shotsAt < 0 || i !== shotsAt + 1)) || "site");
 const json = JSON.parse(await readFile(join(site, "incidents.json"), "utf8"));
-const base = new URL(json.incidents[0]?.url ?? "https://example.org/").pathname.replace(/incidents\/[^/]+\/$/, "");
+// The site's sub-path, from the home page's canonical link.
+const home = await readFile(join(site, "index.html"), "utf8");
+const base = new URL(home.match(/<link rel="canonical" href="([^"]+)"/)[1]).pathname;
 
 const types = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript", ".json": "application/json", ".xml": "application/xml", ".svg": "image/svg+xml", ".png": "image/png" };
 const server = createServer(async (req, res) => {
@@ -42,6 +44,7 @@ const origin = `http://127.0.0.1:${server.address().port}${base}`;
 
 const first = (folder) => {
   const m = json.incidents[0];
+  if (!m) return null;
   if (folder === "incidents") return `incidents/${m.id}/`;
   if (folder === "targets") return `targets/${m.targets[0]}/`;
   if (folder === "actors") return m.actors[0] ? `actors/${m.actors[0].actor}/` : null;
