@@ -60,7 +60,13 @@ struct Workdir(PathBuf);
 
 impl Workdir {
     fn new() -> io::Result<Workdir> {
-        let base = std::env::temp_dir();
+        // A RAM-backed folder where there is one: rebuilds write every page.
+        let shm = Path::new("/dev/shm");
+        let base = if shm.is_dir() && fs::metadata(shm).is_ok_and(|m| !m.permissions().readonly()) {
+            shm.to_path_buf()
+        } else {
+            std::env::temp_dir()
+        };
         for n in 0..1000u32 {
             let path = base.join(format!("sitrep-serve-{}-{n}", std::process::id()));
             if fs::create_dir(&path).is_ok() {

@@ -856,8 +856,10 @@ fn serve_rebuilds_on_edit_keeps_the_last_good_site_and_stays_inside() {
         .unwrap();
     let status = child.wait().unwrap();
     assert!(status.success(), "{status:?}");
-    let leftovers: Vec<_> = fs::read_dir(std::env::temp_dir())
-        .unwrap()
+    let leftovers: Vec<_> = [std::env::temp_dir(), PathBuf::from("/dev/shm")]
+        .iter()
+        .filter_map(|d| fs::read_dir(d).ok())
+        .flatten()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| n.starts_with(&format!("sitrep-serve-{pid}-")))
         .collect();
