@@ -75,13 +75,24 @@ impl Report {
 
 /// Loads and validates a project; the site model when there is no error.
 pub fn check(root: &Path, base_url: Option<&str>) -> (Option<Site>, Report) {
+    let timings = std::env::var_os("SITREP_TIMINGS").is_some();
+    let clock = std::time::Instant::now();
+    let lap = |what: &str| {
+        if timings {
+            eprintln!("  {what}: {} ms", clock.elapsed().as_millis());
+        }
+    };
     let mut diagnostics = Vec::new();
     let loaded = load::load(root, &mut diagnostics);
+    lap("load");
     let content = parse::parse(loaded, &mut diagnostics);
+    lap("parse");
     let validated = validate::validate(content, &mut diagnostics);
+    lap("validate");
     diagnostics.sort();
     diagnostics.dedup();
     let site = validated.map(|v| Site::build(v, base_url));
+    lap("model");
     (site, Report { diagnostics })
 }
 
