@@ -380,6 +380,25 @@ impl<'a> Renderer<'a> {
                 per_attack: crate::charts::incidents_per_attack(s),
             },
         );
+        // Every target and actor by name (the busiest first past the limit),
+        // so a reader finds any of them from the home page.
+        let by_count = |kind: Kind, ids: Vec<&Id>| {
+            let mut list: Vec<(usize, Link)> =
+                ids.into_iter().map(|id| (s.incidents_of(kind, id).len(), self.link(kind, id))).collect();
+            let hidden = list.len().saturating_sub(ROWS_PER_PAGE);
+            if hidden > 0 {
+                list.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.name.cmp(&b.1.name)));
+                list.truncate(ROWS_PER_PAGE);
+            }
+            list.sort_by(|a, b| a.1.name.to_lowercase().cmp(&b.1.name.to_lowercase()));
+            (list.into_iter().map(|(_, l)| l).collect::<Vec<_>>(), hidden)
+        };
+        let (targets, more_targets) = by_count(Kind::Target, s.targets.iter().map(|t| &t.id).collect());
+        let (actors, more_actors) = by_count(Kind::Actor, s.actors.iter().map(|a| &a.id).collect());
+        c.insert("targets", &targets);
+        c.insert("more_targets", &more_targets);
+        c.insert("actors", &actors);
+        c.insert("more_actors", &more_actors);
         c.insert(
             "notes",
             &(0..s.notes.len().min(10))
