@@ -238,6 +238,23 @@ fn hint_for(message: &str) -> Option<String> {
     if message.contains("missing field") {
         return Some("add this key; it is required".into());
     }
+    if message.contains("expected a list") || message.contains("expected a sequence") {
+        return Some("write a list: `[a, b]`, or one `- item` per line".into());
+    }
+    if message.contains("expected a string") {
+        return Some("write one value; quote it if it contains `:`, `#`, `[` or `{`, e.g. `title: \"…\"`".into());
+    }
+    if message.contains("expected struct") || message.contains("expected a mapping") || message.contains("expected map")
+    {
+        return Some("write `key: value` lines here".into());
+    }
+    if message.contains("did not find expected")
+        || message.contains("while scanning")
+        || message.contains("while parsing")
+    {
+        return Some("check the quotes, brackets and indentation on this line and the ones above".into());
+    }
+
     None
 }
 

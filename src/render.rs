@@ -383,8 +383,10 @@ impl<'a> Renderer<'a> {
         // Every target and actor by name (the busiest first past the limit),
         // so a reader finds any of them from the home page.
         let by_count = |kind: Kind, ids: Vec<&Id>| {
-            let mut list: Vec<(usize, Link)> =
-                ids.into_iter().map(|id| (s.incidents_of(kind, id).len(), self.link(kind, id))).collect();
+            let mut list: Vec<(usize, Link)> = ids
+                .into_iter()
+                .map(|id| (s.incidents_of(kind, id).len(), self.link(kind, id)))
+                .collect();
             let hidden = list.len().saturating_sub(ROWS_PER_PAGE);
             if hidden > 0 {
                 list.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.name.cmp(&b.1.name)));

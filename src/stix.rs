@@ -98,7 +98,11 @@ impl Writer<'_> {
             return;
         }
         // `objects` is only written when there is one: STIX wants no empty list.
-        let sep: &[u8] = if self.first { b",\n  \"objects\": [\n    " } else { b",\n    " };
+        let sep: &[u8] = if self.first {
+            b",\n  \"objects\": [\n    "
+        } else {
+            b",\n    "
+        };
         self.first = false;
         let result = self
             .out
