@@ -37,7 +37,7 @@ fn bar_chart(id: &str, title: &str, desc: &str, bars: &[Bar]) -> String {
         .max()
         .unwrap_or(1)
         .max(1);
-    let scale = |v: i64| (WIDTH - LABEL - 150) * v / top;
+    let scale = |v: i64| (WIDTH - LABEL - 200) * v / top;
     let height = ROW * bars.len() as i64 + 8;
     let mut s = String::new();
     let _ = writeln!(
@@ -63,7 +63,7 @@ fn bar_chart(id: &str, title: &str, desc: &str, bars: &[Bar]) -> String {
         );
         let end = match b.possible {
             Some(p) => LABEL + scale(p.max(b.certain)),
-            None => WIDTH - 150,
+            None => WIDTH - 200,
         };
         if end > LABEL + scale(b.certain) {
             let _ = writeln!(

@@ -22,6 +22,8 @@ const WIDTH: f64 = 960.0;
 const LABEL: f64 = 200.0;
 const LANE: f64 = 30.0;
 const TOP: f64 = 34.0;
+/// Height of a campaign heading between groups of lanes.
+const GROUP: f64 = 20.0;
 
 use crate::escape::xml as escape;
 
@@ -66,8 +68,50 @@ pub fn svg(site: &Site, incidents: &[usize], title: &str) -> String {
         let mut keep: Vec<usize> = order[..MAX_LANES].to_vec();
         keep.sort_unstable();
         lanes = keep.iter().map(|&n| lanes[n]).collect();
-        lane_of = lanes.iter().enumerate().map(|(n, id)| (*id, n)).collect();
     }
+
+    // Group lanes by the campaign of their first incident, groups in order
+    // of their first incident, when more than one campaign is drawn.
+    let campaign_of_lane: Vec<Option<&Id>> = lanes
+        .iter()
+        .map(|t| {
+            incidents
+                .iter()
+                .map(|&i| &site.incidents[i].record)
+                .find(|r| r.targets.contains(t))
+                .and_then(|r| r.campaign.as_ref())
+        })
+        .collect();
+    let mut group_order: Vec<Option<&Id>> = Vec::new();
+    for c in &campaign_of_lane {
+        if !group_order.contains(c) {
+            group_order.push(*c);
+        }
+    }
+    let grouped = group_order.len() > 1;
+    let mut order: Vec<usize> = (0..lanes.len()).collect();
+    order.sort_by_key(|&n| (group_order.iter().position(|c| *c == campaign_of_lane[n]), n));
+    let campaign_of_lane: Vec<Option<&Id>> = order.iter().map(|&n| campaign_of_lane[n]).collect();
+    lanes = order.iter().map(|&n| lanes[n]).collect();
+    lane_of = lanes.iter().enumerate().map(|(n, id)| (*id, n)).collect();
+    // Vertical position of each lane, leaving room for group headings.
+    let mut lane_y = Vec::with_capacity(lanes.len());
+    let mut headings: Vec<(f64, String)> = Vec::new();
+    let mut y = TOP;
+    for (n, c) in campaign_of_lane.iter().enumerate() {
+        if grouped && (n == 0 || campaign_of_lane[n - 1] != *c) {
+            let name = c
+                .and_then(|c| site.position(crate::records::Kind::Campaign, c))
+                .map_or("No campaign".to_string(), |k| {
+                    format!("Campaign: {}", site.campaigns[k].record.name)
+                });
+            headings.push((y + 14.0, name));
+            y += GROUP;
+        }
+        lane_y.push(y);
+        y += LANE;
+    }
+    let lanes_bottom = y;
 
     let first = incidents
         .iter()
@@ -82,7 +126,7 @@ pub fn svg(site: &Site, incidents: &[usize], title: &str) -> String {
         .max(first + Duration::hours(1));
     let span = (last - first).num_seconds().max(1) as f64;
     let x = |t: DateTime<Utc>| LABEL + (WIDTH - LABEL - 10.0) * ((t - first).num_seconds() as f64 / span);
-    let height = TOP + LANE * lanes.len() as f64 + 10.0;
+    let height = lanes_bottom + 10.0;
 
     let zone = site.zone;
     let targets = incidents
@@ -141,8 +185,16 @@ pub fn svg(site: &Site, incidents: &[usize], title: &str) -> String {
     s.push_str("</g>\n");
 
     // Lanes.
+    for (y, name) in &headings {
+        let _ = writeln!(
+            s,
+            "<text class=\"group-label\" x=\"4\" y=\"{}\">{}</text>",
+            P(*y),
+            escape(name)
+        );
+    }
     for (n, id) in lanes.iter().enumerate() {
-        let y = TOP + LANE * n as f64;
+        let y = lane_y[n];
         let name = site
             .position(crate::records::Kind::Target, id)
             .map_or(id.as_str(), |t| site.targets[t].record.name.as_str());
@@ -186,7 +238,7 @@ pub fn svg(site: &Site, incidents: &[usize], title: &str) -> String {
         );
         for t in &inc.record.targets {
             let Some(&n) = lane_of.get(t) else { continue };
-            let y = TOP + LANE * n as f64 + 6.0;
+            let y = lane_y[n] + 6.0;
             let h = LANE - 14.0;
             let ongoing = if b.is_ongoing() { " ongoing" } else { "" };
             let _ = writeln!(s, "<g class=\"bar{ongoing}\">");
