@@ -386,9 +386,12 @@ pub fn summarize(base: &Side, head: &Side) -> String {
                             fo.get(k).map_or("—", String::as_str),
                             fa.get(k).map_or("—", String::as_str),
                         );
-                        if x != y {
+                        if x != y && k != BODY_KEY {
                             let _ = writeln!(entry, "  - {k}: {} → {}", clip(x), clip(y));
                         }
+                    }
+                    if fo.get(BODY_KEY) != fa.get(BODY_KEY) {
+                        entry.push_str("  - the text was edited\n");
                     }
                     lines.push(entry);
                 }
@@ -424,11 +427,16 @@ fn records<T>(list: &[crate::parse::Parsed<T>], name: impl Fn(&T) -> String) -> 
         .collect()
 }
 
+/// The key under which a note's Markdown body is compared.
+const BODY_KEY: &str = "sitrep-note-body";
+
 fn note_entry(n: &crate::model::NoteModel) -> Entry {
+    use std::hash::{Hash, Hasher};
     let p = &n.parsed;
-    (
-        p.id.to_string(),
-        p.record.front.title.clone(),
-        format!("{}\nbody: {:?}", p.yaml, p.record.body),
-    )
+    // The body is compared as a whole and reported as "edited", not quoted;
+    // the hash only tells whether two bodies differ.
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    p.record.body.hash(&mut h);
+    let digest = format!("{}\n{BODY_KEY}: '{:016x}'", p.yaml, h.finish());
+    (p.id.to_string(), p.record.front.title.clone(), digest)
 }

@@ -636,8 +636,14 @@ fn diff_of_two_folders_names_added_and_changed_incidents() {
         "title: Syane down again\nattack: [ddos]\ntargets: [syane]\nstarted: 2024-08-26T10\nsources:\n  - id: s\n    title: T\n",
     )
     .unwrap();
+    let note = head.path().join("content/notes/reading-the-times.md");
+    fs::write(&note, fs::read_to_string(&note).unwrap() + "\nOne more paragraph.\n").unwrap();
     let (code, out, err) = stdout_of(sitrep().arg("diff").arg(base.path()).arg(head.path()));
     assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("(`reading-the-times`)\n  - the text was edited\n"),
+        "{out}"
+    );
     assert!(out.contains("### Incidents added (1)"), "{out}");
     assert!(out.contains("**Syane down again** (`syane-again`)"), "{out}");
     assert!(out.contains("### Incidents changed (1)"), "{out}");
