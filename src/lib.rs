@@ -31,7 +31,7 @@ pub mod wording;
 pub mod write;
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
@@ -115,11 +115,203 @@ pub struct Built {
     pub incidents: usize,
 }
 
+/// A page of the site.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Page {
+    Home,
+    NotFound,
+    List(Kind),
+    /// Page 2 and on of the incident list.
+    IncidentListPage(usize),
+    Record(Kind, usize),
+}
+
+/// Everything rendering needs, prepared once: the model, the templates, and
+/// what pages share (summaries as HTML, table rows). `build` renders every
+/// page from it; `serve` renders pages from it on request.
+pub struct Prepared {
+    pub root: PathBuf,
+    pub site: Site,
+    pub tera: tera::Tera,
+    pub summaries: Vec<Option<String>>,
+    pub rows: Vec<String>,
+}
+
+impl Prepared {
+    /// Checks the project and prepares it; `base_url` overrides `site.yaml`'s.
+    pub fn new(root: &Path, base_url: Option<&str>) -> Result<(Prepared, Report), BuildError> {
+        if let Some(url) = base_url {
+            records::HttpUrl::parse(url).map_err(|e| BuildError::Template(format!("--base-url: {e}")))?;
+        }
+        let (site, report) = check(root, base_url);
+        let Some(site) = site else {
+            return Err(BuildError::Content(report));
+        };
+        let tera = render::load_templates(root).map_err(BuildError::Template)?;
+        let summaries = render::summaries(&site);
+        let rows = render::Renderer::rows_of(&site, &tera, &summaries).map_err(BuildError::Template)?;
+        Ok((
+            Prepared {
+                root: root.to_path_buf(),
+                site,
+                tera,
+                summaries,
+                rows,
+            },
+            report,
+        ))
+    }
+
+    pub fn renderer(&self) -> render::Renderer<'_> {
+        render::Renderer::new(&self.site, &self.tera, &self.summaries, &self.rows)
+    }
+
+    /// Every page, in a fixed order.
+    pub fn pages(&self) -> Vec<Page> {
+        let s = &self.site;
+        let mut pages = vec![Page::Home, Page::NotFound];
+        for kind in [Kind::Incident, Kind::Actor, Kind::Target, Kind::Campaign, Kind::Note] {
+            pages.push(Page::List(kind));
+            if kind == Kind::Incident {
+                pages.extend((2..=self.renderer().incident_list_pages()).map(Page::IncidentListPage));
+            }
+            let n = match kind {
+                Kind::Incident => s.incidents.len(),
+                Kind::Actor => s.actors.len(),
+                Kind::Target => s.targets.len(),
+                Kind::Campaign => s.campaigns.len(),
+                Kind::Note => s.notes.len(),
+            };
+            pages.extend((0..n).map(|i| Page::Record(kind, i)));
+        }
+        pages
+    }
+
+    /// The page at a path of the site (`/incidents/x/`, `/incidents/x/index.html`).
+    pub fn route(&self, path: &str) -> Option<Page> {
+        let path = path.trim_start_matches('/');
+        if path == "404.html" {
+            return Some(Page::NotFound);
+        }
+        let path = path.strip_suffix("index.html").unwrap_or(path).trim_end_matches('/');
+        let parts: Vec<&str> = if path.is_empty() {
+            Vec::new()
+        } else {
+            path.split('/').collect()
+        };
+        let kind_of = |folder: &str| {
+            [Kind::Incident, Kind::Actor, Kind::Target, Kind::Campaign, Kind::Note]
+                .into_iter()
+                .find(|k| k.folder() == folder)
+        };
+        match parts.as_slice() {
+            [] => Some(Page::Home),
+            [folder] => kind_of(folder).map(Page::List),
+            ["incidents", "page", n] => {
+                let n: usize = n.parse().ok()?;
+                (2..=self.renderer().incident_list_pages())
+                    .contains(&n)
+                    .then_some(Page::IncidentListPage(n))
+            }
+            [folder, id] => {
+                let kind = kind_of(folder)?;
+                let id = records::Id::parse(id).ok()?;
+                self.site.position(kind, &id).map(|i| Page::Record(kind, i))
+            }
+            _ => None,
+        }
+    }
+
+    /// Renders one page: its path inside the site and its HTML.
+    pub fn render(&self, renderer: &render::Renderer, page: Page) -> Result<(String, String), String> {
+        match page {
+            Page::Home => renderer.home(),
+            Page::NotFound => renderer.not_found(),
+            Page::List(kind) => renderer.list(kind),
+            Page::IncidentListPage(n) => renderer.incident_list_page(n),
+            Page::Record(Kind::Incident, i) => renderer.incident(i),
+            Page::Record(Kind::Actor, i) => renderer.actor(i),
+            Page::Record(Kind::Target, i) => renderer.target(i),
+            Page::Record(Kind::Campaign, i) => renderer.campaign(i),
+            Page::Record(Kind::Note, i) => renderer.note(i),
+        }
+    }
+
+    /// The site's path of every page, for the sitemap.
+    fn page_paths(&self, pages: &[Page]) -> Vec<String> {
+        pages
+            .iter()
+            .map(|p| match *p {
+                Page::Home => "index.html".to_string(),
+                Page::NotFound => "404.html".to_string(),
+                Page::List(kind) => format!("{}/index.html", kind.folder()),
+                Page::IncidentListPage(n) => format!("incidents/page/{n}/index.html"),
+                Page::Record(kind, i) => {
+                    let s = &self.site;
+                    let id = match kind {
+                        Kind::Incident => &s.incidents[i].id,
+                        Kind::Actor => &s.actors[i].id,
+                        Kind::Target => &s.targets[i].id,
+                        Kind::Campaign => &s.campaigns[i].id,
+                        Kind::Note => &s.notes[i].parsed.id,
+                    };
+                    format!("{}index.html", render::page_url(kind, id))
+                }
+            })
+            .collect()
+    }
+
+    /// Writes a file that is not a page (exports, schemas, assets, …) into
+    /// `w`; `None` if `name` is not one.
+    pub fn write_file(&self, name: &str, w: &mut dyn std::io::Write) -> Option<std::io::Result<()>> {
+        let site = &self.site;
+        let text = |w: &mut dyn std::io::Write, t: &str| w.write_all(t.as_bytes());
+        Some(match name {
+            "stix.json" => stix::bundle(site, w),
+            "incidents.json" => export::incidents_json(site, w),
+            "incidents.csv" => export::incidents_csv(site, w),
+            "feed.xml" => export::atom_feed(site, &self.summaries, w),
+            "robots.txt" => text(w, &export::robots(site)),
+            "sitemap.xml" => text(w, &export::sitemap(site, &self.page_paths(&self.pages()))),
+            ".nojekyll" => Ok(()),
+            "CNAME" => text(w, &format!("{}\n", site.cname.as_deref()?)),
+            _ => {
+                if let Some(schema) = name.strip_prefix("schema/") {
+                    let (_, value) = schema::all().into_iter().find(|(n, _)| *n == schema)?;
+                    text(w, &schema::to_text(&value))
+                } else {
+                    let (_, asset) = render::assets(&self.root).into_iter().find(|(n, _)| *n == name)?;
+                    text(w, &asset)
+                }
+            }
+        })
+    }
+
+    /// The names `write_file` knows, in a fixed order.
+    pub fn file_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = [
+            "stix.json",
+            "incidents.json",
+            "incidents.csv",
+            "feed.xml",
+            "robots.txt",
+            ".nojekyll",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect();
+        names.extend(schema::all().into_iter().map(|(n, _)| format!("schema/{n}")));
+        names.extend(render::assets(&self.root).into_iter().map(|(n, _)| n.to_string()));
+        if self.site.cname.is_some() {
+            names.push("CNAME".into());
+        }
+        names.push("sitemap.xml".into());
+        names
+    }
+}
+
 /// Builds the site of `root` into `out`, atomically.
 pub fn build(root: &Path, out: &Path, base_url: Option<&str>) -> Result<Built, BuildError> {
-    if let Some(url) = base_url {
-        records::HttpUrl::parse(url).map_err(|e| BuildError::Template(format!("--base-url: {e}")))?;
-    }
     let dest = write::check_output_folder(out, root)?;
     let timings = std::env::var_os("SITREP_TIMINGS").is_some();
     let clock = std::time::Instant::now();
@@ -128,94 +320,41 @@ pub fn build(root: &Path, out: &Path, base_url: Option<&str>) -> Result<Built, B
             eprintln!("{what}: {} ms", clock.elapsed().as_millis());
         }
     };
-    let (site, report) = check(root, base_url);
-    lap("load, parse, validate, model");
-    let Some(site) = site else {
-        return Err(BuildError::Content(report));
-    };
-    let tera = render::load_templates(root).map_err(BuildError::Template)?;
+    let (prepared, report) = Prepared::new(root, base_url)?;
+    lap("checked and prepared");
     let staging = write::Staging::begin(&dest)?;
-    let summaries = render::summaries(&site);
-    let renderer = render::Renderer::new(&site, &tera, &summaries).map_err(BuildError::Template)?;
-
-    // Every page, in a fixed order; rendered and written in parallel.
-    #[derive(Clone, Copy)]
-    enum Job {
-        Home,
-        List(Kind),
-        IncidentListPage(usize),
-        Record(Kind, usize),
-        NotFound,
-    }
-    let mut jobs = vec![Job::Home, Job::NotFound];
-    for kind in [Kind::Incident, Kind::Actor, Kind::Target, Kind::Campaign, Kind::Note] {
-        jobs.push(Job::List(kind));
-        if kind == Kind::Incident {
-            jobs.extend((2..=renderer.incident_list_pages()).map(Job::IncidentListPage));
-        }
-        let n = match kind {
-            Kind::Incident => site.incidents.len(),
-            Kind::Actor => site.actors.len(),
-            Kind::Target => site.targets.len(),
-            Kind::Campaign => site.campaigns.len(),
-            Kind::Note => site.notes.len(),
-        };
-        jobs.extend((0..n).map(|i| Job::Record(kind, i)));
-    }
-    // Pages and exports are independent: render them side by side.
-    lap("templates, summaries");
-    let (pages, exports) = rayon::join(
-        || -> Result<Vec<String>, BuildError> {
-            jobs.par_iter()
-                .map(|job| {
-                    let (path, html) = match *job {
-                        Job::Home => renderer.home(),
-                        Job::List(kind) => renderer.list(kind),
-                        Job::IncidentListPage(n) => renderer.incident_list_page(n),
-                        Job::Record(Kind::Incident, i) => renderer.incident(i),
-                        Job::Record(Kind::Actor, i) => renderer.actor(i),
-                        Job::Record(Kind::Target, i) => renderer.target(i),
-                        Job::Record(Kind::Campaign, i) => renderer.campaign(i),
-                        Job::Record(Kind::Note, i) => renderer.note(i),
-                        Job::NotFound => renderer.not_found(),
-                    }
-                    .map_err(BuildError::Template)?;
+    let renderer = prepared.renderer();
+    let pages = prepared.pages();
+    // Pages and other files are independent: render them side by side. The
+    // big exports are streamed to their files one after the other, never
+    // held in memory whole, nor several at once.
+    let (written, files) = rayon::join(
+        || -> Result<usize, BuildError> {
+            pages
+                .par_iter()
+                .map(|&page| {
+                    let (path, html) = prepared.render(&renderer, page).map_err(BuildError::Template)?;
                     staging.write(&path, html.as_bytes())?;
-                    Ok(path)
+                    Ok(1)
                 })
-                .collect()
+                .sum()
         },
         || -> Result<(), BuildError> {
-            // Streamed to their files, one after the other: the big exports
-            // are never held in memory whole, nor several at once.
-            staging.stream("stix.json", |w| stix::bundle(&site, w))?;
-            staging.stream("incidents.json", |w| export::incidents_json(&site, w))?;
-            staging.stream("incidents.csv", |w| export::incidents_csv(&site, w))?;
-            staging.stream("feed.xml", |w| export::atom_feed(&site, &summaries, w))?;
-            staging.write("robots.txt", export::robots(&site).as_bytes())?;
-            for (name, schema) in schema::all() {
-                staging.write(&format!("schema/{name}"), schema::to_text(&schema).as_bytes())?;
-            }
-            for (name, text) in render::assets(root) {
-                staging.write(name, text.as_bytes())?;
-            }
-            staging.write(".nojekyll", b"")?;
-            if let Some(cname) = &site.cname {
-                staging.write("CNAME", format!("{cname}\n").as_bytes())?;
+            for name in prepared.file_names() {
+                staging.stream(&name, |w| prepared.write_file(&name, w).unwrap_or(Ok(())))?;
             }
             Ok(())
         },
     );
-    let pages = pages?;
-    exports?;
-    staging.write("sitemap.xml", export::sitemap(&site, &pages).as_bytes())?;
+    let written = written?;
+    files?;
     write::copy_static(root, &staging)?;
-    lap("pages and exports written");
+    lap("pages and files written");
     staging.commit()?;
     lap("committed");
     Ok(Built {
         report,
-        pages: pages.len(),
-        incidents: site.incidents.len(),
+        pages: written,
+        incidents: prepared.site.incidents.len(),
     })
 }

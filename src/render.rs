@@ -169,7 +169,7 @@ pub struct Renderer<'a> {
     summaries: &'a [Option<String>],
     /// Each incident's table row, rendered once from `incident_row.html`
     /// with [`ROOT_MARK`] where the page's `root` goes.
-    row_html: Vec<String>,
+    row_html: &'a [String],
 }
 
 /// Stands for a page's relative `root` in rows rendered once for all pages.
@@ -186,7 +186,8 @@ struct RowHtml<'a> {
 pub type Page = (String, String);
 
 impl<'a> Renderer<'a> {
-    pub fn new(site: &'a Site, tera: &'a Tera, summaries: &'a [Option<String>]) -> Result<Self, String> {
+    /// A renderer over prepared parts: `rows` from [`Renderer::rows_of`].
+    pub fn new(site: &'a Site, tera: &'a Tera, summaries: &'a [Option<String>], rows: &'a [String]) -> Self {
         let site_view = SiteView {
             title: &site.title,
             description_html: site.description.as_deref().map(to_html),
@@ -195,15 +196,18 @@ impl<'a> Renderer<'a> {
             timezone: site.zone.name(),
             as_of: site.as_of_text.clone(),
         };
-        let mut r = Renderer {
+        Renderer {
             site,
             tera,
             site_view,
             summaries,
-            row_html: Vec::new(),
-        };
-        r.row_html = r.render_rows()?;
-        Ok(r)
+            row_html: rows,
+        }
+    }
+
+    /// Every incident's table row, rendered once for all pages.
+    pub fn rows_of(site: &Site, tera: &Tera, summaries: &[Option<String>]) -> Result<Vec<String>, String> {
+        Renderer::new(site, tera, summaries, &[]).render_rows()
     }
 
     fn context(&self, root: &str, page_path: &str, section: &str) -> Context {

@@ -1,12 +1,15 @@
 //! `sitrep serve`: a local preview that rebuilds and reloads as you edit.
 //!
-//! The site is built into a fresh folder under a private temporary directory
-//! with `base_url` set to the local address; each rebuild goes into a new
-//! folder and the server switches to it only when it succeeded, so a broken
-//! edit keeps the last good site on screen, with the diagnostics shown in an
-//! overlay (and in the terminal). Pages get a small reload script injected at
-//! serve time (never in `build` output), which listens to server-sent events.
-//! Only files inside the current build folder are served, on 127.0.0.1 only.
+//! Nothing is written to disk: each rebuild checks and prepares the project
+//! (the model, templates, shared rows) with `base_url` set to the local
+//! address, and pages and exports are rendered from it when they are
+//! requested, so an edit shows after a `check`'s time, not a full build's.
+//! The server switches to a new preparation only when it succeeded, so a
+//! broken edit keeps the last good site on screen, with the diagnostics in an
+//! overlay (and in the terminal). Pages get a small reload script injected
+//! at serve time (never in `build` output), which listens to server-sent
+//! events. Only generated pages and files inside `static/` are served, on
+//! 127.0.0.1 only.
 
 use std::fs;
 use std::io::{self, Read};
@@ -31,7 +34,8 @@ const RELOAD_JS: &str = r#"(function () {
 
 /// What the server shows: the current build folder and the latest problems.
 struct State {
-    site: RwLock<PathBuf>,
+    /// The last good build, rendered page by page on request.
+    prepared: RwLock<Option<Arc<crate::Prepared>>>,
     /// Diagnostics of the latest failed rebuild; empty when it succeeded.
     problems: RwLock<String>,
     clients: Mutex<Vec<Sender<&'static str>>>,
@@ -55,34 +59,6 @@ pub enum ServeError {
     Watch(String),
 }
 
-/// A private temporary folder, removed on drop (and on Ctrl-C).
-struct Workdir(PathBuf);
-
-impl Workdir {
-    fn new() -> io::Result<Workdir> {
-        // A RAM-backed folder where there is one: rebuilds write every page.
-        let shm = Path::new("/dev/shm");
-        let base = if shm.is_dir() && fs::metadata(shm).is_ok_and(|m| !m.permissions().readonly()) {
-            shm.to_path_buf()
-        } else {
-            std::env::temp_dir()
-        };
-        for n in 0..1000u32 {
-            let path = base.join(format!("sitrep-serve-{}-{n}", std::process::id()));
-            if fs::create_dir(&path).is_ok() {
-                return Ok(Workdir(path));
-            }
-        }
-        Err(io::Error::other("cannot create a temporary folder"))
-    }
-}
-
-impl Drop for Workdir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
-}
-
 fn bind(port: u16) -> Result<(Server, u16), ServeError> {
     let last = port.saturating_add(50);
     for p in port..=last {
@@ -98,29 +74,24 @@ pub fn run(options: Options, log: &(dyn Fn(&str) + Sync)) -> Result<(), ServeErr
     let (server, port) = bind(options.port)?;
     let server = Arc::new(server);
     let base_url = format!("http://127.0.0.1:{port}/");
-    let work = Arc::new(Workdir::new()?);
     let state = Arc::new(State {
-        site: RwLock::new(work.0.join("empty")),
+        prepared: RwLock::new(None),
         problems: RwLock::new(String::new()),
         clients: Mutex::new(Vec::new()),
     });
-    let generation = std::sync::atomic::AtomicUsize::new(0);
+    // A rebuild checks and prepares the project; pages are rendered when
+    // they are asked for, so an edit shows after a `check`'s time.
     let rebuild = |state: &State| {
-        let n = generation.fetch_add(1, Ordering::SeqCst);
-        let out = work.0.join(format!("site-{n}"));
         let started = Instant::now();
-        match crate::build(&options.root, &out, Some(&base_url)) {
-            Ok(built) => {
-                let old = std::mem::replace(&mut *state.site.write().unwrap_or_else(|e| e.into_inner()), out);
+        match crate::Prepared::new(&options.root, Some(&base_url)) {
+            Ok((prepared, report)) => {
+                let incidents = prepared.site.incidents.len();
+                *state.prepared.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(prepared));
                 state.problems.write().unwrap_or_else(|e| e.into_inner()).clear();
-                if old.exists() {
-                    let _ = fs::remove_dir_all(&old);
-                }
                 log(&format!(
-                    "built {} pages in {} ms ({} warning(s))\n",
-                    built.pages,
+                    "rebuilt {incidents} incidents in {} ms ({} warning(s))\n",
                     started.elapsed().as_millis(),
-                    built.report.warnings()
+                    report.warnings()
                 ));
             }
             Err(e) => {
@@ -350,32 +321,65 @@ fn handle(request: Request, state: &State) {
         let _ = request.respond(r);
         return;
     }
-    let site = state.site.read().unwrap_or_else(|e| e.into_inner()).clone();
-    let problems = state.problems.read().unwrap_or_else(|e| e.into_inner()).clone();
-    let (status, file) = match resolve(&site, &url) {
-        Some(file) => (200, Some(file)),
-        None => (404, resolve(&site, "/404.html")),
-    };
-    let Some(file) = file else {
-        let _ = request.respond(Response::from_string("not found").with_status_code(404));
+    let Some(prepared) = state.prepared.read().unwrap_or_else(|e| e.into_inner()).clone() else {
+        let _ = request.respond(Response::from_string("the site has errors; see the terminal").with_status_code(503));
         return;
     };
-    let kind = content_type(&file);
-    let body = match fs::read(&file) {
-        Ok(b) => b,
-        Err(_) => {
-            let _ = request.respond(Response::from_string("not found").with_status_code(404));
+    let problems = state.problems.read().unwrap_or_else(|e| e.into_inner()).clone();
+    let path = url.split(['?', '#']).next().unwrap_or("");
+    let Some(decoded) = safe_path(path) else {
+        return respond_page(request, &prepared, crate::Page::NotFound, 404, &problems);
+    };
+    if let Some(page) = prepared.route(&decoded) {
+        // Pages are folders: relative links need the trailing slash.
+        if !decoded.ends_with('/') && !decoded.ends_with(".html") {
+            let r = Response::empty(301).with_header(header("Location", &format!("{decoded}/")));
+            let _ = request.respond(r);
             return;
         }
-    };
-    let body = if kind.starts_with("text/html") {
-        inject(String::from_utf8_lossy(&body).into_owned(), &problems).into_bytes()
+        return respond_page(request, &prepared, page, 200, &problems);
+    }
+    let name = decoded.trim_start_matches('/');
+    let mut body = Vec::new();
+    let (bytes, kind) = if let Some(result) = prepared.write_file(name, &mut body) {
+        match result {
+            Ok(()) => (body, content_type(Path::new(name))),
+            Err(_) => return respond_page(request, &prepared, crate::Page::NotFound, 404, &problems),
+        }
+    } else if let Some(file) = resolve(&prepared.root.join("static"), &decoded) {
+        match fs::read(&file) {
+            Ok(b) => (b, content_type(&file)),
+            Err(_) => return respond_page(request, &prepared, crate::Page::NotFound, 404, &problems),
+        }
     } else {
-        body
+        return respond_page(request, &prepared, crate::Page::NotFound, 404, &problems);
     };
-    let response = Response::from_data(body)
-        .with_status_code(status)
+    let response = Response::from_data(bytes)
         .with_header(header("Content-Type", kind))
+        .with_header(header("Cache-Control", "no-store"))
+        .with_header(header("X-Content-Type-Options", "nosniff"));
+    let _ = request.respond(response);
+}
+
+/// Decodes a request path; `None` if it tries to leave the site.
+fn safe_path(path: &str) -> Option<String> {
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8().ok()?;
+    if decoded.contains('\0') || decoded.contains('\\') || decoded.split('/').any(|p| p == "..") {
+        return None;
+    }
+    Some(decoded.into_owned())
+}
+
+/// Renders a page with the reload script (and the overlay) and sends it.
+fn respond_page(request: Request, prepared: &crate::Prepared, page: crate::Page, status: u16, problems: &str) {
+    let renderer = prepared.renderer();
+    let html = match prepared.render(&renderer, page) {
+        Ok((_, html)) => inject(html, problems),
+        Err(e) => inject(format!("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<title>Template error</title>\n</head>\n<body>\n<pre>{}</pre>\n</body>\n</html>\n", crate::escape::xml(&e)), problems),
+    };
+    let response = Response::from_data(html.into_bytes())
+        .with_status_code(status)
+        .with_header(header("Content-Type", "text/html; charset=utf-8"))
         .with_header(header("Cache-Control", "no-store"))
         .with_header(header("X-Content-Type-Options", "nosniff"));
     let _ = request.respond(response);
