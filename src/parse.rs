@@ -192,6 +192,9 @@ fn token_width(line: &str, column: usize) -> usize {
 /// Rewords serde's messages for people who edit YAML, not Rust.
 fn humanize(message: &str) -> String {
     let m = message
+        .replace("unknown field", "unknown key")
+        .replace("unknown variant", "unknown value")
+        .replace("missing field", "missing key")
         .replace("invalid type: ", "wrong type: ")
         .replace("a sequence", "a list")
         .replace("sequence", "list")
@@ -268,7 +271,7 @@ mod tests {
         let text = "title: x\nattack: [ddos]\ntargets: [a]\nstrated: 2024\n";
         let d = parse_yaml::<Incident>(text, "f.yaml", 1).unwrap_err();
         assert_eq!((d.line, d.column), (4, 1));
-        assert_eq!(d.message, "unknown field `strated`");
+        assert_eq!(d.message, "unknown key `strated`");
         assert!(d.hint.unwrap().starts_with("did you mean `started`?"));
     }
 

@@ -327,7 +327,7 @@ fn human_format_shows_the_line_a_caret_and_a_hint() {
     let (code, stdout, _) = stdout_of(sitrep().args(["check", "--root"]).arg(dir.path()));
     assert_eq!(code, 1);
     assert!(
-        stdout.contains("content/incidents/i.yaml:8:1: error: unknown field `strated`"),
+        stdout.contains("content/incidents/i.yaml:8:1: error: unknown key `strated`"),
         "{stdout}"
     );
     assert!(stdout.contains("8 | strated: 2024-08-25"), "{stdout}");
