@@ -197,8 +197,8 @@ fn updated(inc: &IncidentModel, as_of: DateTime<Utc>) -> DateTime<Utc> {
 }
 
 /// `feed.xml`: Atom 1.0, one entry per incident, newest first.
-/// `summaries` are the incidents' summaries as HTML (see `render::summaries`).
-pub fn atom_feed(site: &Site, summaries: &[Option<String>], w: &mut dyn Write) -> io::Result<()> {
+/// `summary_of(i)` is incident `i`'s summary as sanitised HTML.
+pub fn atom_feed(site: &Site, summary_of: &dyn Fn(usize) -> Option<String>, w: &mut dyn Write) -> io::Result<()> {
     let mut order: Vec<usize> = (0..site.incidents.len()).collect();
     order.sort_by(|&a, &b| {
         let (a, b) = (&site.incidents[a], &site.incidents[b]);
@@ -235,7 +235,7 @@ pub fn atom_feed(site: &Site, summaries: &[Option<String>], w: &mut dyn Write) -
         let inc = &site.incidents[i];
         let r = &inc.record;
         let url = site.url_of(Kind::Incident, &inc.id);
-        let mut summary = summaries[i].clone().unwrap_or_default();
+        let mut summary = summary_of(i).unwrap_or_default();
         summary.push_str(&format!(
             "<p>Started {}; {}; duration {}.</p>",
             xml(r.started.text()),

@@ -133,8 +133,7 @@ pub struct Prepared {
     pub root: PathBuf,
     pub site: Site,
     pub tera: tera::Tera,
-    pub summaries: Vec<Option<String>>,
-    pub rows: Vec<String>,
+    pub shared: render::Shared,
 }
 
 impl Prepared {
@@ -148,22 +147,20 @@ impl Prepared {
             return Err(BuildError::Content(report));
         };
         let tera = render::load_templates(root).map_err(BuildError::Template)?;
-        let summaries = render::summaries(&site);
-        let rows = render::Renderer::rows_of(&site, &tera, &summaries).map_err(BuildError::Template)?;
+        let shared = render::Shared::new(&site);
         Ok((
             Prepared {
                 root: root.to_path_buf(),
                 site,
                 tera,
-                summaries,
-                rows,
+                shared,
             },
             report,
         ))
     }
 
     pub fn renderer(&self) -> render::Renderer<'_> {
-        render::Renderer::new(&self.site, &self.tera, &self.summaries, &self.rows)
+        render::Renderer::new(&self.site, &self.tera, &self.shared)
     }
 
     /// Every page, in a fixed order.
@@ -270,7 +267,10 @@ impl Prepared {
             "stix.json" => stix::bundle(site, w),
             "incidents.json" => export::incidents_json(site, w),
             "incidents.csv" => export::incidents_csv(site, w),
-            "feed.xml" => export::atom_feed(site, &self.summaries, w),
+            "feed.xml" => {
+                let renderer = self.renderer();
+                export::atom_feed(site, &|i| renderer.summary(i).map(str::to_string), w)
+            }
             "robots.txt" => text(w, &export::robots(site)),
             "sitemap.xml" => text(w, &export::sitemap(site, &self.page_paths(&self.pages()))),
             ".nojekyll" => Ok(()),

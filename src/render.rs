@@ -9,6 +9,7 @@
 //! root-absolute links.
 
 use std::path::Path;
+use std::sync::OnceLock;
 
 use chrono_tz::Tz;
 use serde::Serialize;
@@ -165,11 +166,28 @@ pub struct Renderer<'a> {
     pub site: &'a Site,
     pub tera: &'a Tera,
     site_view: SiteView<'a>,
-    /// Each incident's summary as sanitised HTML, rendered once.
-    summaries: &'a [Option<String>],
-    /// Each incident's table row, rendered once from `incident_row.html`
-    /// with [`ROOT_MARK`] where the page's `root` goes.
-    row_html: &'a [String],
+    /// Summaries and table rows, rendered once for all pages.
+    shared: &'a Shared,
+}
+
+/// What pages share, computed at most once per incident and only when a page
+/// needs it: `build` needs all of it, `serve` only what is viewed.
+pub struct Shared {
+    /// Each incident's summary as sanitised HTML.
+    summaries: Vec<OnceLock<Option<String>>>,
+    /// Each incident's table row from `incident_row.html`, with [`ROOT_MARK`]
+    /// where the page's `root` goes.
+    rows: Vec<OnceLock<Result<String, String>>>,
+}
+
+impl Shared {
+    pub fn new(site: &Site) -> Shared {
+        let n = site.incidents.len();
+        Shared {
+            summaries: (0..n).map(|_| OnceLock::new()).collect(),
+            rows: (0..n).map(|_| OnceLock::new()).collect(),
+        }
+    }
 }
 
 /// Stands for a page's relative `root` in rows rendered once for all pages.
@@ -186,8 +204,8 @@ struct RowHtml<'a> {
 pub type Page = (String, String);
 
 impl<'a> Renderer<'a> {
-    /// A renderer over prepared parts: `rows` from [`Renderer::rows_of`].
-    pub fn new(site: &'a Site, tera: &'a Tera, summaries: &'a [Option<String>], rows: &'a [String]) -> Self {
+    /// A renderer; `shared` caches what pages share (see [`Shared`]).
+    pub fn new(site: &'a Site, tera: &'a Tera, shared: &'a Shared) -> Self {
         let site_view = SiteView {
             title: &site.title,
             description_html: site.description.as_deref().map(to_html),
@@ -200,14 +218,21 @@ impl<'a> Renderer<'a> {
             site,
             tera,
             site_view,
-            summaries,
-            row_html: rows,
+            shared,
         }
     }
 
-    /// Every incident's table row, rendered once for all pages.
-    pub fn rows_of(site: &Site, tera: &Tera, summaries: &[Option<String>]) -> Result<Vec<String>, String> {
-        Renderer::new(site, tera, summaries, &[]).render_rows()
+    /// Incident `i`'s summary as sanitised HTML.
+    pub fn summary(&self, i: usize) -> Option<&str> {
+        self.shared.summaries[i]
+            .get_or_init(|| {
+                self.site.incidents[i].record.summary.as_deref().map(|s| {
+                    let mut html = to_html(s);
+                    html.shrink_to_fit();
+                    html
+                })
+            })
+            .as_deref()
     }
 
     fn context(&self, root: &str, page_path: &str, section: &str) -> Context {
@@ -260,21 +285,14 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// Renders every incident's row once, in parallel.
-    fn render_rows(&self) -> Result<Vec<String>, String> {
-        use rayon::prelude::*;
-        let base = {
-            let mut c = Context::new();
-            c.insert("site", &self.site_view);
-            c.insert("root", ROOT_MARK);
-            c
-        };
-        (0..self.site.incidents.len())
-            .into_par_iter()
-            .map(|i| {
-                let mut c = base.clone();
+    /// Incident `i`'s table row, rendered once for every page.
+    fn row_html(&self, i: usize) -> Result<&str, String> {
+        self.shared.rows[i]
+            .get_or_init(|| {
+                let mut c = Context::new();
+                c.insert("site", &self.site_view);
+                c.insert("root", ROOT_MARK);
                 c.insert("row", &self.row(i));
-                // Kept for the whole build: no spare capacity.
                 self.tera
                     .render("incident_row.html", &c)
                     .map(|mut html| {
@@ -283,25 +301,29 @@ impl<'a> Renderer<'a> {
                     })
                     .map_err(|e| format!("template incident_row.html: {}", tera_error(&e)))
             })
-            .collect()
+            .as_deref()
+            .map_err(Clone::clone)
     }
 
     /// Rows for a table on a page whose root is `root`.
-    fn rows_for(&self, incidents: &[usize], root: &str) -> Vec<RowHtml<'_>> {
+    fn rows_for(&self, incidents: &[usize], root: &str) -> Result<Vec<RowHtml<'_>>, String> {
         incidents
             .iter()
-            .map(|&i| RowHtml {
-                id: self.site.incidents[i].id.as_str(),
-                html: self.row_html[i].replace(ROOT_MARK, root),
+            .map(|&i| {
+                Ok(RowHtml {
+                    id: self.site.incidents[i].id.as_str(),
+                    html: self.row_html(i)?.replace(ROOT_MARK, root),
+                })
             })
             .collect()
     }
 
     /// The most recent `ROWS_PER_PAGE` incidents as rows, and how many are left out.
-    fn recent_rows(&self, c: &mut Context, root: &str, incidents: &[usize]) {
+    fn recent_rows(&self, c: &mut Context, root: &str, incidents: &[usize]) -> Result<(), String> {
         let hidden = incidents.len().saturating_sub(ROWS_PER_PAGE);
-        c.insert("incidents", &self.rows_for(&incidents[hidden..], root));
+        c.insert("incidents", &self.rows_for(&incidents[hidden..], root)?);
         c.insert("hidden", &hidden);
+        Ok(())
     }
 
     /// A link to a record, named by its title or name.
@@ -366,7 +388,7 @@ impl<'a> Renderer<'a> {
         figures.campaigns = s.campaigns.len();
         figures.downtime = downtime_words(s.site_downtime());
         c.insert("figures", &figures);
-        self.recent_rows(&mut c, "", &all);
+        self.recent_rows(&mut c, "", &all)?;
         c.insert("timeline", &self.timeline(&all, "All incidents by target"));
         #[derive(Serialize)]
         struct Charts {
@@ -421,7 +443,7 @@ impl<'a> Renderer<'a> {
         let path = page_url(Kind::Incident, &inc.id);
         let mut c = self.context("../../", &path, "incidents");
         c.insert("incident", &self.row(i));
-        c.insert("summary_html", &self.summaries[i]);
+        c.insert("summary_html", &self.summary(i));
         c.insert("tags", &r.tags);
         let zone = s.zone;
         c.insert("started_span", &span_text(inc.started, zone));
@@ -532,7 +554,7 @@ impl<'a> Renderer<'a> {
                 .collect();
             let hidden = group.len().saturating_sub(ROWS_PER_PAGE);
             if !group.is_empty() {
-                by_basis.push((basis, self.rows_for(&group[hidden..], "../../"), hidden));
+                by_basis.push((basis, self.rows_for(&group[hidden..], "../../")?, hidden));
             }
         }
         c.insert("by_basis", &by_basis);
@@ -563,7 +585,7 @@ impl<'a> Renderer<'a> {
             }),
         );
         c.insert("description_html", &t.description.as_deref().map(to_html));
-        self.recent_rows(&mut c, "../../", incidents);
+        self.recent_rows(&mut c, "../../", incidents)?;
         c.insert("figures", &self.figures(incidents));
         c.insert("notes", &self.note_links(Kind::Target, &p.id));
         c.insert(
@@ -603,7 +625,7 @@ impl<'a> Renderer<'a> {
                 }
             });
         c.insert("span", &span);
-        self.recent_rows(&mut c, "../../", incidents);
+        self.recent_rows(&mut c, "../../", incidents)?;
         c.insert("figures", &self.figures(incidents));
         c.insert("notes", &self.note_links(Kind::Campaign, &p.id));
         c.insert(
@@ -747,7 +769,7 @@ impl<'a> Renderer<'a> {
         let from = (n - 1) * ROWS_PER_PAGE;
         let to = (from + ROWS_PER_PAGE).min(s.incidents.len());
         let range: Vec<usize> = (from..to).collect();
-        c.insert("incidents", &self.rows_for(&range, root));
+        c.insert("incidents", &self.rows_for(&range, root)?);
         #[derive(Serialize)]
         struct Pager {
             current: usize,
@@ -819,15 +841,6 @@ pub fn span_text(span: TimeSpan, zone: Tz) -> String {
 }
 
 /// Total downtime in words.
-/// Every incident's summary as sanitised HTML, in incident order.
-pub fn summaries(site: &Site) -> Vec<Option<String>> {
-    use rayon::prelude::*;
-    site.incidents
-        .par_iter()
-        .map(|i| i.record.summary.as_deref().map(to_html))
-        .collect()
-}
-
 pub fn downtime_words(d: DurationBounds) -> String {
     match d.max {
         None if d.min == 0 => "unknown, an incident is ongoing".into(),
