@@ -6,7 +6,9 @@
 //! site, with [`bounds`] of every outage) → [`render`] (Markdown, Tera,
 //! [`timeline`], [`export`]) → [`write`] (atomic output).
 //! The time model of SPEC §3 lives in [`time`] and [`bounds`]; its wording in
-//! [`wording`].
+//! [`wording`]. [`check`] runs the stages up to the model; [`Prepared`] adds
+//! the templates and what pages share; [`build`] renders every page of it
+//! and writes the site, while [`serve`] renders pages of it on request.
 
 pub mod bounds;
 pub mod charts;

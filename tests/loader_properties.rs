@@ -7,6 +7,14 @@ use std::fs;
 
 use proptest::prelude::*;
 
+/// Cases per property: `PROPTEST_CASES` when set (for longer runs), else `default`.
+fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 /// YAML-ish fragments, so the noise reaches deep into the parser.
 fn yamlish() -> impl Strategy<Value = String> {
     let pieces = prop_oneof![
@@ -55,7 +63,7 @@ fn check_project(incident: &[u8], note: &[u8]) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(300))]
+    #![proptest_config(ProptestConfig::with_cases(cases(300)))]
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {

@@ -3,6 +3,14 @@
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use chrono_tz::Tz;
 use proptest::prelude::*;
+
+/// Cases per property: `PROPTEST_CASES` when set (for longer runs), else `default`.
+fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
 use sitrep::bounds::{total_downtime, union_seconds, Bounds, Evidence};
 use sitrep::time::{TimeSpan, WrittenTime};
 
@@ -160,7 +168,7 @@ fn check_bounds(b: &Bounds) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(2000))]
+    #![proptest_config(ProptestConfig::with_cases(cases(2000)))]
 
     #[test]
     fn every_written_time_has_a_positive_span(w in written(), zone in 0usize..ZONES.len()) {
