@@ -158,14 +158,7 @@ fn incident_facts(site: &Site, i: usize) -> BTreeMap<&'static str, String> {
     let join = |v: Vec<String>| if v.is_empty() { "—".to_string() } else { v.join(", ") };
     let mut f = BTreeMap::new();
     f.insert("1 title", r.title.clone());
-    f.insert(
-        "2 status",
-        if inc.bounds.is_ongoing() {
-            "ongoing".into()
-        } else {
-            "ended".into()
-        },
-    );
+    f.insert("2 status", inc.status().into());
     f.insert("3 duration", wording::duration(inc.duration));
     f.insert("4 started", r.started.text().to_string());
     f.insert("5 ended", r.ended.as_ref().map_or("—".into(), |e| e.text().to_string()));

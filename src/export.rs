@@ -71,14 +71,6 @@ fn json_time<'a>(written: &'a WrittenTime, span: TimeSpan) -> JsonTime<'a> {
     }
 }
 
-fn status(inc: &IncidentModel) -> &'static str {
-    if inc.bounds.is_ongoing() {
-        "ongoing"
-    } else {
-        "ended"
-    }
-}
-
 /// `incidents.json`, exactly as SPEC §4 defines it.
 pub fn incidents_json(site: &Site, w: &mut dyn Write) -> io::Result<()> {
     let incidents = site
@@ -111,7 +103,7 @@ pub fn incidents_json(site: &Site, w: &mut dyn Write) -> io::Result<()> {
                     earliest: rfc3339(b.end_earliest),
                     latest: b.end_latest.map(rfc3339),
                 },
-                status: status(inc),
+                status: inc.status(),
                 duration_seconds: JsonDuration {
                     min: inc.duration.min,
                     max: inc.duration.max,
@@ -174,7 +166,7 @@ pub fn incidents_csv(site: &Site, w: &mut dyn Write) -> io::Result<()> {
             inc.duration.min.to_string(),
             inc.duration.max.map_or(String::new(), |m| m.to_string()),
             wording::duration(inc.duration),
-            status(inc).to_string(),
+            inc.status().to_string(),
             site.url_of(Kind::Incident, &inc.id),
         ];
         let line: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();

@@ -75,15 +75,20 @@ impl Report {
     }
 }
 
-/// Loads and validates a project; the site model when there is no error.
-pub fn check(root: &Path, base_url: Option<&str>) -> (Option<Site>, Report) {
+/// Prints where a run spends its time when `SITREP_TIMINGS` is set.
+fn stopwatch(indent: &'static str) -> impl Fn(&str) {
     let timings = std::env::var_os("SITREP_TIMINGS").is_some();
     let clock = std::time::Instant::now();
-    let lap = |what: &str| {
+    move |what: &str| {
         if timings {
-            eprintln!("  {what}: {} ms", clock.elapsed().as_millis());
+            eprintln!("{indent}{what}: {} ms", clock.elapsed().as_millis());
         }
-    };
+    }
+}
+
+/// Loads and validates a project; the site model when there is no error.
+pub fn check(root: &Path, base_url: Option<&str>) -> (Option<Site>, Report) {
+    let lap = stopwatch("  ");
     let mut diagnostics = Vec::new();
     let loaded = load::load(root, &mut diagnostics);
     lap("load");
@@ -136,6 +141,9 @@ pub struct Prepared {
     pub site: Site,
     pub tera: tera::Tera,
     pub shared: render::Shared,
+    /// Files that are the same text whatever the data: assets (the
+    /// project's or the built-in ones) and schemas, read and made once.
+    fixed: Vec<(String, String)>,
 }
 
 impl Prepared {
@@ -150,12 +158,22 @@ impl Prepared {
         };
         let tera = render::load_templates(root).map_err(BuildError::Template)?;
         let shared = render::Shared::new(&site);
+        let fixed = render::assets(root)
+            .into_iter()
+            .map(|(name, text)| (name.to_string(), text))
+            .chain(
+                schema::all()
+                    .into_iter()
+                    .map(|(name, value)| (format!("schema/{name}"), schema::to_text(&value))),
+            )
+            .collect();
         Ok((
             Prepared {
                 root: root.to_path_buf(),
                 site,
                 tera,
                 shared,
+                fixed,
             },
             report,
         ))
@@ -172,7 +190,7 @@ impl Prepared {
         for kind in [Kind::Incident, Kind::Actor, Kind::Target, Kind::Campaign, Kind::Note] {
             pages.push(Page::List(kind));
             if kind == Kind::Incident {
-                pages.extend((2..=self.renderer().incident_list_pages()).map(Page::IncidentListPage));
+                pages.extend((2..=s.incident_list_pages()).map(Page::IncidentListPage));
             }
             let n = match kind {
                 Kind::Incident => s.incidents.len(),
@@ -208,7 +226,7 @@ impl Prepared {
             [folder] => kind_of(folder).map(Page::List),
             ["incidents", "page", n] => {
                 let n: usize = n.parse().ok()?;
-                (2..=self.renderer().incident_list_pages())
+                (2..=self.site.incident_list_pages())
                     .contains(&n)
                     .then_some(Page::IncidentListPage(n))
             }
@@ -244,7 +262,7 @@ impl Prepared {
                 Page::Home => "index.html".to_string(),
                 Page::NotFound => "404.html".to_string(),
                 Page::List(kind) => format!("{}/index.html", kind.folder()),
-                Page::IncidentListPage(n) => format!("incidents/page/{n}/index.html"),
+                Page::IncidentListPage(n) => format!("{}index.html", model::incident_list_path(n)),
                 Page::Record(kind, i) => {
                     let s = &self.site;
                     let id = match kind {
@@ -254,7 +272,7 @@ impl Prepared {
                         Kind::Campaign => &s.campaigns[i].id,
                         Kind::Note => &s.notes[i].parsed.id,
                     };
-                    format!("{}index.html", render::page_url(kind, id))
+                    format!("{}index.html", model::page_path(kind, id))
                 }
             })
             .collect()
@@ -278,13 +296,8 @@ impl Prepared {
             ".nojekyll" => Ok(()),
             "CNAME" => text(w, &format!("{}\n", site.cname.as_deref()?)),
             _ => {
-                if let Some(schema) = name.strip_prefix("schema/") {
-                    let (_, value) = schema::all().into_iter().find(|(n, _)| *n == schema)?;
-                    text(w, &schema::to_text(&value))
-                } else {
-                    let (_, asset) = render::assets(&self.root).into_iter().find(|(n, _)| *n == name)?;
-                    text(w, &asset)
-                }
+                let (_, fixed) = self.fixed.iter().find(|(n, _)| n == name)?;
+                text(w, fixed)
             }
         })
     }
@@ -302,8 +315,7 @@ impl Prepared {
         .into_iter()
         .map(String::from)
         .collect();
-        names.extend(schema::all().into_iter().map(|(n, _)| format!("schema/{n}")));
-        names.extend(render::assets(&self.root).into_iter().map(|(n, _)| n.to_string()));
+        names.extend(self.fixed.iter().map(|(n, _)| n.clone()));
         if self.site.cname.is_some() {
             names.push("CNAME".into());
         }
@@ -315,13 +327,7 @@ impl Prepared {
 /// Builds the site of `root` into `out`, atomically.
 pub fn build(root: &Path, out: &Path, base_url: Option<&str>) -> Result<Built, BuildError> {
     let dest = write::check_output_folder(out, root)?;
-    let timings = std::env::var_os("SITREP_TIMINGS").is_some();
-    let clock = std::time::Instant::now();
-    let lap = |what: &str| {
-        if timings {
-            eprintln!("{what}: {} ms", clock.elapsed().as_millis());
-        }
-    };
+    let lap = stopwatch("");
     let (prepared, report) = Prepared::new(root, base_url)?;
     lap("checked and prepared");
     let staging = write::Staging::begin(&dest)?;

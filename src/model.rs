@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use crate::bounds::{total_downtime, Bounds, DurationBounds, Evidence};
+use crate::bounds::{total_downtime, Bounds, DurationBounds};
 use crate::parse::{Note, Parsed};
 use crate::records::{Actor, Campaign, Id, Incident, Kind, RecordRef, State, Target};
 use crate::time::TimeSpan;
@@ -82,21 +82,7 @@ impl Site {
             .zip(times)
             .map(|(p, t)| {
                 let obs = &p.record.observations;
-                let pick = |state: State| -> Vec<TimeSpan> {
-                    obs.iter()
-                        .zip(&t.observations)
-                        .filter(|(o, _)| o.state == state)
-                        .map(|(_, s)| *s)
-                        .collect()
-                };
-                let evidence = Evidence {
-                    started: t.started,
-                    ended: t.ended,
-                    downs: pick(State::Down),
-                    ups: pick(State::Up),
-                    as_of,
-                };
-                let bounds = evidence.bounds();
+                let bounds = t.bounds.expect("validated incidents have bounds");
                 // The written `up` whose span ends where E.latest does.
                 let up_by = match (&p.record.ended, bounds.end_latest) {
                     (None, Some(end)) => obs
@@ -231,11 +217,31 @@ impl Site {
         total_downtime(incidents.iter().map(|&i| &self.incidents[i].bounds))
     }
 
-    /// Total downtime of each target of the site, merged per target.
+    /// Total downtime of the whole site: the union over all incidents (a
+    /// moment of outage counts once however many targets were down).
     pub fn site_downtime(&self) -> DurationBounds {
-        // Site-wide: the union over all incidents (a moment of outage counts
-        // once however many targets were down).
         total_downtime(self.incidents.iter().map(|i| &i.bounds))
+    }
+
+    /// When a set of incidents may have been under way: from the earliest
+    /// start to the latest possible end (`as_of` for an ongoing one), and
+    /// whether one of them is ongoing. `None` for no incident.
+    pub fn extent(&self, incidents: &[usize]) -> Option<(DateTime<Utc>, DateTime<Utc>, bool)> {
+        let first = incidents
+            .iter()
+            .map(|&i| self.incidents[i].bounds.start_earliest)
+            .min()?;
+        let last = incidents
+            .iter()
+            .map(|&i| self.incidents[i].bounds.end_latest.unwrap_or(self.as_of))
+            .max()?;
+        let ongoing = incidents.iter().any(|&i| self.incidents[i].bounds.is_ongoing());
+        Some((first, last, ongoing))
+    }
+
+    /// How many pages the full incident list takes (at least one).
+    pub fn incident_list_pages(&self) -> usize {
+        self.incidents.len().div_ceil(ROWS_PER_PAGE).max(1)
     }
 
     pub fn ongoing(&self, incidents: &[usize]) -> usize {
@@ -247,6 +253,36 @@ impl Site {
 
     /// The absolute URL of a record's page.
     pub fn url_of(&self, kind: Kind, id: &Id) -> String {
-        format!("{}{}/{}/", self.base_url, kind.folder(), id)
+        format!("{}{}", self.base_url, page_path(kind, id))
+    }
+}
+
+impl IncidentModel {
+    /// `ongoing` or `ended`, as every page and export says it.
+    pub fn status(&self) -> &'static str {
+        if self.bounds.is_ongoing() {
+            "ongoing"
+        } else {
+            "ended"
+        }
+    }
+}
+
+/// Most rows an incident table shows on one page: pages stay small and
+/// usable at 100k incidents. The full list is paginated at this size; other
+/// pages show the most recent ones and say how many more there are.
+pub const ROWS_PER_PAGE: usize = 1000;
+
+/// A record page's folder inside the site: `incidents/<id>/`.
+pub fn page_path(kind: Kind, id: &Id) -> String {
+    format!("{}/{}/", kind.folder(), id)
+}
+
+/// Page `n` (from 1) of the full incident list: `incidents/`, `incidents/page/2/`, …
+pub fn incident_list_path(n: usize) -> String {
+    if n == 1 {
+        "incidents/".to_string()
+    } else {
+        format!("incidents/page/{n}/")
     }
 }

@@ -17,7 +17,8 @@ use tera::{Context, Tera};
 
 use crate::bounds::DurationBounds;
 use crate::markdown::to_html;
-use crate::model::{IncidentModel, Site};
+use crate::model::page_path;
+use crate::model::{incident_list_path, Site, ROWS_PER_PAGE};
 use crate::records::{Id, Kind};
 use crate::time::{local_text, TimeSpan};
 use crate::timeline;
@@ -41,11 +42,6 @@ pub const BUILTIN_TEMPLATES: [(&str, &str); 15] = [
     ("notes.html", include_str!("../templates/notes.html")),
     ("404.html", include_str!("../templates/404.html")),
 ];
-
-/// Most rows an incident table shows on one page: pages stay small and
-/// usable at 100k incidents. The full list is paginated at this size; other
-/// pages show the most recent ones and say how many more there are.
-pub const ROWS_PER_PAGE: usize = 1000;
 
 /// The built-in stylesheet, written to `assets/style.css`.
 pub const BUILTIN_CSS: &str = include_str!("../templates/assets/style.css");
@@ -257,7 +253,7 @@ impl<'a> Renderer<'a> {
         let r = &inc.record;
         IncidentRow {
             id: inc.id.to_string(),
-            url: page_url(Kind::Incident, &inc.id),
+            url: page_path(Kind::Incident, &inc.id),
             title: r.title.clone(),
             attack: r.attack.iter().map(|a| a.label()).collect(),
             targets: r.targets.iter().map(|t| self.link(Kind::Target, t)).collect(),
@@ -278,7 +274,7 @@ impl<'a> Renderer<'a> {
             ended: r.ended.as_ref().map(|e| e.text().to_string()),
             up_by: inc.up_by.map(|k| r.observations[k].at.text().to_string()),
             duration: wording::duration(inc.duration),
-            status: status(inc),
+            status: inc.status(),
             start_key: inc.started.earliest.timestamp(),
             min_seconds: inc.duration.min,
             max_seconds: inc.duration.max,
@@ -341,7 +337,7 @@ impl<'a> Renderer<'a> {
             .unwrap_or_else(|| id.to_string());
         Link {
             name,
-            url: page_url(kind, id),
+            url: page_path(kind, id),
         }
     }
 
@@ -440,7 +436,7 @@ impl<'a> Renderer<'a> {
         let s = self.site;
         let inc = &s.incidents[i];
         let r = &inc.record;
-        let path = page_url(Kind::Incident, &inc.id);
+        let path = page_path(Kind::Incident, &inc.id);
         let mut c = self.context("../../", &path, "incidents");
         c.insert("incident", &self.row(i));
         c.insert("summary_html", &self.summary(i));
@@ -523,7 +519,7 @@ impl<'a> Renderer<'a> {
         let s = self.site;
         let p = &s.actors[i];
         let a = &p.record;
-        let path = page_url(Kind::Actor, &p.id);
+        let path = page_path(Kind::Actor, &p.id);
         let mut c = self.context("../../", &path, "actors");
         let incidents = s.incidents_of(Kind::Actor, &p.id);
         c.insert(
@@ -571,7 +567,7 @@ impl<'a> Renderer<'a> {
         let s = self.site;
         let p = &s.targets[i];
         let t = &p.record;
-        let path = page_url(Kind::Target, &p.id);
+        let path = page_path(Kind::Target, &p.id);
         let mut c = self.context("../../", &path, "targets");
         let incidents = s.incidents_of(Kind::Target, &p.id);
         c.insert(
@@ -599,7 +595,7 @@ impl<'a> Renderer<'a> {
         let s = self.site;
         let p = &s.campaigns[i];
         let k = &p.record;
-        let path = page_url(Kind::Campaign, &p.id);
+        let path = page_path(Kind::Campaign, &p.id);
         let mut c = self.context("../../", &path, "campaigns");
         let incidents = s.incidents_of(Kind::Campaign, &p.id);
         c.insert(
@@ -612,18 +608,13 @@ impl<'a> Renderer<'a> {
         );
         c.insert("summary_html", &k.summary.as_deref().map(to_html));
         c.insert("trigger_html", &k.trigger.as_deref().map(to_html));
-        let span = incidents
-            .iter()
-            .map(|&i| s.incidents[i].bounds.start_earliest)
-            .min()
-            .map(|first| {
-                let ongoing = incidents.iter().any(|&i| s.incidents[i].bounds.is_ongoing());
-                let last = incidents.iter().filter_map(|&i| s.incidents[i].bounds.end_latest).max();
-                match (ongoing, last) {
-                    (false, Some(last)) => format!("{} – {}", local_text(first, s.zone), local_text(last, s.zone)),
-                    _ => format!("since {}, ongoing", local_text(first, s.zone)),
-                }
-            });
+        let span = s.extent(incidents).map(|(first, last, ongoing)| {
+            if ongoing {
+                format!("since {}, ongoing", local_text(first, s.zone))
+            } else {
+                format!("{} – {}", local_text(first, s.zone), local_text(last, s.zone))
+            }
+        });
         c.insert("span", &span);
         self.recent_rows(&mut c, "../../", incidents)?;
         c.insert("figures", &self.figures(incidents));
@@ -639,7 +630,7 @@ impl<'a> Renderer<'a> {
         let s = self.site;
         let n = &s.notes[i];
         let front = &n.parsed.record.front;
-        let path = page_url(Kind::Note, &n.parsed.id);
+        let path = page_path(Kind::Note, &n.parsed.id);
         let mut c = self.context("../../", &path, "notes");
         c.insert(
             "note",
@@ -746,23 +737,12 @@ impl<'a> Renderer<'a> {
         Ok((format!("{path}index.html"), self.render(template, &c)?))
     }
 
-    /// How many pages the full incident list takes.
-    pub fn incident_list_pages(&self) -> usize {
-        self.site.incidents.len().div_ceil(ROWS_PER_PAGE).max(1)
-    }
-
     /// Page `n` (from 1) of the full incident list: `incidents/`, then
     /// `incidents/page/2/`, …
     pub fn incident_list_page(&self, n: usize) -> Result<Page, String> {
         let s = self.site;
-        let pages = self.incident_list_pages();
-        let page_path = |k: usize| {
-            if k == 1 {
-                "incidents/".to_string()
-            } else {
-                format!("incidents/page/{k}/")
-            }
-        };
+        let pages = s.incident_list_pages();
+        let page_path = incident_list_path;
         let path = page_path(n);
         let root = if n == 1 { "../" } else { "../../../" };
         let mut c = self.context(root, &path, "incidents");
@@ -816,19 +796,6 @@ fn drop_blank_lines(html: String) -> String {
         }
     }
     out
-}
-
-/// A record page's path inside the site: `incidents/<id>/`.
-pub fn page_url(kind: Kind, id: &Id) -> String {
-    format!("{}/{}/", kind.folder(), id)
-}
-
-fn status(inc: &IncidentModel) -> &'static str {
-    if inc.bounds.is_ongoing() {
-        "ongoing"
-    } else {
-        "ended"
-    }
 }
 
 /// A span as a reader reads it: `2024-08-25 00:00 CEST – 2024-08-26 00:00 CEST`.

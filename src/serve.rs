@@ -32,7 +32,7 @@ const RELOAD_JS: &str = r#"(function () {
 })();
 "#;
 
-/// What the server shows: the current build folder and the latest problems.
+/// What the server shows: the last good preparation and the latest problems.
 struct State {
     /// The last good build, rendered page by page on request.
     prepared: RwLock<Option<Arc<crate::Prepared>>>,
@@ -53,8 +53,6 @@ pub struct Options {
 pub enum ServeError {
     #[error("no free port from {0} to {1} on 127.0.0.1")]
     NoPort(u16, u16),
-    #[error("{0}")]
-    Io(#[from] io::Error),
     #[error("cannot watch the project: {0}")]
     Watch(String),
 }
@@ -117,7 +115,7 @@ pub fn run(options: Options, log: &(dyn Fn(&str) + Sync)) -> Result<(), ServeErr
         let _ = std::process::Command::new(opener).arg(&base_url).spawn();
     }
 
-    // Ctrl-C: stop accepting, let the work folder be removed.
+    // Ctrl-C (or SIGTERM): stop accepting and return.
     let stop = Arc::new(AtomicBool::new(false));
     {
         let stop = stop.clone();
@@ -214,14 +212,10 @@ fn content_type(path: &Path) -> &'static str {
     }
 }
 
-/// Maps a request path to a file inside `site`, or `None` if it would leave it.
-pub fn resolve(site: &Path, url_path: &str) -> Option<PathBuf> {
-    let path = url_path.split(['?', '#']).next().unwrap_or("");
-    let decoded = percent_encoding::percent_decode_str(path).decode_utf8().ok()?;
-    if decoded.contains('\0') || decoded.contains('\\') {
-        return None;
-    }
-    let mut file = site.to_path_buf();
+/// Maps a decoded request path (see [`safe_path`]) to a file inside `dir`,
+/// or `None` if there is none there or it would leave `dir`.
+pub fn resolve(dir: &Path, decoded: &str) -> Option<PathBuf> {
+    let mut file = dir.to_path_buf();
     for part in decoded.split('/') {
         match part {
             "" | "." => {}
@@ -232,9 +226,9 @@ pub fn resolve(site: &Path, url_path: &str) -> Option<PathBuf> {
     if file.is_dir() {
         file.push("index.html");
     }
-    // No symlink may lead out of the site.
+    // No symlink may lead out of the folder.
     let real = file.canonicalize().ok()?;
-    let base = site.canonicalize().ok()?;
+    let base = dir.canonicalize().ok()?;
     (real.starts_with(&base) && real.is_file()).then_some(real)
 }
 
@@ -326,8 +320,7 @@ fn handle(request: Request, state: &State) {
         return;
     };
     let problems = state.problems.read().unwrap_or_else(|e| e.into_inner()).clone();
-    let path = url.split(['?', '#']).next().unwrap_or("");
-    let Some(decoded) = safe_path(path) else {
+    let Some(decoded) = safe_path(url.split(['?', '#']).next().unwrap_or("")) else {
         return respond_page(request, &prepared, crate::Page::NotFound, 404, &problems);
     };
     if let Some(page) = prepared.route(&decoded) {
@@ -361,8 +354,8 @@ fn handle(request: Request, state: &State) {
     let _ = request.respond(response);
 }
 
-/// Decodes a request path; `None` if it tries to leave the site.
-fn safe_path(path: &str) -> Option<String> {
+/// Decodes a request path, once; `None` if it tries to leave the site.
+pub fn safe_path(path: &str) -> Option<String> {
     let decoded = percent_encoding::percent_decode_str(path).decode_utf8().ok()?;
     if decoded.contains('\0') || decoded.contains('\\') || decoded.split('/').any(|p| p == "..") {
         return None;
@@ -396,8 +389,9 @@ mod tests {
         fs::write(dir.join("site/a/index.html"), "x").unwrap();
         fs::write(dir.join("secret"), "s").unwrap();
         let site = dir.join("site");
-        assert!(resolve(&site, "/a/").is_some());
-        assert!(resolve(&site, "/a/index.html?x=1").is_some());
+        let find = |url: &str| safe_path(url.split('?').next().unwrap_or("")).and_then(|p| resolve(&site, &p));
+        assert!(find("/a/").is_some());
+        assert!(find("/a/index.html?x=1").is_some());
         for bad in [
             "/../secret",
             "/a/../../secret",
@@ -406,13 +400,14 @@ mod tests {
             "/..%2fsecret",
             "/a/..%5c..%5csecret",
             "/%00",
+            "/%252e%252e/secret",
         ] {
-            assert!(resolve(&site, bad).is_none(), "{bad}");
+            assert!(find(bad).is_none(), "{bad}");
         }
         #[cfg(unix)]
         {
             std::os::unix::fs::symlink(dir.join("secret"), site.join("link")).unwrap();
-            assert!(resolve(&site, "/link").is_none());
+            assert!(find("/link").is_none());
         }
         fs::remove_dir_all(&dir).unwrap();
     }

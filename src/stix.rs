@@ -159,13 +159,7 @@ pub fn bundle(site: &Site, out: &mut dyn std::io::Write) -> std::io::Result<()> 
                 json!(c.record.hashtags.iter().map(|h| format!("#{h}")).collect::<Vec<_>>()),
             );
         }
-        let incidents = site.incidents_of(Kind::Campaign, &c.id);
-        if let Some(first) = incidents.iter().map(|&i| site.incidents[i].bounds.start_earliest).min() {
-            let last = incidents
-                .iter()
-                .map(|&i| site.incidents[i].bounds.end_latest.unwrap_or(site.as_of))
-                .max()
-                .unwrap_or(site.as_of);
+        if let Some((first, last, _)) = site.extent(site.incidents_of(Kind::Campaign, &c.id)) {
             o.insert("first_seen".into(), json!(timestamp(first)));
             o.insert("last_seen".into(), json!(timestamp(last)));
         }
@@ -317,10 +311,7 @@ pub fn bundle(site: &Site, out: &mut dyn std::io::Write) -> std::io::Result<()> 
             "external_references".into(),
             json!([{ "source_name": "sitrep", "external_id": inc.id.as_str(), "url": site.url_of(Kind::Incident, &inc.id) }]),
         );
-        o.insert(
-            "x_sitrep_status".into(),
-            json!(if b.is_ongoing() { "ongoing" } else { "ended" }),
-        );
+        o.insert("x_sitrep_status".into(), json!(inc.status()));
         o.insert(
             "x_sitrep_duration_seconds".into(),
             json!({ "min": inc.duration.min, "max": inc.duration.max }),

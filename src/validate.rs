@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use crate::bounds::{Contradiction, Evidence};
+use crate::bounds::{Bounds, Contradiction, Evidence};
 use crate::diagnostics::{locate, Diagnostic, Seg};
 use crate::parse::{Content, Parsed};
 use crate::path;
@@ -24,6 +24,8 @@ pub struct IncidentTimes {
     pub ended: Option<TimeSpan>,
     pub observations: Vec<TimeSpan>,
     pub published: Vec<Option<TimeSpan>>,
+    /// S and E of SPEC §3, once `as_of` is known (set by `validate`).
+    pub bounds: Option<Bounds>,
 }
 
 /// Content that passed validation, with everything resolved that later
@@ -137,6 +139,7 @@ pub fn validate(content: Content, diagnostics: &mut Vec<Diagnostic>) -> Option<V
         let complete =
             started.is_some() && ended.as_ref().is_none_or(Option::is_some) && observations.iter().all(Option::is_some);
         times.push(complete.then(|| IncidentTimes {
+            bounds: None,
             started: started.expect("checked"),
             ended: ended.flatten(),
             observations: observations.into_iter().flatten().collect(),
@@ -180,8 +183,11 @@ pub fn validate(content: Content, diagnostics: &mut Vec<Diagnostic>) -> Option<V
     });
 
     let known = Known::new(&content);
-    for (p, t) in content.incidents.iter().zip(&times) {
-        check_incident(p, t.as_ref(), as_of, &content, &known, diagnostics);
+    for (p, t) in content.incidents.iter().zip(times.iter_mut()) {
+        let bounds = check_incident(p, t.as_ref(), as_of, &content, &known, diagnostics);
+        if let Some(t) = t {
+            t.bounds = bounds;
+        }
     }
     for (p, date) in content.notes.iter().zip(&note_dates) {
         if let Some(d) = date {
@@ -290,7 +296,7 @@ fn check_incident(
     content: &Content,
     known: &Known,
     diagnostics: &mut Vec<Diagnostic>,
-) {
+) -> Option<Bounds> {
     let r = &p.record;
     if r.attack.is_empty() {
         diagnostics.push(
@@ -382,7 +388,7 @@ fn check_incident(
         }
     }
 
-    let Some(t) = times else { return };
+    let t = times?;
     // Times after "now".
     let mut written: Vec<(Vec<Seg>, Option<&WrittenTime>, TimeSpan)> =
         vec![(path!["started"].to_vec(), Some(&r.started), t.started)];
@@ -493,6 +499,7 @@ fn check_incident(
                 .with_hint("check `started`, `ended` and the observations for a wrong year"),
         );
     }
+    Some(b)
 }
 
 fn after_as_of<T>(
