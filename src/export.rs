@@ -231,10 +231,7 @@ pub fn atom_feed(site: &Site, summary_of: &dyn Fn(usize) -> Option<String>, w: &
         summary.push_str(&format!(
             "<p>Started {}; {}; duration {}.</p>",
             xml(r.started.text()),
-            match &r.ended {
-                Some(e) => format!("ended {}", xml(e.text())),
-                None => "not known to have ended".into(),
-            },
+            xml(&inc.end_text()),
             xml(&wording::duration(inc.duration))
         ));
         w.write_all("<entry>\n".as_bytes())?;

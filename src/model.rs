@@ -258,6 +258,16 @@ impl Site {
 }
 
 impl IncidentModel {
+    /// How the incident ended, in words: the written `ended`, else the `up`
+    /// observation that bounds the end, else that no end is known.
+    pub fn end_text(&self) -> String {
+        match (&self.record.ended, self.up_by) {
+            (Some(e), _) => format!("ended {e}"),
+            (None, Some(k)) => format!("up by {}", self.record.observations[k].at),
+            (None, None) => "not known to have ended".into(),
+        }
+    }
+
     /// `ongoing` or `ended`, as every page and export says it.
     pub fn status(&self) -> &'static str {
         if self.bounds.is_ongoing() {

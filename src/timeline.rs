@@ -230,10 +230,7 @@ pub fn svg(site: &Site, incidents: &[usize], title: &str) -> String {
             "{}: {} → {}; {}",
             inc.record.title,
             inc.record.started.text(),
-            inc.record
-                .ended
-                .as_ref()
-                .map_or("not known to have ended", |e| e.text()),
+            inc.end_text(),
             wording::duration(inc.duration)
         );
         for t in &inc.record.targets {
