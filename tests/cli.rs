@@ -759,6 +759,24 @@ fn http_get(port: u16, path: &str) -> (u16, String) {
     (status, body)
 }
 
+/// The status line and headers of a GET, lower-cased.
+fn http_head(port: u16, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(5)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    let text = String::from_utf8_lossy(&raw).to_lowercase();
+    text.split_once("\r\n\r\n").map_or(text.clone(), |(h, _)| h.to_string())
+}
+
 /// Polls until `check` holds on the page, for at most 3 s.
 fn eventually(port: u16, path: &str, check: impl Fn(u16, &str) -> bool) -> (u16, String) {
     let start = std::time::Instant::now();
@@ -774,6 +792,12 @@ fn eventually(port: u16, path: &str, check: impl Fn(u16, &str) -> bool) -> (u16,
 #[test]
 fn serve_rebuilds_on_edit_keeps_the_last_good_site_and_stays_inside() {
     let dir = fixture("valid/time-rules");
+    fs::create_dir_all(dir.path().join("static/img")).unwrap();
+    fs::write(
+        dir.path().join("static/img/logo.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    )
+    .unwrap();
     // A port of our own: tests run in parallel.
     let port = 20_000 + (std::process::id() % 20_000) as u16;
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("sitrep"))
@@ -847,6 +871,30 @@ fn serve_rebuilds_on_edit_keeps_the_last_good_site_and_stays_inside() {
     assert!(body.contains("Page not found"));
     let (_, css) = http_get(port, "/assets/style.css");
     assert!(css.contains("prefers-color-scheme"));
+    // Content types, exports rendered on request, static files, folder redirects.
+    for (path, kind) in [
+        ("/", "text/html"),
+        ("/assets/style.css", "text/css"),
+        ("/assets/table.js", "text/javascript"),
+        ("/incidents.json", "application/json"),
+        ("/feed.xml", "application/xml"),
+        ("/schema/incident.schema.json", "application/json"),
+        ("/img/logo.svg", "image/svg+xml"),
+    ] {
+        let head = http_head(port, path);
+        assert!(head.starts_with("http/1.1 200"), "{path}: {head}");
+        assert!(head.contains(&format!("content-type: {kind}")), "{path}: {head}");
+    }
+    let (_, json) = http_get(port, "/incidents.json");
+    assert!(
+        json.contains(&format!("\"url\": \"http://127.0.0.1:{port}/incidents/zulu-minutes/\"")),
+        "base_url is local"
+    );
+    let head = http_head(port, "/incidents/zulu-minutes");
+    assert!(
+        head.starts_with("http/1.1 301") && head.contains("location: /incidents/zulu-minutes/"),
+        "{head}"
+    );
 
     // Many requests at once.
     let handles: Vec<_> = (0..32)
@@ -942,4 +990,139 @@ fn warnings_do_not_fail_check_and_odd_files_are_errors_not_panics() {
         out.contains("file=content/incidents/bad-one.yaml,line=1,col=8"),
         "{out}"
     );
+}
+
+// ---- the site's pages ----
+
+/// Writes `n` small incidents on one target into a copy of the time-rules fixture.
+fn many_incidents(n: usize) -> tempfile::TempDir {
+    let dir = fixture("valid/time-rules");
+    let incidents = dir.path().join("content/incidents/many");
+    fs::create_dir_all(&incidents).unwrap();
+    for i in 0..n {
+        fs::write(
+            incidents.join(format!("m-{i:05}.yaml")),
+            format!(
+                "title: Many {i}\nattack: [ddos]\ntargets: [t1]\nstarted: 2024-06-01T{:02}:{:02}Z\nended: 2024-06-02\nsources:\n  - id: s\n    url: https://example.org/{i}\n",
+                (i / 60) % 24,
+                i % 60
+            ),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+#[test]
+fn big_lists_are_paginated_and_every_page_is_in_the_sitemap_with_a_feed_link() {
+    let dir = many_incidents(1000);
+    sitrep().arg("build").arg("--root").arg(dir.path()).assert().success();
+    let site = dir.path().join("site");
+    // 1,013 incidents: two list pages of at most 1,000 rows.
+    let first = fs::read_to_string(site.join("incidents/index.html")).unwrap();
+    let second = fs::read_to_string(site.join("incidents/page/2/index.html")).unwrap();
+    let rows = |html: &str| html.matches("<th scope=\"row\"").count();
+    assert_eq!((rows(&first), rows(&second)), (1000, 13));
+    assert!(
+        first.contains("href=\"../incidents/page/2/\" rel=\"next\""),
+        "pager link"
+    );
+    assert!(!site.join("incidents/page/3").exists());
+    // The home page lists the most recent 1,000 and says how many are left out.
+    let home = fs::read_to_string(site.join("index.html")).unwrap();
+    assert_eq!(rows(&home), 1000);
+    assert!(home.contains("The 13 earlier incidents are left out here"), "home note");
+    assert_links_resolve(&site, "/time/");
+    // Every page is in the sitemap and announces the feed.
+    let files = tree(&site);
+    let sitemap = String::from_utf8(files["sitemap.xml"].clone()).unwrap();
+    let pages: Vec<&String> = files.keys().filter(|n| n.ends_with("index.html")).collect();
+    assert_eq!(sitemap.matches("<loc>").count(), pages.len());
+    for page in pages {
+        let url = format!(
+            "<loc>https://example.org/time/{}</loc>",
+            page.trim_end_matches("index.html")
+        );
+        assert!(sitemap.contains(&url), "{url} missing from the sitemap");
+        let html = String::from_utf8_lossy(&files[page]);
+        assert!(
+            html.contains("type=\"application/atom+xml\""),
+            "{page} has no feed link"
+        );
+    }
+    let robots = String::from_utf8(files["robots.txt"].clone()).unwrap();
+    assert!(robots.contains("Sitemap: https://example.org/time/sitemap.xml"));
+}
+
+#[test]
+fn timeline_shows_certain_possible_ongoing_and_observations_grouped_by_campaign() {
+    let dir = fixture("valid/time-rules");
+    let c = dir.path().join("content");
+    fs::create_dir_all(c.join("campaigns")).unwrap();
+    fs::write(c.join("campaigns/alpha.yaml"), "name: Alpha\n").unwrap();
+    for id in ["down-up", "ongoing-down"] {
+        let f = c.join(format!("incidents/{id}.yaml"));
+        let text = fs::read_to_string(&f).unwrap();
+        fs::write(&f, text.replace("attack:", "campaign: alpha\nattack:")).unwrap();
+    }
+    sitrep().arg("build").arg("--root").arg(dir.path()).assert().success();
+    let home = fs::read_to_string(dir.path().join("site/index.html")).unwrap();
+    let svg = &home[home.find("<svg class=\"timeline\"").unwrap()..];
+    let svg = &svg[..svg.find("</svg>").unwrap()];
+    for needle in [
+        "aria-labelledby=\"timeline-title timeline-desc\"",
+        "<desc id=\"timeline-desc\">13 incidents on 10 targets",
+        "class=\"possible\"",
+        "class=\"certain\"",
+        "class=\"open-end\"",
+        "class=\"obs-down\"",
+        "class=\"obs-up\"",
+        "class=\"as-of\"",
+        "<text class=\"group-label\" x=\"4\" y=\"48.0\">No campaign</text>",
+        ">Campaign: Alpha</text>",
+        "<title>Incident down-up: 2024-08-25 → up by 2024-08-27T09; between 15 h and 2 d 10 h</title>",
+        "<title>Incident ongoing-down: 2024-08-25 → not known to have ended; at least 15 h, ongoing</title>",
+        "<title>Incident zulu-minutes: 2024-08-25T10:00Z → ended 2024-08-25T12:30Z; 2 h 30 min ± 1 min</title>",
+    ] {
+        assert!(svg.contains(needle), "timeline lacks {needle}");
+    }
+    // The feed says the same about how it ended.
+    let feed = fs::read_to_string(dir.path().join("site/feed.xml")).unwrap();
+    assert!(
+        feed.contains("Started 2024-08-25; up by 2024-08-27T09; duration between 15 h and 2 d 10 h."),
+        "feed"
+    );
+    // One lane per target: 10 targets, 10 lane labels.
+    assert_eq!(svg.matches("class=\"lane-label\"").count(), 10);
+    for chart in [
+        "chart-days-title",
+        "chart-downtime-title",
+        "chart-actors-title",
+        "chart-attacks-title",
+    ] {
+        assert!(
+            home.contains(&format!("<title id=\"{chart}\">")),
+            "home lacks chart {chart}"
+        );
+    }
+}
+
+#[test]
+fn a_broken_template_fails_the_build_and_keeps_the_site() {
+    let dir = fixture("valid/time-rules");
+    sitrep().arg("build").arg("--root").arg(dir.path()).assert().success();
+    let before = tree(&dir.path().join("site"));
+    fs::create_dir_all(dir.path().join("templates")).unwrap();
+    fs::write(
+        dir.path().join("templates/incident_row.html"),
+        "<tr>{{ row.title | no_such_filter }}</tr>\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = stdout_of(sitrep().arg("build").arg("--root").arg(dir.path()));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("no_such_filter") && stderr.contains("nothing was written"),
+        "{stderr}"
+    );
+    assert!(tree(&dir.path().join("site")) == before, "the previous site changed");
 }
