@@ -11,7 +11,7 @@ use chrono_tz::Tz;
 
 use crate::bounds::{total_downtime, Bounds, DurationBounds};
 use crate::parse::{Note, Parsed};
-use crate::records::{Actor, Campaign, Id, Incident, Kind, RecordRef, State, Target};
+use crate::records::{Actor, Campaign, Id, Incident, Kind, State, Target};
 use crate::time::TimeSpan;
 use crate::validate::Validated;
 
@@ -59,10 +59,10 @@ pub struct Site {
     /// Newest first (undated last), then by id.
     pub notes: Vec<NoteModel>,
     /// Record → indexes into `incidents`, in incident order.
-    pub incidents_of: HashMap<RecordRef, Vec<usize>>,
+    incidents_of: ByKind<Vec<usize>>,
     /// Record → indexes into `notes`.
-    pub notes_about: HashMap<RecordRef, Vec<usize>>,
-    index: HashMap<RecordRef, usize>,
+    notes_about: ByKind<Vec<usize>>,
+    index: ByKind<usize>,
 }
 
 impl Site {
@@ -124,9 +124,9 @@ impl Site {
             (key(a).is_none(), key(a), &a.parsed.id).cmp(&(key(b).is_none(), key(b), &b.parsed.id))
         });
 
-        let mut incidents_of: HashMap<RecordRef, Vec<usize>> = HashMap::new();
+        let mut incidents_of: ByKind<Vec<usize>> = ByKind::default();
         let mut push = |kind: Kind, id: &Id, i: usize| {
-            let list = incidents_of.entry(RecordRef { kind, id: id.clone() }).or_default();
+            let list = incidents_of.entry(kind, id);
             if list.last() != Some(&i) {
                 list.push(i);
             }
@@ -142,28 +142,28 @@ impl Site {
                 push(Kind::Campaign, c, i);
             }
         }
-        let mut notes_about: HashMap<RecordRef, Vec<usize>> = HashMap::new();
+        let mut notes_about: ByKind<Vec<usize>> = ByKind::default();
         for (i, n) in notes.iter().enumerate() {
             for r in &n.parsed.record.front.about {
-                let list = notes_about.entry(r.clone()).or_default();
+                let list = notes_about.entry(r.kind, &r.id);
                 if list.last() != Some(&i) {
                     list.push(i);
                 }
             }
         }
-        let mut index = HashMap::new();
-        fn refs<'x>(
-            kind: Kind,
-            ids: impl Iterator<Item = &'x Id> + 'x,
-        ) -> impl Iterator<Item = (RecordRef, usize)> + 'x {
-            ids.enumerate()
-                .map(move |(i, id)| (RecordRef { kind, id: id.clone() }, i))
+        let mut index: ByKind<usize> = ByKind::default();
+        let lists: [(Kind, Vec<&Id>); 5] = [
+            (Kind::Incident, incidents.iter().map(|x| &x.id).collect()),
+            (Kind::Actor, actors.iter().map(|x| &x.id).collect()),
+            (Kind::Target, targets.iter().map(|x| &x.id).collect()),
+            (Kind::Campaign, campaigns.iter().map(|x| &x.id).collect()),
+            (Kind::Note, notes.iter().map(|x| &x.parsed.id).collect()),
+        ];
+        for (kind, ids) in lists {
+            for (i, id) in ids.into_iter().enumerate() {
+                *index.entry(kind, id) = i;
+            }
         }
-        index.extend(refs(Kind::Incident, incidents.iter().map(|x| &x.id)));
-        index.extend(refs(Kind::Actor, actors.iter().map(|x| &x.id)));
-        index.extend(refs(Kind::Target, targets.iter().map(|x| &x.id)));
-        index.extend(refs(Kind::Campaign, campaigns.iter().map(|x| &x.id)));
-        index.extend(refs(Kind::Note, notes.iter().map(|x| &x.parsed.id)));
 
         let mut base = base_url.unwrap_or(site.record.base_url.as_str()).to_string();
         if !base.ends_with('/') {
@@ -195,21 +195,17 @@ impl Site {
 
     /// Position of a record in its list.
     pub fn position(&self, kind: Kind, id: &Id) -> Option<usize> {
-        self.index.get(&RecordRef { kind, id: id.clone() }).copied()
+        self.index.get(kind, id).copied()
     }
 
     /// The incidents of a target, actor or campaign, in incident order.
     pub fn incidents_of(&self, kind: Kind, id: &Id) -> &[usize] {
-        self.incidents_of
-            .get(&RecordRef { kind, id: id.clone() })
-            .map_or(&[], Vec::as_slice)
+        self.incidents_of.get(kind, id).map_or(&[], Vec::as_slice)
     }
 
     /// The notes about a record.
     pub fn notes_about(&self, kind: Kind, id: &Id) -> &[usize] {
-        self.notes_about
-            .get(&RecordRef { kind, id: id.clone() })
-            .map_or(&[], Vec::as_slice)
+        self.notes_about.get(kind, id).map_or(&[], Vec::as_slice)
     }
 
     /// Total downtime of a set of incidents, overlaps counted once.
@@ -294,5 +290,36 @@ pub fn incident_list_path(n: usize) -> String {
         "incidents/".to_string()
     } else {
         format!("incidents/page/{n}/")
+    }
+}
+
+/// A map from a record (kind and id) to `T`. Looked up with a borrowed id:
+/// pages look records up on every link, so a lookup must not allocate.
+#[derive(Debug)]
+struct ByKind<T>([HashMap<Id, T>; 5]);
+
+impl<T> Default for ByKind<T> {
+    fn default() -> Self {
+        ByKind(std::array::from_fn(|_| HashMap::new()))
+    }
+}
+
+impl<T: Default> ByKind<T> {
+    fn slot(kind: Kind) -> usize {
+        match kind {
+            Kind::Incident => 0,
+            Kind::Actor => 1,
+            Kind::Target => 2,
+            Kind::Campaign => 3,
+            Kind::Note => 4,
+        }
+    }
+
+    fn get(&self, kind: Kind, id: &Id) -> Option<&T> {
+        self.0[Self::slot(kind)].get(id)
+    }
+
+    fn entry(&mut self, kind: Kind, id: &Id) -> &mut T {
+        self.0[Self::slot(kind)].entry(id.clone()).or_default()
     }
 }
