@@ -382,7 +382,6 @@ impl<'a> Renderer<'a> {
         figures.targets = s.targets.len();
         figures.actors = s.actors.len();
         figures.campaigns = s.campaigns.len();
-        figures.downtime = downtime_words(s.site_downtime());
         c.insert("figures", &figures);
         self.recent_rows(&mut c, "", &all)?;
         c.insert("timeline", &self.timeline(&all, "All incidents by target"));

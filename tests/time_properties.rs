@@ -171,10 +171,37 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(cases(2000)))]
 
     #[test]
-    fn every_written_time_has_a_positive_span(w in written(), zone in 0usize..ZONES.len()) {
+    fn every_written_time_spans_its_unit(w in written(), zone in 0usize..ZONES.len()) {
+        // A time denotes its whole unit: exactly, at a fixed offset; give or
+        // take a daylight-saving change (at most 1 h here) in a zone.
         let t: WrittenTime = w.text().parse().unwrap();
-        if let Ok(span) = t.resolve(ZONES[zone].parse().unwrap()) {
-            prop_assert!(span.earliest < span.latest);
+        let zone: Tz = ZONES[zone].parse().unwrap();
+        let (low, high) = match w.precision {
+            0 => (365 * 86_400, 366 * 86_400),
+            1 => (28 * 86_400, 31 * 86_400),
+            2 => (86_400, 86_400),
+            3 => (3_600, 3_600),
+            4 => (60, 60),
+            _ => (1, 1),
+        };
+        let slack = if w.suffix.is_empty() { 3_600 } else { 0 };
+        match t.resolve(zone) {
+            Ok(span) => {
+                let len = (span.latest - span.earliest).num_seconds();
+                // A repeated local hour stands for both occurrences: up to 2 h.
+                let high = if w.suffix.is_empty() && w.precision >= 3 { high.max(7_200) } else { high };
+                prop_assert!(len >= low - slack && len <= high + slack, "{}: {len} s", w.text());
+                if !w.suffix.is_empty() {
+                    let offset = chrono::FixedOffset::east_opt(match w.suffix {
+                        "+02:00" => 7_200,
+                        "-05:30" => -19_800,
+                        _ => 0,
+                    }).unwrap();
+                    prop_assert_eq!(span.earliest.with_timezone(&offset).naive_local(), w.start);
+                }
+            }
+            // Only a local time inside a skipped hour may fail to resolve.
+            Err(_) => prop_assert!(w.suffix.is_empty() && w.precision >= 3, "{} failed", w.text()),
         }
     }
 
