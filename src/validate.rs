@@ -184,7 +184,7 @@ pub fn validate(content: Content, diagnostics: &mut Vec<Diagnostic>) -> Option<V
 
     let known = Known::new(&content);
     for (p, t) in content.incidents.iter().zip(times.iter_mut()) {
-        let bounds = check_incident(p, t.as_ref(), as_of, &content, &known, diagnostics);
+        let bounds = check_incident(p, t.as_ref(), as_of, zone, &known, diagnostics);
         if let Some(t) = t {
             t.bounds = bounds;
         }
@@ -293,7 +293,7 @@ fn check_incident(
     p: &Parsed<crate::records::Incident>,
     times: Option<&IncidentTimes>,
     as_of: DateTime<Utc>,
-    content: &Content,
+    zone: Tz,
     known: &Known,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Bounds> {
@@ -403,11 +403,6 @@ fn check_incident(
             written.push((path!["sources", i, "published"].to_vec(), s.published.as_ref(), *span));
         }
     }
-    let zone = content
-        .site
-        .as_ref()
-        .and_then(|s| s.record.timezone)
-        .map_or(Tz::UTC, |z| z.0);
     for (path, time, span) in &written {
         if span.earliest >= as_of {
             diagnostics.push(after_as_of(p, path, *time, as_of, zone));
