@@ -1049,6 +1049,10 @@ fn big_lists_are_paginated_and_every_page_is_in_the_sitemap_with_a_feed_link() {
             html.contains("type=\"application/atom+xml\""),
             "{page} has no feed link"
         );
+        assert!(
+            html.contains("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none';"),
+            "{page} has no CSP"
+        );
     }
     let robots = String::from_utf8(files["robots.txt"].clone()).unwrap();
     assert!(robots.contains("Sitemap: https://example.org/time/sitemap.xml"));
