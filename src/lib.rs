@@ -333,29 +333,33 @@ pub fn build(root: &Path, out: &Path, base_url: Option<&str>) -> Result<Built, B
     let staging = write::Staging::begin(&dest)?;
     let renderer = prepared.renderer();
     let pages = prepared.pages();
-    // Pages and other files are independent: render them side by side. The
-    // big exports are streamed to their files one after the other, never
-    // held in memory whole, nor several at once.
-    let (written, files) = rayon::join(
-        || -> Result<usize, BuildError> {
-            pages
-                .par_iter()
-                .map(|&page| {
-                    let (path, html) = prepared.render(&renderer, page).map_err(BuildError::Template)?;
-                    staging.write(&path, html.as_bytes())?;
-                    Ok(1)
-                })
-                .sum()
-        },
-        || -> Result<(), BuildError> {
-            for name in prepared.file_names() {
-                staging.stream(&name, |w| prepared.write_file(&name, w).unwrap_or(Ok(())))?;
-            }
-            Ok(())
-        },
-    );
+    // Pages and other files are independent: render them side by side, each
+    // export as its own task (streamed to its file, never held whole), so no
+    // export is the critical path.
+    let names = prepared.file_names();
+    let results = std::sync::Mutex::new(Vec::new());
+    let mut written = Ok(0);
+    rayon::scope(|scope| {
+        for name in &names {
+            let (results, staging, prepared) = (&results, &staging, &prepared);
+            scope.spawn(move |_| {
+                let result = staging.stream(name, |w| prepared.write_file(name, w).unwrap_or(Ok(())));
+                results.lock().unwrap_or_else(|e| e.into_inner()).push(result);
+            });
+        }
+        written = pages
+            .par_iter()
+            .map(|&page| {
+                let (path, html) = prepared.render(&renderer, page).map_err(BuildError::Template)?;
+                staging.write(&path, html.as_bytes())?;
+                Ok(1)
+            })
+            .sum::<Result<usize, BuildError>>();
+    });
     let written = written?;
-    files?;
+    for result in results.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        result?;
+    }
     write::copy_static(root, &staging)?;
     lap("pages and files written");
     staging.commit()?;

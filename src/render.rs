@@ -161,7 +161,9 @@ struct Figures {
 pub struct Renderer<'a> {
     pub site: &'a Site,
     pub tera: &'a Tera,
-    site_view: SiteView<'a>,
+    /// A context holding `site`, converted for Tera once and copied for
+    /// every page and row.
+    base: Context,
     /// Summaries and table rows, rendered once for all pages.
     shared: &'a Shared,
 }
@@ -210,10 +212,12 @@ impl<'a> Renderer<'a> {
             timezone: site.zone.name(),
             as_of: site.as_of_text.clone(),
         };
+        let mut base = Context::new();
+        base.insert("site", &site_view);
         Renderer {
             site,
             tera,
-            site_view,
+            base,
             shared,
         }
     }
@@ -232,8 +236,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn context(&self, root: &str, page_path: &str, section: &str) -> Context {
-        let mut c = Context::new();
-        c.insert("site", &self.site_view);
+        let mut c = self.base.clone();
         c.insert("root", root);
         c.insert("section", section);
         c.insert("canonical", &format!("{}{}", self.site.base_url, page_path));
@@ -285,8 +288,7 @@ impl<'a> Renderer<'a> {
     fn row_html(&self, i: usize) -> Result<&str, String> {
         self.shared.rows[i]
             .get_or_init(|| {
-                let mut c = Context::new();
-                c.insert("site", &self.site_view);
+                let mut c = self.base.clone();
                 c.insert("root", ROOT_MARK);
                 c.insert("row", &self.row(i));
                 self.tera
@@ -788,13 +790,26 @@ fn drop_blank_lines(html: String) -> String {
     if html.contains("<pre") || !html.contains("\n\n") {
         return html;
     }
-    let mut out = String::with_capacity(html.len());
-    for line in html.split_inclusive('\n') {
-        if !line.trim().is_empty() {
-            out.push_str(line);
+    // Compacted in place: pages are big and many, so no second copy.
+    let mut bytes = html.into_bytes();
+    let (mut read, mut write) = (0, 0);
+    while read < bytes.len() {
+        let end = bytes[read..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |p| read + p + 1);
+        let line = &bytes[read..end];
+        // A line of ASCII white space only (what template tags leave behind).
+        let blank = line.iter().all(u8::is_ascii_whitespace) && !line.is_empty();
+        if !blank {
+            bytes.copy_within(read..end, write);
+            write += end - read;
         }
+        read = end;
     }
-    out
+    bytes.truncate(write);
+    // Whole lines were kept or dropped, so this is still UTF-8.
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// A span as a reader reads it: `2024-08-25 00:00 CEST – 2024-08-26 00:00 CEST`.

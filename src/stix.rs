@@ -8,10 +8,9 @@
 //! derived bounds. Ids are UUIDv5 of a fixed namespace and the record id, and
 //! timestamps come from `as_of`, so re-exports diff cleanly.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
-use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
 use crate::model::Site;
@@ -23,14 +22,19 @@ fn namespace() -> Uuid {
 }
 
 fn stix_id(kind: &str, key: &str) -> String {
+    static NAMESPACE: std::sync::LazyLock<Uuid> = std::sync::LazyLock::new(namespace);
     format!(
         "{kind}--{}",
-        Uuid::new_v5(&namespace(), format!("{kind}/{key}").as_bytes())
+        Uuid::new_v5(&NAMESPACE, format!("{kind}/{key}").as_bytes())
     )
 }
 
+/// A STIX timestamp, always with milliseconds.
 fn timestamp(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+    let mut text = crate::time::rfc3339(t);
+    text.pop(); // the `Z`
+    text.push_str(&format!(".{:03}Z", t.timestamp_subsec_millis()));
+    text
 }
 
 /// ATT&CK technique for an attack kind, where one fits.
@@ -61,9 +65,9 @@ fn actor_type(kind: Option<ActorKind>) -> &'static str {
     }
 }
 
-/// One STIX object: the common properties, then its own (already JSON).
+/// One STIX object: the common properties, then its own.
 #[derive(Serialize)]
-struct Object<'a> {
+struct Object<'a, P> {
     #[serde(rename = "type")]
     kind: &'a str,
     spec_version: &'static str,
@@ -71,7 +75,84 @@ struct Object<'a> {
     created: &'a str,
     modified: &'a str,
     #[serde(flatten)]
-    properties: Value,
+    properties: P,
+}
+
+#[derive(Serialize)]
+struct CampaignProps<'a> {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    aliases: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    first_seen: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_seen: Option<String>,
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct ActorProps<'a> {
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    aliases: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    name: &'a str,
+    threat_actor_types: [&'static str; 1],
+}
+
+#[derive(Serialize)]
+struct IdentityProps<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    contact_information: Option<&'a str>,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    description: String,
+    identity_class: &'static str,
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct Reference<'a> {
+    external_id: &'a str,
+    source_name: &'static str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct PatternProps<'a> {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    external_references: Vec<Reference<'a>>,
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct RelationshipProps<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    confidence: Option<u8>,
+    relationship_type: &'a str,
+    source_ref: &'a str,
+    target_ref: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    x_sitrep_basis: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct SightingProps<'a> {
+    count: u8,
+    description: &'a str,
+    external_references: [Reference<'a>; 1],
+    first_seen: String,
+    last_seen: String,
+    sighting_of_ref: &'a str,
+    where_sighted_refs: Vec<&'a str>,
+    x_sitrep_duration_seconds: Seconds,
+    x_sitrep_status: &'static str,
+}
+
+#[derive(Serialize)]
+struct Seconds {
+    max: Option<i64>,
+    min: i64,
 }
 
 /// Writes objects one at a time into the bundle text, so the bundle is never
@@ -80,11 +161,10 @@ struct Writer<'w> {
     out: &'w mut dyn std::io::Write,
     now: String,
     first: bool,
-    error: Option<std::io::Error>,
 }
 
 impl Writer<'_> {
-    fn push(&mut self, kind: &str, id: &str, properties: Value) {
+    fn push(&mut self, kind: &str, id: &str, properties: impl Serialize) -> std::io::Result<()> {
         let object = Object {
             kind,
             spec_version: "2.1",
@@ -94,9 +174,6 @@ impl Writer<'_> {
             properties,
         };
         // One object per line: compact, and a re-export diffs object by object.
-        if self.error.is_some() {
-            return;
-        }
         // `objects` is only written when there is one: STIX wants no empty list.
         let sep: &[u8] = if self.first {
             b",\n  \"objects\": [\n    "
@@ -104,18 +181,23 @@ impl Writer<'_> {
             b",\n    "
         };
         self.first = false;
-        let result = self
-            .out
-            .write_all(sep)
-            .and_then(|()| serde_json::to_writer(&mut *self.out, &object).map_err(std::io::Error::other));
-        if let Err(e) = result {
-            self.error = Some(e);
-        }
+        self.out.write_all(sep)?;
+        serde_json::to_writer(&mut *self.out, &object).map_err(std::io::Error::other)
     }
+}
+
+/// A relationship between two objects, by their places in the id lists.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Node {
+    Campaign(usize),
+    Actor(usize),
+    Target(usize),
+    Pattern(AttackKind),
 }
 
 /// The whole bundle.
 pub fn bundle(site: &Site, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    use crate::records::Kind;
     write!(
         out,
         "{{\n  \"type\": \"bundle\",\n  \"id\": \"{}\"",
@@ -125,7 +207,6 @@ pub fn bundle(site: &Site, out: &mut dyn std::io::Write) -> std::io::Result<()> 
         out,
         now: timestamp(site.as_of),
         first: true,
-        error: None,
     };
     // Ids computed once per record.
     let campaign_ids: Vec<String> = site
@@ -143,84 +224,78 @@ pub fn bundle(site: &Site, out: &mut dyn std::io::Write) -> std::io::Result<()> 
         .iter()
         .map(|t| stix_id("identity", t.id.as_str()))
         .collect();
-    let pattern_id = |k: AttackKind| stix_id("attack-pattern", k.key());
-    let position = |kind: crate::records::Kind, id: &Id| site.position(kind, id).unwrap_or(0);
-    use crate::records::Kind;
-
-    for (c, id) in site.campaigns.iter().zip(&campaign_ids) {
-        let mut o = Map::new();
-        o.insert("name".into(), json!(c.record.name));
-        if let Some(s) = &c.record.summary {
-            o.insert("description".into(), json!(s));
-        }
-        if !c.record.hashtags.is_empty() {
-            o.insert(
-                "aliases".into(),
-                json!(c.record.hashtags.iter().map(|h| format!("#{h}")).collect::<Vec<_>>()),
-            );
-        }
-        if let Some((first, last, _)) = site.extent(site.incidents_of(Kind::Campaign, &c.id)) {
-            o.insert("first_seen".into(), json!(timestamp(first)));
-            o.insert("last_seen".into(), json!(timestamp(last)));
-        }
-        w.push("campaign", id, Value::Object(o));
-    }
-    for (a, id) in site.actors.iter().zip(&actor_ids) {
-        let mut o = Map::new();
-        o.insert("name".into(), json!(a.record.name));
-        o.insert("threat_actor_types".into(), json!([actor_type(a.record.kind)]));
-        if !a.record.aliases.is_empty() {
-            o.insert("aliases".into(), json!(a.record.aliases));
-        }
-        if let Some(d) = &a.record.description {
-            o.insert("description".into(), json!(d));
-        }
-        w.push("threat-actor", id, Value::Object(o));
-    }
-    for (t, id) in site.targets.iter().zip(&target_ids) {
-        let mut o = Map::new();
-        o.insert("name".into(), json!(t.record.name));
-        o.insert("identity_class".into(), json!("organization"));
-        let mut description = t.record.description.clone().unwrap_or_default();
-        if let Some(sector) = &t.record.sector {
-            description = format!("{description}\n\nSector: {sector}").trim().to_string();
-        }
-        if !description.is_empty() {
-            o.insert("description".into(), json!(description));
-        }
-        if let Some(url) = &t.record.url {
-            o.insert("contact_information".into(), json!(url.as_str()));
-        }
-        w.push("identity", id, Value::Object(o));
-    }
     let used: BTreeSet<AttackKind> = site
         .incidents
         .iter()
         .flat_map(|i| i.record.attack.iter().copied())
         .collect();
-    for kind in &used {
-        let mut o = Map::new();
-        o.insert(
-            "name".into(),
-            json!(attack_reference(*kind).map_or(kind.label(), |(_, name)| name)),
-        );
-        if let Some((id, _)) = attack_reference(*kind) {
-            o.insert(
-                "external_references".into(),
-                json!([{
-                    "source_name": "mitre-attack",
-                    "external_id": id,
-                    "url": format!("https://attack.mitre.org/techniques/{id}/"),
-                }]),
-            );
+    let patterns: BTreeMap<AttackKind, String> = used
+        .iter()
+        .map(|&k| (k, stix_id("attack-pattern", k.key())))
+        .collect();
+    let id_of = |node: Node| -> &str {
+        match node {
+            Node::Campaign(i) => &campaign_ids[i],
+            Node::Actor(i) => &actor_ids[i],
+            Node::Target(i) => &target_ids[i],
+            Node::Pattern(k) => &patterns[&k],
         }
-        w.push("attack-pattern", &pattern_id(*kind), Value::Object(o));
+    };
+    let position = |kind: Kind, id: &Id| site.position(kind, id).unwrap_or(0);
+
+    for (c, id) in site.campaigns.iter().zip(&campaign_ids) {
+        let extent = site.extent(site.incidents_of(Kind::Campaign, &c.id));
+        let props = CampaignProps {
+            name: &c.record.name,
+            description: c.record.summary.as_deref(),
+            aliases: c.record.hashtags.iter().map(|h| format!("#{h}")).collect(),
+            first_seen: extent.map(|(first, _, _)| timestamp(first)),
+            last_seen: extent.map(|(_, last, _)| timestamp(last)),
+        };
+        w.push("campaign", id, props)?;
+    }
+    for (a, id) in site.actors.iter().zip(&actor_ids) {
+        let props = ActorProps {
+            name: &a.record.name,
+            threat_actor_types: [actor_type(a.record.kind)],
+            aliases: &a.record.aliases,
+            description: a.record.description.as_deref(),
+        };
+        w.push("threat-actor", id, props)?;
+    }
+    for (t, id) in site.targets.iter().zip(&target_ids) {
+        let mut description = t.record.description.clone().unwrap_or_default();
+        if let Some(sector) = &t.record.sector {
+            description = format!("{description}\n\nSector: {sector}").trim().to_string();
+        }
+        let props = IdentityProps {
+            name: &t.record.name,
+            identity_class: "organization",
+            description,
+            contact_information: t.record.url.as_ref().map(|u| u.as_str()),
+        };
+        w.push("identity", id, props)?;
+    }
+    for (kind, id) in &patterns {
+        let reference = attack_reference(*kind);
+        let props = PatternProps {
+            name: reference.map_or(kind.label(), |(_, name)| name),
+            external_references: reference
+                .map(|(id, _)| Reference {
+                    source_name: "mitre-attack",
+                    external_id: id,
+                    url: format!("https://attack.mitre.org/techniques/{id}/"),
+                })
+                .into_iter()
+                .collect(),
+        };
+        w.push("attack-pattern", id, props)?;
     }
 
     // Relationships, each once, keyed by (source, type, target) with the
-    // strongest basis seen.
-    let mut relations: std::collections::BTreeMap<(String, &'static str, String), Option<Basis>> = Default::default();
-    let mut relate = |from: String, kind: &'static str, to: String, basis: Option<Basis>| {
+    // strongest basis seen; written in the order of their STIX ids.
+    let mut relations: BTreeMap<(Node, &'static str, Node), Option<Basis>> = BTreeMap::new();
+    let mut relate = |from: Node, kind: &'static str, to: Node, basis: Option<Basis>| {
         let slot = relations.entry((from, kind, to)).or_insert(basis);
         if let (Some(old), Some(new)) = (*slot, basis) {
             if confidence(new) > confidence(old) {
@@ -228,98 +303,77 @@ pub fn bundle(site: &Site, out: &mut dyn std::io::Write) -> std::io::Result<()> 
             }
         }
     };
-    let patterns: std::collections::BTreeMap<AttackKind, String> = used.iter().map(|&k| (k, pattern_id(k))).collect();
     for inc in &site.incidents {
         let r = &inc.record;
-        let campaign = r
-            .campaign
-            .as_ref()
-            .map(|c| campaign_ids[position(Kind::Campaign, c)].as_str());
+        let campaign = r.campaign.as_ref().map(|c| Node::Campaign(position(Kind::Campaign, c)));
         for a in &r.actors {
-            let actor = actor_ids[position(Kind::Actor, &a.actor)].as_str();
+            let actor = Node::Actor(position(Kind::Actor, &a.actor));
             for t in &r.targets {
-                relate(
-                    actor.to_string(),
-                    "targets",
-                    target_ids[position(Kind::Target, t)].clone(),
-                    Some(a.basis),
-                );
+                relate(actor, "targets", Node::Target(position(Kind::Target, t)), Some(a.basis));
             }
-            for k in &r.attack {
-                relate(actor.to_string(), "uses", patterns[k].clone(), Some(a.basis));
+            for &k in &r.attack {
+                relate(actor, "uses", Node::Pattern(k), Some(a.basis));
             }
             if let Some(c) = campaign {
-                relate(c.to_string(), "attributed-to", actor.to_string(), Some(a.basis));
+                relate(c, "attributed-to", actor, Some(a.basis));
             }
         }
         if let Some(c) = campaign {
             for t in &r.targets {
-                relate(
-                    c.to_string(),
-                    "targets",
-                    target_ids[position(Kind::Target, t)].clone(),
-                    None,
-                );
+                relate(c, "targets", Node::Target(position(Kind::Target, t)), None);
             }
-            for k in &r.attack {
-                relate(c.to_string(), "uses", patterns[k].clone(), None);
+            for &k in &r.attack {
+                relate(c, "uses", Node::Pattern(k), None);
             }
         }
     }
-    for ((from, kind, to), basis) in relations {
-        let mut o = Map::new();
-        o.insert("relationship_type".into(), json!(kind));
-        o.insert("source_ref".into(), json!(from));
-        o.insert("target_ref".into(), json!(to));
-        if let Some(b) = basis {
-            o.insert("confidence".into(), json!(confidence(b)));
-            o.insert("x_sitrep_basis".into(), json!(b.key()));
-        }
-        w.push(
-            "relationship",
-            &stix_id("relationship", &format!("{from}/{kind}/{to}")),
-            Value::Object(o),
-        );
+    let mut relations: Vec<(&str, &str, &str, Option<Basis>)> = relations
+        .into_iter()
+        .map(|((from, kind, to), basis)| (id_of(from), kind, id_of(to), basis))
+        .collect();
+    relations.sort_unstable_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
+    for (from, kind, to, basis) in relations {
+        let props = RelationshipProps {
+            relationship_type: kind,
+            source_ref: from,
+            target_ref: to,
+            confidence: basis.map(confidence),
+            x_sitrep_basis: basis.map(Basis::key),
+        };
+        w.push("relationship", &stix_id("relationship", &format!("{from}/{kind}/{to}")), props)?;
     }
 
     for inc in &site.incidents {
         let r = &inc.record;
         let b = inc.bounds;
         let sighted = match (&r.campaign, r.attack.first()) {
-            (Some(c), _) => campaign_ids[position(Kind::Campaign, c)].clone(),
-            (None, Some(k)) => patterns[k].clone(),
+            (Some(c), _) => campaign_ids[position(Kind::Campaign, c)].as_str(),
+            (None, Some(k)) => patterns[k].as_str(),
             (None, None) => continue,
         };
-        let mut o = Map::new();
-        o.insert("sighting_of_ref".into(), json!(sighted));
-        o.insert(
-            "where_sighted_refs".into(),
-            json!(r
+        let props = SightingProps {
+            sighting_of_ref: sighted,
+            where_sighted_refs: r
                 .targets
                 .iter()
                 .map(|t| target_ids[position(Kind::Target, t)].as_str())
-                .collect::<Vec<_>>()),
-        );
-        o.insert("first_seen".into(), json!(timestamp(b.start_earliest)));
-        o.insert(
-            "last_seen".into(),
-            json!(timestamp(b.end_latest.unwrap_or(site.as_of).max(b.start_earliest))),
-        );
-        o.insert("count".into(), json!(1));
-        o.insert("description".into(), json!(r.title));
-        o.insert(
-            "external_references".into(),
-            json!([{ "source_name": "sitrep", "external_id": inc.id.as_str(), "url": site.url_of(Kind::Incident, &inc.id) }]),
-        );
-        o.insert("x_sitrep_status".into(), json!(inc.status()));
-        o.insert(
-            "x_sitrep_duration_seconds".into(),
-            json!({ "min": inc.duration.min, "max": inc.duration.max }),
-        );
-        w.push("sighting", &stix_id("sighting", inc.id.as_str()), Value::Object(o));
-    }
-    if let Some(e) = w.error {
-        return Err(e);
+                .collect(),
+            first_seen: timestamp(b.start_earliest),
+            last_seen: timestamp(b.end_latest.unwrap_or(site.as_of).max(b.start_earliest)),
+            count: 1,
+            description: &r.title,
+            external_references: [Reference {
+                source_name: "sitrep",
+                external_id: inc.id.as_str(),
+                url: site.url_of(Kind::Incident, &inc.id),
+            }],
+            x_sitrep_status: inc.status(),
+            x_sitrep_duration_seconds: Seconds {
+                min: inc.duration.min,
+                max: inc.duration.max,
+            },
+        };
+        w.push("sighting", &stix_id("sighting", inc.id.as_str()), props)?;
     }
     if !w.first {
         w.out.write_all(b"\n  ]")?;
