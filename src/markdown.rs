@@ -9,7 +9,7 @@
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
-use pulldown_cmark::{html, Options, Parser};
+use pulldown_cmark::{html, Event, Options, Parser, TagEnd};
 
 static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut b = ammonia::Builder::default();
@@ -21,11 +21,48 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 });
 
 /// Renders Markdown to sanitised HTML.
+///
+/// Most summaries are plain prose with emphasis. Markdown made only of such
+/// elements cannot carry markup of its own: pulldown-cmark escapes all text,
+/// and no attribute is written. That case skips ammonia (which re-parses the
+/// HTML, and was most of the cost); anything else (raw HTML, links, images,
+/// tables, footnotes, code blocks) goes through it.
 pub fn to_html(markdown: &str) -> String {
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES;
+    let events: Vec<Event> = Parser::new_ext(markdown, options).collect();
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut raw, Parser::new_ext(markdown, options));
-    SANITIZER.clean(&raw).to_string()
+    let plain = events.iter().all(is_plain);
+    html::push_html(&mut raw, events.into_iter());
+    if plain {
+        raw
+    } else {
+        SANITIZER.clean(&raw).to_string()
+    }
+}
+
+/// Whether an event renders as a bare tag or escaped text, with no attribute
+/// and no markup taken from the source.
+fn is_plain(event: &Event) -> bool {
+    let plain_tag = |tag: &TagEnd| {
+        matches!(
+            tag,
+            TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::BlockQuote(_)
+                | TagEnd::List(_)
+                | TagEnd::Item
+                | TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+        )
+    };
+    match event {
+        Event::Text(_) | Event::Code(_) | Event::SoftBreak | Event::HardBreak | Event::Rule => true,
+        // An ordered list may carry `start="n"`, a number pulldown-cmark writes.
+        Event::Start(tag) => plain_tag(&tag.to_end()),
+        Event::End(tag) => plain_tag(tag),
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -38,6 +75,18 @@ mod tests {
             to_html("*hi* [x](https://a.example/)"),
             "<p><em>hi</em> <a href=\"https://a.example/\" rel=\"noopener noreferrer\">x</a></p>\n"
         );
+    }
+
+    #[test]
+    fn plain_prose_skips_the_sanitiser_and_stays_escaped() {
+        let out = to_html("**bold** & *it* `a<b>` \"q\"\n\n- one\n- two\n\n> quote\n\n---\n\n# Title");
+        assert_eq!(
+            out,
+            "<p><strong>bold</strong> &amp; <em>it</em> <code>a&lt;b&gt;</code> \"q\"</p>\n<ul>\n<li>one</li>\n<li>two</li>\n</ul>\n<blockquote>\n<p>quote</p>\n</blockquote>\n<hr />\n<h1>Title</h1>\n"
+        );
+        // Anything else still goes through ammonia: a table's inline style is removed.
+        let table = to_html("| a |\n|:-:|\n| b |");
+        assert!(table.contains("<table>") && !table.contains("style"), "{table}");
     }
 
     #[test]

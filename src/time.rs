@@ -349,32 +349,56 @@ impl<'de> Deserialize<'de> for WrittenTime {
 /// Formats an instant as RFC 3339 in UTC with second precision, as every
 /// export does.
 pub fn rfc3339(t: DateTime<Utc>) -> String {
-    // Written by hand: chrono's strftime parser showed up in profiles.
+    // Written by hand: exports format several instants per incident, and
+    // `format!` showed up in profiles.
     use chrono::Timelike;
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        t.year(),
-        t.month(),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
+    let mut out = String::with_capacity(20);
+    push_date_time(&mut out, (t.year(), t.month(), t.day()), 'T', (t.hour(), t.minute()));
+    out.push(':');
+    push_digits(&mut out, t.second(), 2);
+    out.push('Z');
+    out
 }
 
 /// Formats an instant on the wall clock of `zone`, for readers.
 pub fn local_text(t: DateTime<Utc>, zone: Tz) -> String {
     use chrono::Timelike;
+    use std::fmt::Write;
     let local = t.with_timezone(&zone);
-    let abbreviation = local.offset().to_string();
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02} {abbreviation}",
-        local.year(),
-        local.month(),
-        local.day(),
-        local.hour(),
-        local.minute()
-    )
+    let mut out = String::with_capacity(24);
+    push_date_time(
+        &mut out,
+        (local.year(), local.month(), local.day()),
+        ' ',
+        (local.hour(), local.minute()),
+    );
+    out.push(' ');
+    let _ = write!(out, "{}", local.offset());
+    out
+}
+
+/// `YYYY-MM-DD`, the separator, `HH:MM`.
+fn push_date_time(out: &mut String, (year, month, day): (i32, u32, u32), separator: char, (hour, minute): (u32, u32)) {
+    if (0..=9999).contains(&year) {
+        push_digits(out, year as u32, 4);
+    } else {
+        out.push_str(&format!("{year:04}"));
+    }
+    out.push('-');
+    push_digits(out, month, 2);
+    out.push('-');
+    push_digits(out, day, 2);
+    out.push(separator);
+    push_digits(out, hour, 2);
+    out.push(':');
+    push_digits(out, minute, 2);
+}
+
+/// `n` in `width` decimal digits, zero-padded (`n` < 10^width).
+fn push_digits(out: &mut String, n: u32, width: u32) {
+    for place in (0..width).rev() {
+        out.push(char::from(b'0' + (n / 10u32.pow(place) % 10) as u8));
+    }
 }
 
 #[cfg(test)]
