@@ -6,7 +6,8 @@
 //! site, with [`bounds`] of every outage) → [`render`] (Markdown, Tera,
 //! [`timeline`], [`export`]) → [`write`] (atomic output).
 //! The time model of SPEC §3 lives in [`time`] and [`bounds`]; its wording in
-//! [`wording`]. [`check`] runs the stages up to the model; [`Prepared`] adds
+//! [`wording`]. [`lint`] runs the stages up to validation (what `sitrep
+//! check` reports); [`check`] adds the model; [`Prepared`] adds
 //! the templates and what pages share; [`build`] renders every page of it
 //! and writes the site, while [`serve`] renders pages of it on request.
 
@@ -86,8 +87,9 @@ fn stopwatch(indent: &'static str) -> impl Fn(&str) {
     }
 }
 
-/// Loads and validates a project; the site model when there is no error.
-pub fn check(root: &Path, base_url: Option<&str>) -> (Option<Site>, Report) {
+/// Loads and validates a project: everything `sitrep check` reports, and
+/// the validated content when there is no error. No model is built.
+pub fn lint(root: &Path) -> (Option<validate::Validated>, Report) {
     let lap = stopwatch("  ");
     let mut diagnostics = Vec::new();
     let loaded = load::load(root, &mut diagnostics);
@@ -98,9 +100,16 @@ pub fn check(root: &Path, base_url: Option<&str>) -> (Option<Site>, Report) {
     lap("validate");
     diagnostics.sort();
     diagnostics.dedup();
+    (validated, Report { diagnostics })
+}
+
+/// Loads and validates a project; the site model when there is no error.
+pub fn check(root: &Path, base_url: Option<&str>) -> (Option<Site>, Report) {
+    let (validated, report) = lint(root);
+    let lap = stopwatch("  ");
     let site = validated.map(|v| Site::build(v, base_url));
     lap("model");
-    (site, Report { diagnostics })
+    (site, report)
 }
 
 /// Why a build wrote nothing.

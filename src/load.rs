@@ -52,7 +52,8 @@ pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Loaded {
     let mut loaded = Loaded::default();
     let site_path = content.join("site.yaml");
     let site_file = display_path(root, &site_path);
-    match read_text(&site_path, &site_file, &content) {
+    let site_is_symlink = fs::symlink_metadata(&site_path).is_ok_and(|m| m.file_type().is_symlink());
+    match read_text(&site_path, &site_file, &content, site_is_symlink) {
         Ok(text) => {
             loaded.site = Some(SourceFile {
                 kind: Kind::Note, // unused for the site file
@@ -66,7 +67,7 @@ pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Loaded {
             .push(d.with_hint("every project needs content/site.yaml with at least `title:` and `base_url:`")),
     }
 
-    let mut found: Vec<(Kind, PathBuf)> = Vec::new();
+    let mut found: Vec<(Kind, PathBuf, bool)> = Vec::new();
     for (kind, ext) in FOLDERS {
         let folder = content.join(kind.folder());
         if !folder.exists() {
@@ -114,7 +115,7 @@ pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Loaded {
                 );
                 continue;
             }
-            found.push((kind, path.to_path_buf()));
+            found.push((kind, path.to_path_buf(), entry.path_is_symlink()));
         }
     }
     if found.len() > MAX_RECORDS {
@@ -128,7 +129,7 @@ pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Loaded {
 
     let results: Vec<Result<SourceFile, Diagnostic>> = found
         .into_par_iter()
-        .map(|(kind, path)| {
+        .map(|(kind, path, is_symlink)| {
             let file = display_path(root, &path);
             let stem = path
                 .file_stem()
@@ -138,7 +139,7 @@ pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Loaded {
                 Diagnostic::error(&file, (0, 0), format!("bad file name: {why}"))
                     .with_hint("the file name (without extension) is the record's id")
             })?;
-            let text = read_text(&path, &file, &content)?;
+            let text = read_text(&path, &file, &content, is_symlink)?;
             Ok(SourceFile {
                 kind,
                 id,
@@ -163,10 +164,11 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 }
 
 /// Reads a file as UTF-8, refusing what would be unsafe or unreasonable.
-fn read_text(path: &Path, file: &str, content: &Path) -> Result<String, Diagnostic> {
+/// `is_symlink` comes from the walk, which already knows it: one path
+/// lookup less per file.
+fn read_text(path: &Path, file: &str, content: &Path, is_symlink: bool) -> Result<String, Diagnostic> {
     let whole = |msg: String| Diagnostic::error(file, (0, 0), msg);
-    let meta = fs::symlink_metadata(path).map_err(|e| whole(format!("cannot read: {}", io_reason(&e))))?;
-    if meta.file_type().is_symlink() {
+    if is_symlink {
         let target = fs::canonicalize(path)
             .map_err(|e| whole(format!("this symbolic link cannot be followed: {}", io_reason(&e))))?;
         let inside = fs::canonicalize(content).is_ok_and(|c| target.starts_with(c));

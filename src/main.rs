@@ -168,7 +168,10 @@ fn check(root: PathBuf, format: Format) -> u8 {
         ));
         return USAGE_OR_IO;
     }
-    let (_, report) = sitrep::check(&root, None);
+    let (validated, report) = sitrep::lint(&root);
+    // The process ends here: the OS takes the records back at once, faster
+    // than running every destructor (a tenth of `check` at 100k records).
+    std::mem::forget(validated);
     print(&report.render(&root, format));
     if format == Format::Human {
         eprint(&format!(

@@ -191,6 +191,27 @@ impl Shared {
 /// Stands for a page's relative `root` in rows rendered once for all pages.
 const ROOT_MARK: &str = "\u{e000}root\u{e000}";
 
+/// A cached row with the page's `root` in place of [`ROOT_MARK`]. Like
+/// `str::replace`, but finds the mark by its first character (a `memchr`)
+/// instead of setting up a substring search for every row of every page.
+fn with_root(row: &str, root: &str) -> String {
+    let mark = ROOT_MARK.chars().next().unwrap_or('\u{e000}');
+    let mut out = String::with_capacity(row.len() + 4 * root.len());
+    let mut rest = row;
+    while let Some(at) = rest.find(mark) {
+        out.push_str(&rest[..at]);
+        if rest[at..].starts_with(ROOT_MARK) {
+            out.push_str(root);
+            rest = &rest[at + ROOT_MARK.len()..];
+        } else {
+            out.push(mark);
+            rest = &rest[at + mark.len_utf8()..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// A row of an incident table, as the table template sees it.
 #[derive(Serialize)]
 struct RowHtml<'a> {
@@ -310,7 +331,7 @@ impl<'a> Renderer<'a> {
             .map(|&i| {
                 Ok(RowHtml {
                     id: self.site.incidents[i].id.as_str(),
-                    html: self.row_html(i)?.replace(ROOT_MARK, root),
+                    html: with_root(self.row_html(i)?, root),
                 })
             })
             .collect()
@@ -828,5 +849,21 @@ pub fn downtime_words(d: DurationBounds) -> String {
         None => format!("at least {}, an incident is ongoing", wording::at_least(d.min)),
         Some(0) => "none".into(),
         Some(_) => wording::duration(d),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn with_root_replaces_the_mark_and_nothing_else() {
+        let row = format!("<a href=\"{m}x\">\u{e000}t{m}</a>{m}", m = super::ROOT_MARK);
+        assert_eq!(
+            super::with_root(&row, "../../"),
+            "<a href=\"../../x\">\u{e000}t../../</a>../../"
+        );
+        assert_eq!(
+            super::with_root(&row, "../../"),
+            row.replace(super::ROOT_MARK, "../../")
+        );
     }
 }

@@ -229,10 +229,8 @@ pub fn bundle(site: &Site, out: &mut dyn std::io::Write) -> std::io::Result<()> 
         .iter()
         .flat_map(|i| i.record.attack.iter().copied())
         .collect();
-    let patterns: BTreeMap<AttackKind, String> = used
-        .iter()
-        .map(|&k| (k, stix_id("attack-pattern", k.key())))
-        .collect();
+    let patterns: BTreeMap<AttackKind, String> =
+        used.iter().map(|&k| (k, stix_id("attack-pattern", k.key()))).collect();
     let id_of = |node: Node| -> &str {
         match node {
             Node::Campaign(i) => &campaign_ids[i],
@@ -340,7 +338,11 @@ pub fn bundle(site: &Site, out: &mut dyn std::io::Write) -> std::io::Result<()> 
             confidence: basis.map(confidence),
             x_sitrep_basis: basis.map(Basis::key),
         };
-        w.push("relationship", &stix_id("relationship", &format!("{from}/{kind}/{to}")), props)?;
+        w.push(
+            "relationship",
+            &stix_id("relationship", &format!("{from}/{kind}/{to}")),
+            props,
+        )?;
     }
 
     for inc in &site.incidents {
