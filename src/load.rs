@@ -7,7 +7,6 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::diagnostics::{display_path, Diagnostic};
@@ -67,88 +66,92 @@ pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Loaded {
             .push(d.with_hint("every project needs content/site.yaml with at least `title:` and `base_url:`")),
     }
 
-    let mut found: Vec<(Kind, PathBuf, bool)> = Vec::new();
-    for (kind, ext) in FOLDERS {
-        let folder = content.join(kind.folder());
-        if !folder.exists() {
-            continue;
-        }
-        let walker = WalkDir::new(&folder)
-            .min_depth(1)
-            .follow_links(false)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| !is_hidden(e.file_name()));
-        for entry in walker {
-            let entry = match entry {
-                Ok(e) => e,
-                Err(err) => {
-                    let path = err.path().unwrap_or(&folder).to_path_buf();
-                    diagnostics.push(Diagnostic::error(
-                        &display_path(root, &path),
-                        (0, 0),
-                        format!("cannot read this folder: {err}"),
-                    ));
+    // Files are read in batches while the walk goes on, so reading (in
+    // parallel) overlaps the walk (sequential, for its fixed order).
+    const BATCH: usize = 512;
+    let batches = std::sync::Mutex::new(Vec::new());
+    let mut found = 0;
+    rayon::scope(|scope| {
+        let mut next = 0;
+        let mut read_batch = |batch: Vec<(Kind, PathBuf, bool)>| {
+            let (n, batches, content) = (next, &batches, &content);
+            next += 1;
+            scope.spawn(move |_| {
+                let read: Vec<Result<SourceFile, Diagnostic>> =
+                    batch.into_iter().map(|f| read_one(root, content, f)).collect();
+                batches.lock().unwrap_or_else(|e| e.into_inner()).push((n, read));
+            });
+        };
+        let mut batch = Vec::with_capacity(BATCH);
+        for (kind, ext) in FOLDERS {
+            let folder = content.join(kind.folder());
+            if !folder.exists() {
+                continue;
+            }
+            let walker = WalkDir::new(&folder)
+                .min_depth(1)
+                .follow_links(false)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_entry(|e| !is_hidden(e.file_name()));
+            for entry in walker {
+                let entry = match entry {
+                    Ok(e) => e,
+                    Err(err) => {
+                        let path = err.path().unwrap_or(&folder).to_path_buf();
+                        diagnostics.push(Diagnostic::error(
+                            &display_path(root, &path),
+                            (0, 0),
+                            format!("cannot read this folder: {err}"),
+                        ));
+                        continue;
+                    }
+                };
+                let path = entry.path();
+                let has_ext = path.extension().is_some_and(|e| e == ext);
+                if entry.file_type().is_dir() {
+                    if has_ext {
+                        diagnostics.push(Diagnostic::error(
+                            &display_path(root, path),
+                            (0, 0),
+                            format!("this is a folder, but its name says it is a `.{ext}` record"),
+                        ));
+                    }
                     continue;
                 }
-            };
-            let path = entry.path();
-            let has_ext = path.extension().is_some_and(|e| e == ext);
-            if entry.file_type().is_dir() {
-                if has_ext {
-                    diagnostics.push(Diagnostic::error(
-                        &display_path(root, path),
-                        (0, 0),
-                        format!("this is a folder, but its name says it is a `.{ext}` record"),
-                    ));
+                if !has_ext {
+                    diagnostics.push(
+                        Diagnostic::warning(
+                            &display_path(root, path),
+                            (0, 0),
+                            format!("ignored: records in {}/ are `.{ext}` files", kind.folder()),
+                        )
+                        .with_hint("rename it, or start its name with `_` to silence this"),
+                    );
+                    continue;
                 }
-                continue;
+                batch.push((kind, path.to_path_buf(), entry.path_is_symlink()));
+                found += 1;
+                if batch.len() == BATCH && found <= MAX_RECORDS {
+                    read_batch(std::mem::take(&mut batch));
+                }
             }
-            if !has_ext {
-                diagnostics.push(
-                    Diagnostic::warning(
-                        &display_path(root, path),
-                        (0, 0),
-                        format!("ignored: records in {}/ are `.{ext}` files", kind.folder()),
-                    )
-                    .with_hint("rename it, or start its name with `_` to silence this"),
-                );
-                continue;
-            }
-            found.push((kind, path.to_path_buf(), entry.path_is_symlink()));
         }
-    }
-    if found.len() > MAX_RECORDS {
+        if found <= MAX_RECORDS {
+            read_batch(batch);
+        }
+    });
+    if found > MAX_RECORDS {
         diagnostics.push(Diagnostic::error(
             &display_path(root, &content),
             (0, 0),
-            format!("{} records is more than the limit of {MAX_RECORDS}", found.len()),
+            format!("{found} records is more than the limit of {MAX_RECORDS}"),
         ));
         return loaded;
     }
-
-    let results: Vec<Result<SourceFile, Diagnostic>> = found
-        .into_par_iter()
-        .map(|(kind, path, is_symlink)| {
-            let file = display_path(root, &path);
-            let stem = path
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let id = Id::parse(&stem).map_err(|why| {
-                Diagnostic::error(&file, (0, 0), format!("bad file name: {why}"))
-                    .with_hint("the file name (without extension) is the record's id")
-            })?;
-            let text = read_text(&path, &file, &content, is_symlink)?;
-            Ok(SourceFile {
-                kind,
-                id,
-                file,
-                path,
-                text,
-            })
-        })
-        .collect();
+    let mut batches = batches.into_inner().unwrap_or_else(|e| e.into_inner());
+    batches.sort_unstable_by_key(|(n, _)| *n);
+    let results = batches.into_iter().flat_map(|(_, read)| read);
     for result in results {
         match result {
             Ok(file) => loaded.files.push(file),
@@ -156,6 +159,31 @@ pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Loaded {
         }
     }
     loaded
+}
+
+/// Reads one record file found by the walk: its id from its name, its text.
+fn read_one(
+    root: &Path,
+    content: &Path,
+    (kind, path, is_symlink): (Kind, PathBuf, bool),
+) -> Result<SourceFile, Diagnostic> {
+    let file = display_path(root, &path);
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let id = Id::parse(&stem).map_err(|why| {
+        Diagnostic::error(&file, (0, 0), format!("bad file name: {why}"))
+            .with_hint("the file name (without extension) is the record's id")
+    })?;
+    let text = read_text(&path, &file, content, is_symlink)?;
+    Ok(SourceFile {
+        kind,
+        id,
+        file,
+        path,
+        text,
+    })
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {

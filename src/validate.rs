@@ -5,6 +5,7 @@
 //! itself, nothing after `as_of`; plus warnings for what is legal but
 //! suspicious. Each problem is pinned to the line of the offending value.
 
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
@@ -112,39 +113,52 @@ pub fn validate(content: Content, diagnostics: &mut Vec<Diagnostic>) -> Option<V
                    file: &str,
                    loc: &dyn Fn() -> (usize, usize, usize),
                    diags: &mut Vec<Diagnostic>| { resolve_at(zone, t, file, loc, diags) };
-    let mut times: Vec<Option<IncidentTimes>> = Vec::with_capacity(content.incidents.len());
-    for p in &content.incidents {
-        let r = &p.record;
-        let started = resolve(&r.started, &p.file, &|| at(p, &path!["started"]), diagnostics);
-        let ended = r
-            .ended
-            .as_ref()
-            .map(|t| resolve(t, &p.file, &|| at(p, &path!["ended"]), diagnostics));
-        let observations: Vec<Option<TimeSpan>> = r
-            .observations
-            .iter()
-            .enumerate()
-            .map(|(i, o)| resolve(&o.at, &p.file, &|| at(p, &path!["observations", i, "at"]), diagnostics))
-            .collect();
-        let published: Vec<Option<TimeSpan>> = r
-            .sources
-            .iter()
-            .enumerate()
-            .map(|(i, s)| {
-                s.published
-                    .as_ref()
-                    .and_then(|t| resolve(t, &p.file, &|| at(p, &path!["sources", i, "published"]), diagnostics))
-            })
-            .collect();
-        let complete =
-            started.is_some() && ended.as_ref().is_none_or(Option::is_some) && observations.iter().all(Option::is_some);
-        times.push(complete.then(|| IncidentTimes {
-            bounds: None,
-            started: started.expect("checked"),
-            ended: ended.flatten(),
-            observations: observations.into_iter().flatten().collect(),
-            published,
-        }));
+    // Incidents are independent: resolved in parallel, merged in order.
+    let resolved: Vec<(Option<IncidentTimes>, Vec<Diagnostic>)> = content
+        .incidents
+        .par_iter()
+        .map(|p| {
+            let mut diagnostics = Vec::new();
+            let diagnostics = &mut diagnostics;
+            let r = &p.record;
+            let started = resolve(&r.started, &p.file, &|| at(p, &path!["started"]), diagnostics);
+            let ended = r
+                .ended
+                .as_ref()
+                .map(|t| resolve(t, &p.file, &|| at(p, &path!["ended"]), diagnostics));
+            let observations: Vec<Option<TimeSpan>> = r
+                .observations
+                .iter()
+                .enumerate()
+                .map(|(i, o)| resolve(&o.at, &p.file, &|| at(p, &path!["observations", i, "at"]), diagnostics))
+                .collect();
+            let published: Vec<Option<TimeSpan>> = r
+                .sources
+                .iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    s.published
+                        .as_ref()
+                        .and_then(|t| resolve(t, &p.file, &|| at(p, &path!["sources", i, "published"]), diagnostics))
+                })
+                .collect();
+            let complete = started.is_some()
+                && ended.as_ref().is_none_or(Option::is_some)
+                && observations.iter().all(Option::is_some);
+            let times = complete.then(|| IncidentTimes {
+                bounds: None,
+                started: started.expect("checked"),
+                ended: ended.flatten(),
+                observations: observations.into_iter().flatten().collect(),
+                published,
+            });
+            (times, std::mem::take(diagnostics))
+        })
+        .collect();
+    let mut times: Vec<Option<IncidentTimes>> = Vec::with_capacity(resolved.len());
+    for (t, d) in resolved {
+        times.push(t);
+        diagnostics.extend(d);
     }
     let note_dates: Vec<Option<TimeSpan>> = content
         .notes
@@ -183,11 +197,20 @@ pub fn validate(content: Content, diagnostics: &mut Vec<Diagnostic>) -> Option<V
     });
 
     let known = Known::new(&content);
-    for (p, t) in content.incidents.iter().zip(times.iter_mut()) {
-        let bounds = check_incident(p, t.as_ref(), as_of, zone, &known, diagnostics);
+    let checked: Vec<(Option<Bounds>, Vec<Diagnostic>)> = content
+        .incidents
+        .par_iter()
+        .zip(times.par_iter())
+        .map(|(p, t)| {
+            let mut d = Vec::new();
+            (check_incident(p, t.as_ref(), as_of, zone, &known, &mut d), d)
+        })
+        .collect();
+    for (t, (bounds, d)) in times.iter_mut().zip(checked) {
         if let Some(t) = t {
             t.bounds = bounds;
         }
+        diagnostics.extend(d);
     }
     for (p, date) in content.notes.iter().zip(&note_dates) {
         if let Some(d) = date {
