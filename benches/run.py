@@ -67,12 +67,17 @@ def main():
     print(f"Medians of {RUNS} cold runs after one warm-up; {machine}.\n")
     print("| N | sitrep build | Hugo | sitrep / Hugo | `cp -r` of sitrep's output | sitrep / cp | sitrep RSS | Hugo RSS | RSS ratio | `check` | output |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
+    builds = []
     for n in ns:
         med, size, files = bench(n)
         s, h, c, k = med["sitrep"], med["hugo"], med["cp"], med["check"]
+        builds.append((n, s))
         print(f"| {n:,} | {s[0]:.2f} s | {h[0]:.2f} s | {s[0] / h[0]:.2f} | {c[0]:.2f} s | {s[0] / c[0]:.2f} | "
               f"{s[1]:.0f} MiB | {h[1]:.0f} MiB | {s[1] / h[1]:.2f} | {k[0]:.2f} s ({k[1]:.0f} MiB) | "
-              f"{files:,} files, {size:.0f} MiB |")
+              f"{files:,} files, {size:.0f} MiB |", flush=True)
+    # How sitrep grows from one size to the next (linear would be ×N/n).
+    for (n, (t, m)), (n2, (t2, m2)) in zip(builds, builds[1:]):
+        print(f"\nFrom {n:,} to {n2:,} incidents (×{n2 / n:g}): build time ×{t2 / t:.1f}, peak RSS ×{m2 / m:.1f}.")
 
 
 if __name__ == "__main__":
