@@ -90,11 +90,16 @@ fn stopwatch(indent: &'static str) -> impl Fn(&str) {
 /// Loads and validates a project: everything `sitrep check` reports, and
 /// the validated content when there is no error. No model is built.
 pub fn lint(root: &Path) -> (Option<validate::Validated>, Report) {
+    lint_cached(root, None)
+}
+
+/// [`lint`], parsing only the files whose text is not in `cache` (`serve`).
+pub fn lint_cached(root: &Path, cache: Option<&parse::ParseCache>) -> (Option<validate::Validated>, Report) {
     let lap = stopwatch("  ");
     let mut diagnostics = Vec::new();
     let loaded = load::load(root, &mut diagnostics);
     lap("load");
-    let content = parse::parse(loaded, &mut diagnostics);
+    let content = parse::parse(loaded, &mut diagnostics, cache);
     lap("parse");
     let validated = validate::validate(content, &mut diagnostics);
     lap("validate");
@@ -105,7 +110,12 @@ pub fn lint(root: &Path) -> (Option<validate::Validated>, Report) {
 
 /// Loads and validates a project; the site model when there is no error.
 pub fn check(root: &Path, base_url: Option<&str>) -> (Option<Site>, Report) {
-    let (validated, report) = lint(root);
+    check_cached(root, base_url, None)
+}
+
+/// [`check`] with a parse cache (see [`lint_cached`]).
+pub fn check_cached(root: &Path, base_url: Option<&str>, cache: Option<&parse::ParseCache>) -> (Option<Site>, Report) {
+    let (validated, report) = lint_cached(root, cache);
     let lap = stopwatch("  ");
     let site = validated.map(|v| Site::build(v, base_url));
     lap("model");
@@ -158,10 +168,19 @@ pub struct Prepared {
 impl Prepared {
     /// Checks the project and prepares it; `base_url` overrides `site.yaml`'s.
     pub fn new(root: &Path, base_url: Option<&str>) -> Result<(Prepared, Report), BuildError> {
+        Prepared::new_cached(root, base_url, None)
+    }
+
+    /// [`Prepared::new`] with a parse cache (see [`lint_cached`]).
+    pub fn new_cached(
+        root: &Path,
+        base_url: Option<&str>,
+        cache: Option<&parse::ParseCache>,
+    ) -> Result<(Prepared, Report), BuildError> {
         if let Some(url) = base_url {
             records::HttpUrl::parse(url).map_err(|e| BuildError::Template(format!("--base-url: {e}")))?;
         }
-        let (site, report) = check(root, base_url);
+        let (site, report) = check_cached(root, base_url, cache);
         let Some(site) = site else {
             return Err(BuildError::Content(report));
         };

@@ -5,6 +5,8 @@
 //! a diagnostic at the line and column of the file (front matter included),
 //! with a hint: the closest known key, the allowed values.
 
+use std::collections::HashMap;
+
 use serde::de::DeserializeOwned;
 
 use crate::diagnostics::Diagnostic;
@@ -42,9 +44,44 @@ pub struct Content {
     pub notes: Vec<Parsed<Note>>,
 }
 
+/// A parsed record of any kind.
+#[derive(Clone)]
+enum Record {
+    Incident(Parsed<Incident>),
+    Actor(Parsed<Actor>),
+    Target(Parsed<Target>),
+    Campaign(Parsed<Campaign>),
+    Note(Parsed<Note>),
+}
+
+/// Records parsed by an earlier run, by file and a hash of its text.
+///
+/// `serve` checks the whole project again on every edit; with this cache it
+/// parses only the files whose text changed (YAML parsing is most of a
+/// check's time). Files that are gone are forgotten at each run.
+#[derive(Default)]
+pub struct ParseCache {
+    records: std::sync::Mutex<HashMap<String, (u64, Record)>>,
+    hits: std::sync::atomic::AtomicUsize,
+}
+
+impl ParseCache {
+    /// How many files were taken from the cache instead of parsed, in all.
+    pub fn hits(&self) -> usize {
+        self.hits.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+fn text_hash(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
+}
+
 /// Parses every loaded file; files are independent, so this runs in parallel
-/// and merges in load order.
-pub fn parse(loaded: Loaded, diagnostics: &mut Vec<Diagnostic>) -> Content {
+/// and merges in load order. With a `cache`, unchanged files are not parsed again.
+pub fn parse(loaded: Loaded, diagnostics: &mut Vec<Diagnostic>, cache: Option<&ParseCache>) -> Content {
     use rayon::prelude::*;
     let mut content = Content::default();
     if let Some(site) = loaded.site {
@@ -53,35 +90,79 @@ pub fn parse(loaded: Loaded, diagnostics: &mut Vec<Diagnostic>) -> Content {
             Err(d) => diagnostics.push(d),
         }
     }
-    enum Any {
-        Incident(Parsed<Incident>),
-        Actor(Parsed<Actor>),
-        Target(Parsed<Target>),
-        Campaign(Parsed<Campaign>),
-        Note(Parsed<Note>),
+    let mut previous = cache
+        .map(|c| std::mem::take(&mut *c.records.lock().unwrap_or_else(|e| e.into_inner())))
+        .unwrap_or_default();
+    let parse_one = |f: SourceFile| -> Result<Record, Diagnostic> {
+        Ok(match f.kind {
+            Kind::Incident => Record::Incident(yaml_record(f)?),
+            Kind::Actor => Record::Actor(yaml_record(f)?),
+            Kind::Target => Record::Target(yaml_record(f)?),
+            Kind::Campaign => Record::Campaign(yaml_record(f)?),
+            Kind::Note => Record::Note(note_record(f)?),
+        })
+    };
+    /// What the cache keeps of a file: taken over from the last run, or new.
+    enum Keep {
+        Nothing,
+        Previous(String),
+        New(String, u64, Box<Record>),
     }
-    let results: Vec<Result<Any, Diagnostic>> = loaded
+    let results: Vec<Result<(Record, Keep), Diagnostic>> = loaded
         .files
         .into_par_iter()
         .map(|f| {
-            Ok(match f.kind {
-                Kind::Incident => Any::Incident(yaml_record(f)?),
-                Kind::Actor => Any::Actor(yaml_record(f)?),
-                Kind::Target => Any::Target(yaml_record(f)?),
-                Kind::Campaign => Any::Campaign(yaml_record(f)?),
-                Kind::Note => Any::Note(note_record(f)?),
-            })
+            if cache.is_none() {
+                return Ok((parse_one(f)?, Keep::Nothing));
+            }
+            let hash = text_hash(&f.text);
+            match previous.get(&f.file) {
+                Some((h, record)) if *h == hash => Ok((record.clone(), Keep::Previous(f.file))),
+                _ => {
+                    let file = f.file.clone();
+                    let record = parse_one(f)?;
+                    let kept = Box::new(record.clone());
+                    Ok((record, Keep::New(file, hash, kept)))
+                }
+            }
         })
         .collect();
+    let mut kept = HashMap::with_capacity(if cache.is_some() { results.len() } else { 0 });
+    let mut hits = 0;
     for result in results {
-        match result {
-            Ok(Any::Incident(p)) => content.incidents.push(p),
-            Ok(Any::Actor(p)) => content.actors.push(p),
-            Ok(Any::Target(p)) => content.targets.push(p),
-            Ok(Any::Campaign(p)) => content.campaigns.push(p),
-            Ok(Any::Note(p)) => content.notes.push(p),
-            Err(d) => diagnostics.push(d),
+        let record = match result {
+            Ok((record, keep)) => {
+                match keep {
+                    Keep::Nothing => {}
+                    Keep::Previous(file) => {
+                        hits += 1;
+                        if let Some(entry) = previous.remove(&file) {
+                            kept.insert(file, entry);
+                        }
+                    }
+                    Keep::New(file, hash, copy) => {
+                        kept.insert(file, (hash, *copy));
+                    }
+                }
+                record
+            }
+            Err(d) => {
+                diagnostics.push(d);
+                continue;
+            }
+        };
+        match record {
+            Record::Incident(p) => content.incidents.push(p),
+            Record::Actor(p) => content.actors.push(p),
+            Record::Target(p) => content.targets.push(p),
+            Record::Campaign(p) => content.campaigns.push(p),
+            Record::Note(p) => content.notes.push(p),
         }
+    }
+    if let Some(cache) = cache {
+        cache.hits.fetch_add(hits, std::sync::atomic::Ordering::Relaxed);
+        // Files not seen this time (removed, renamed, failing) are dropped.
+        *cache.records.lock().unwrap_or_else(|e| e.into_inner()) = kept;
     }
     content
 }
@@ -265,6 +346,53 @@ fn hint_for(message: &str) -> Option<String> {
 mod tests {
     use super::*;
     use crate::records::Incident;
+
+    fn loaded(files: &[(&str, &str)]) -> Loaded {
+        let files = files
+            .iter()
+            .map(|(id, text)| SourceFile {
+                kind: Kind::Incident,
+                id: Id::parse(id).unwrap(),
+                file: format!("content/incidents/{id}.yaml"),
+                path: format!("content/incidents/{id}.yaml").into(),
+                text: text.to_string(),
+            })
+            .collect();
+        Loaded { site: None, files }
+    }
+
+    #[test]
+    fn the_cache_parses_only_changed_files_and_forgets_removed_ones() {
+        let a = "title: A\nattack: [ddos]\ntargets: [t]\nstarted: 2024\n";
+        let b = "title: B\nattack: [ddos]\ntargets: [t]\nstarted: 2024\n";
+        let cache = ParseCache::default();
+        let titles = |c: &Content| c.incidents.iter().map(|p| p.record.title.clone()).collect::<Vec<_>>();
+        let run = |files: &[(&str, &str)]| {
+            let mut d = Vec::new();
+            let content = parse(loaded(files), &mut d, Some(&cache));
+            assert!(d.is_empty(), "{d:?}");
+            content
+        };
+        assert_eq!(titles(&run(&[("a", a), ("b", b)])), ["A", "B"]);
+        assert_eq!(cache.hits(), 0);
+        assert_eq!(titles(&run(&[("a", a), ("b", b)])), ["A", "B"]);
+        assert_eq!(cache.hits(), 2);
+        // An edit is parsed again; the other file comes from the cache.
+        let b2 = b.replace("title: B", "title: B2");
+        assert_eq!(titles(&run(&[("a", a), ("b", &b2)])), ["A", "B2"]);
+        assert_eq!(cache.hits(), 3);
+        // A removed file is forgotten: coming back, it is parsed again.
+        run(&[("a", a)]);
+        assert_eq!(cache.hits(), 4);
+        assert_eq!(titles(&run(&[("a", a), ("b", &b2)])), ["A", "B2"]);
+        assert_eq!(cache.hits(), 5);
+        // A file that fails is reported every time, never cached.
+        let mut d = Vec::new();
+        parse(loaded(&[("a", "title: [")]), &mut d, Some(&cache));
+        parse(loaded(&[("a", "title: [")]), &mut d, Some(&cache));
+        assert_eq!(d.len(), 2);
+        assert_eq!(cache.hits(), 5);
+    }
 
     #[test]
     fn unknown_key_gets_a_suggestion_and_its_position() {

@@ -78,10 +78,12 @@ pub fn run(options: Options, log: &(dyn Fn(&str) + Sync)) -> Result<(), ServeErr
         clients: Mutex::new(Vec::new()),
     });
     // A rebuild checks and prepares the project; pages are rendered when
-    // they are asked for, so an edit shows after a `check`'s time.
+    // they are asked for, so an edit shows after a `check`'s time, and only
+    // the files whose text changed are parsed again.
+    let cache = crate::parse::ParseCache::default();
     let rebuild = |state: &State| {
         let started = Instant::now();
-        match crate::Prepared::new(&options.root, Some(&base_url)) {
+        match crate::Prepared::new_cached(&options.root, Some(&base_url), Some(&cache)) {
             Ok((prepared, report)) => {
                 let incidents = prepared.site.incidents.len();
                 *state.prepared.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(prepared));
