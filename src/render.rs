@@ -176,6 +176,8 @@ pub struct Shared {
     /// Each incident's table row from `incident_row.html`, with [`ROOT_MARK`]
     /// where the page's `root` goes.
     rows: Vec<OnceLock<Result<String, String>>>,
+    /// Each incident's bar title on timelines (it is drawn on up to three).
+    bar_titles: Vec<OnceLock<String>>,
 }
 
 impl Shared {
@@ -184,6 +186,7 @@ impl Shared {
         Shared {
             summaries: (0..n).map(|_| OnceLock::new()).collect(),
             rows: (0..n).map(|_| OnceLock::new()).collect(),
+            bar_titles: (0..n).map(|_| OnceLock::new()).collect(),
         }
     }
 }
@@ -388,7 +391,12 @@ impl<'a> Renderer<'a> {
     }
 
     fn timeline(&self, incidents: &[usize], title: &str) -> String {
-        timeline::svg(self.site, incidents, title)
+        let bar_title = |i: usize| -> &str {
+            self.shared.bar_titles[i]
+                .get_or_init(|| timeline::bar_title(self.site, i))
+                .as_str()
+        };
+        timeline::svg(self.site, incidents, title, &bar_title)
     }
 
     pub fn home(&self) -> Result<Page, String> {

@@ -41,8 +41,22 @@ impl std::fmt::Display for P {
     }
 }
 
-/// The timeline of `incidents` (indexes into `site.incidents`).
-pub fn svg(site: &Site, incidents: &[usize], title: &str) -> String {
+/// The title of incident `i`'s bars, escaped: the same on every timeline
+/// the incident is drawn in, so it is made once (see `render::Shared`).
+pub fn bar_title(site: &Site, i: usize) -> String {
+    let inc = &site.incidents[i];
+    escape(&format!(
+        "{}: {} → {}; {}",
+        inc.record.title,
+        inc.record.started.text(),
+        inc.end_text(),
+        wording::duration(inc.duration)
+    ))
+}
+
+/// The timeline of `incidents` (indexes into `site.incidents`);
+/// `bar_title(i)` is [`bar_title`] of incident `i`.
+pub fn svg<'t>(site: &Site, incidents: &[usize], title: &str, bar_title: &dyn Fn(usize) -> &'t str) -> String {
     if incidents.is_empty() {
         return String::new();
     }
@@ -226,20 +240,14 @@ pub fn svg(site: &Site, incidents: &[usize], title: &str) -> String {
         let inc = &site.incidents[i];
         let b = inc.bounds;
         let end = b.end_latest.unwrap_or(site.as_of);
-        let label = format!(
-            "{}: {} → {}; {}",
-            inc.record.title,
-            inc.record.started.text(),
-            inc.end_text(),
-            wording::duration(inc.duration)
-        );
+        let label = bar_title(i);
         for t in &inc.record.targets {
             let Some(&n) = lane_of.get(t) else { continue };
             let y = lane_y[n] + 6.0;
             let h = LANE - 14.0;
             let ongoing = if b.is_ongoing() { " ongoing" } else { "" };
             let _ = writeln!(s, "<g class=\"bar{ongoing}\">");
-            let _ = writeln!(s, "<title>{}</title>", escape(&label));
+            let _ = writeln!(s, "<title>{label}</title>");
             let (x0, x1) = (x(b.start_earliest), x(end).max(x(b.start_earliest) + 2.0));
             let _ = writeln!(
                 s,
