@@ -438,7 +438,7 @@ impl<'a> Renderer<'a> {
                 list.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.name.cmp(&b.1.name)));
                 list.truncate(ROWS_PER_PAGE);
             }
-            list.sort_by_key(|a| a.1.name.to_lowercase());
+            list.sort_by_cached_key(|a| a.1.name.to_lowercase());
             (list.into_iter().map(|(_, l)| l).collect::<Vec<_>>(), hidden)
         };
         let (targets, more_targets) = by_count(Kind::Target, s.targets.iter().map(|t| &t.id).collect());

@@ -240,9 +240,9 @@ pub fn svg<'t>(site: &Site, incidents: &[usize], title: &str, bar_title: &dyn Fn
         let inc = &site.incidents[i];
         let b = inc.bounds;
         let end = b.end_latest.unwrap_or(site.as_of);
-        let label = bar_title(i);
         for t in &inc.record.targets {
             let Some(&n) = lane_of.get(t) else { continue };
+            let label = bar_title(i);
             let y = lane_y[n] + 6.0;
             let h = LANE - 14.0;
             let ongoing = if b.is_ongoing() { " ongoing" } else { "" };
