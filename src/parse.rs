@@ -54,6 +54,19 @@ enum Record {
     Note(Parsed<Note>),
 }
 
+impl Record {
+    /// Its list in `Content`, in field order.
+    fn slot(&self) -> usize {
+        match self {
+            Record::Incident(_) => 0,
+            Record::Actor(_) => 1,
+            Record::Target(_) => 2,
+            Record::Campaign(_) => 3,
+            Record::Note(_) => 4,
+        }
+    }
+}
+
 /// Records parsed by an earlier run, by file and a hash of its text.
 ///
 /// `serve` checks the whole project again on every edit; with this cache it
@@ -128,6 +141,16 @@ pub fn parse(loaded: Loaded, diagnostics: &mut Vec<Diagnostic>, cache: Option<&P
         })
         .collect();
     let mut kept = HashMap::with_capacity(if cache.is_some() { results.len() } else { 0 });
+    // Records are big: each list is allocated once at its final size.
+    let mut counts = [0; 5];
+    for (record, _) in results.iter().flatten() {
+        counts[record.slot()] += 1;
+    }
+    content.incidents.reserve_exact(counts[0]);
+    content.actors.reserve_exact(counts[1]);
+    content.targets.reserve_exact(counts[2]);
+    content.campaigns.reserve_exact(counts[3]);
+    content.notes.reserve_exact(counts[4]);
     let mut hits = 0;
     for result in results {
         let record = match result {
