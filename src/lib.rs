@@ -139,6 +139,9 @@ pub struct Built {
     pub report: Report,
     pub pages: usize,
     pub incidents: usize,
+    /// What the pages were rendered from. Handed back rather than dropped,
+    /// so a command that exits right away can leave freeing it to the OS.
+    pub prepared: Prepared,
 }
 
 /// A page of the site.
@@ -163,6 +166,15 @@ pub struct Prepared {
     /// Files that are the same text whatever the data: assets (the
     /// project's or the built-in ones) and schemas, read and made once.
     fixed: Vec<(String, String)>,
+}
+
+impl std::fmt::Debug for Prepared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Prepared")
+            .field("root", &self.root)
+            .field("incidents", &self.site.incidents.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Prepared {
@@ -392,9 +404,11 @@ pub fn build(root: &Path, out: &Path, base_url: Option<&str>) -> Result<Built, B
     lap("pages and files written");
     staging.commit()?;
     lap("committed");
+    drop(renderer);
     Ok(Built {
         report,
         pages: written,
         incidents: prepared.site.incidents.len(),
+        prepared,
     })
 }

@@ -134,6 +134,9 @@ fn build(root: PathBuf, out: Option<PathBuf>, base_url: Option<String>) -> u8 {
                 out.display(),
                 built.report.warnings()
             ));
+            // As in `check`: the process ends here, and the OS takes the
+            // model, rows and summaries back faster than their destructors.
+            std::mem::forget(built.prepared);
             OK
         }
         Err(BuildError::Content(report)) => {
