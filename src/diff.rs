@@ -65,7 +65,7 @@ pub fn load_side(spec: &str, repo: &Path) -> Result<Side, DiffError> {
         let tmp = checkout_revision(spec, repo)?;
         (tmp.0.clone(), Some(tmp))
     };
-    let (site, report) = crate::check(&root, None);
+    let (site, report) = crate::check(&root, None, None);
     match site {
         Some(site) => Ok(Side {
             label: spec.to_string(),

@@ -88,13 +88,9 @@ fn stopwatch(indent: &'static str) -> impl Fn(&str) {
 }
 
 /// Loads and validates a project: everything `sitrep check` reports, and
-/// the validated content when there is no error. No model is built.
-pub fn lint(root: &Path) -> (Option<validate::Validated>, Report) {
-    lint_cached(root, None)
-}
-
-/// [`lint`], parsing only the files whose text is not in `cache` (`serve`).
-pub fn lint_cached(root: &Path, cache: Option<&parse::ParseCache>) -> (Option<validate::Validated>, Report) {
+/// the validated content when there is no error. No model is built. With a
+/// `cache` (`serve`), only the files whose text changed are parsed.
+pub fn lint(root: &Path, cache: Option<&parse::ParseCache>) -> (Option<validate::Validated>, Report) {
     let lap = stopwatch("  ");
     let mut diagnostics = Vec::new();
     let loaded = load::load(root, &mut diagnostics);
@@ -108,14 +104,10 @@ pub fn lint_cached(root: &Path, cache: Option<&parse::ParseCache>) -> (Option<va
     (validated, Report { diagnostics })
 }
 
-/// Loads and validates a project; the site model when there is no error.
-pub fn check(root: &Path, base_url: Option<&str>) -> (Option<Site>, Report) {
-    check_cached(root, base_url, None)
-}
-
-/// [`check`] with a parse cache (see [`lint_cached`]).
-pub fn check_cached(root: &Path, base_url: Option<&str>, cache: Option<&parse::ParseCache>) -> (Option<Site>, Report) {
-    let (validated, report) = lint_cached(root, cache);
+/// Loads and validates a project ([`lint`]); the site model when there is
+/// no error.
+pub fn check(root: &Path, base_url: Option<&str>, cache: Option<&parse::ParseCache>) -> (Option<Site>, Report) {
+    let (validated, report) = lint(root, cache);
     let lap = stopwatch("  ");
     let site = validated.map(|v| Site::build(v, base_url));
     lap("model");
@@ -179,12 +171,8 @@ impl std::fmt::Debug for Prepared {
 
 impl Prepared {
     /// Checks the project and prepares it; `base_url` overrides `site.yaml`'s.
-    pub fn new(root: &Path, base_url: Option<&str>) -> Result<(Prepared, Report), BuildError> {
-        Prepared::new_cached(root, base_url, None)
-    }
-
-    /// [`Prepared::new`] with a parse cache (see [`lint_cached`]).
-    pub fn new_cached(
+    /// `cache` is [`check`]'s.
+    pub fn new(
         root: &Path,
         base_url: Option<&str>,
         cache: Option<&parse::ParseCache>,
@@ -192,7 +180,7 @@ impl Prepared {
         if let Some(url) = base_url {
             records::HttpUrl::parse(url).map_err(|e| BuildError::Template(format!("--base-url: {e}")))?;
         }
-        let (site, report) = check_cached(root, base_url, cache);
+        let (site, report) = check(root, base_url, cache);
         let Some(site) = site else {
             return Err(BuildError::Content(report));
         };
@@ -368,7 +356,7 @@ impl Prepared {
 pub fn build(root: &Path, out: &Path, base_url: Option<&str>) -> Result<Built, BuildError> {
     let dest = write::check_output_folder(out, root)?;
     let lap = stopwatch("");
-    let (prepared, report) = Prepared::new(root, base_url)?;
+    let (prepared, report) = Prepared::new(root, base_url, None)?;
     lap("checked and prepared");
     let staging = write::Staging::begin(&dest)?;
     let renderer = prepared.renderer();

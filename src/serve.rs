@@ -83,7 +83,7 @@ pub fn run(options: Options, log: &(dyn Fn(&str) + Sync)) -> Result<(), ServeErr
     let cache = crate::parse::ParseCache::default();
     let rebuild = |state: &State| {
         let started = Instant::now();
-        match crate::Prepared::new_cached(&options.root, Some(&base_url), Some(&cache)) {
+        match crate::Prepared::new(&options.root, Some(&base_url), Some(&cache)) {
             Ok((prepared, report)) => {
                 let incidents = prepared.site.incidents.len();
                 *state.prepared.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(prepared));
