@@ -737,8 +737,8 @@ fn cname_is_written_when_configured() {
 
 // ---- serve ----
 
-/// A plain HTTP/1.1 GET; returns status and body.
-fn http_get(port: u16, path: &str) -> (u16, String) {
+/// A plain HTTP/1.1 GET; returns the whole response as text.
+fn http_raw(port: u16, path: &str) -> String {
     use std::io::{Read, Write};
     let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
     stream
@@ -751,7 +751,12 @@ fn http_get(port: u16, path: &str) -> (u16, String) {
     .unwrap();
     let mut raw = Vec::new();
     let _ = stream.read_to_end(&mut raw);
-    let text = String::from_utf8_lossy(&raw).into_owned();
+    String::from_utf8_lossy(&raw).into_owned()
+}
+
+/// A GET's status and body.
+fn http_get(port: u16, path: &str) -> (u16, String) {
+    let text = http_raw(port, path);
     let status = text.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
     let body = text
         .split_once("\r\n\r\n")
@@ -761,19 +766,7 @@ fn http_get(port: u16, path: &str) -> (u16, String) {
 
 /// The status line and headers of a GET, lower-cased.
 fn http_head(port: u16, path: &str) -> String {
-    use std::io::{Read, Write};
-    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
-    stream
-        .set_read_timeout(Some(std::time::Duration::from_secs(5)))
-        .unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut raw = Vec::new();
-    let _ = stream.read_to_end(&mut raw);
-    let text = String::from_utf8_lossy(&raw).to_lowercase();
+    let text = http_raw(port, path).to_lowercase();
     text.split_once("\r\n\r\n").map_or(text.clone(), |(h, _)| h.to_string())
 }
 

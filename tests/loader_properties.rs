@@ -51,7 +51,7 @@ fn check_project(incident: &[u8], note: &[u8]) {
     fs::write(c.join("incidents/i.yaml"), incident).unwrap();
     fs::write(c.join("actors/a.yaml"), incident).unwrap();
     fs::write(c.join("notes/n.md"), note).unwrap();
-    let (_, report) = sitrep::check(dir.path(), None);
+    let (_, report) = sitrep::check(dir.path(), None, None);
     // Rendering the report reads the files again: it must not panic either.
     for format in [
         sitrep::diagnostics::Format::Human,
