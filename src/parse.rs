@@ -6,6 +6,7 @@
 //! with a hint: the closest known key, the allowed values.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 
@@ -74,7 +75,7 @@ impl Record {
 /// check's time). Files that are gone are forgotten at each run.
 #[derive(Default)]
 pub struct ParseCache {
-    records: std::sync::Mutex<HashMap<String, (u64, Record)>>,
+    records: std::sync::Mutex<HashMap<String, (u64, Arc<Record>)>>,
     hits: std::sync::atomic::AtomicUsize,
 }
 
@@ -103,7 +104,7 @@ pub fn parse(loaded: Loaded, diagnostics: &mut Vec<Diagnostic>, cache: Option<&P
             Err(d) => diagnostics.push(d),
         }
     }
-    let mut previous = cache
+    let previous = cache
         .map(|c| std::mem::take(&mut *c.records.lock().unwrap_or_else(|e| e.into_inner())))
         .unwrap_or_default();
     let parse_one = |f: SourceFile| -> Result<Record, Diagnostic> {
@@ -115,32 +116,26 @@ pub fn parse(loaded: Loaded, diagnostics: &mut Vec<Diagnostic>, cache: Option<&P
             Kind::Note => Record::Note(note_record(f)?),
         })
     };
-    /// What the cache keeps of a file: taken over from the last run, or new.
-    enum Keep {
-        Nothing,
-        Previous(String),
-        New(String, u64, Box<Record>),
-    }
-    let results: Vec<Result<(Record, Keep), Diagnostic>> = loaded
+    // Each file's record, and with a cache what it keeps of the file.
+    type Cached = (String, (u64, Arc<Record>));
+    let results: Vec<Result<(Record, Option<Cached>), Diagnostic>> = loaded
         .files
         .into_par_iter()
         .map(|f| {
-            if cache.is_none() {
-                return Ok((parse_one(f)?, Keep::Nothing));
-            }
-            let hash = text_hash(&f.text);
-            match previous.get(&f.file) {
-                Some((h, record)) if *h == hash => Ok((record.clone(), Keep::Previous(f.file))),
-                _ => {
-                    let file = f.file.clone();
-                    let record = parse_one(f)?;
-                    let kept = Box::new(record.clone());
-                    Ok((record, Keep::New(file, hash, kept)))
+            let Some(cache) = cache else {
+                return Ok((parse_one(f)?, None));
+            };
+            let (file, hash) = (f.file.clone(), text_hash(&f.text));
+            let shared = match previous.get(&file) {
+                Some((h, record)) if *h == hash => {
+                    cache.hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    Arc::clone(record)
                 }
-            }
+                _ => Arc::new(parse_one(f)?),
+            };
+            Ok(((*shared).clone(), Some((file, (hash, shared)))))
         })
         .collect();
-    let mut kept = HashMap::with_capacity(if cache.is_some() { results.len() } else { 0 });
     // Records are big: each list is allocated once at its final size.
     let mut counts = [0; 5];
     for (record, _) in results.iter().flatten() {
@@ -151,40 +146,24 @@ pub fn parse(loaded: Loaded, diagnostics: &mut Vec<Diagnostic>, cache: Option<&P
     content.targets.reserve_exact(counts[2]);
     content.campaigns.reserve_exact(counts[3]);
     content.notes.reserve_exact(counts[4]);
-    let mut hits = 0;
+    // Files not seen this time (removed, renamed, failing) are forgotten.
+    let mut kept = HashMap::new();
     for result in results {
-        let record = match result {
-            Ok((record, keep)) => {
-                match keep {
-                    Keep::Nothing => {}
-                    Keep::Previous(file) => {
-                        hits += 1;
-                        if let Some(entry) = previous.remove(&file) {
-                            kept.insert(file, entry);
-                        }
-                    }
-                    Keep::New(file, hash, copy) => {
-                        kept.insert(file, (hash, *copy));
-                    }
+        match result {
+            Ok((record, cached)) => {
+                kept.extend(cached);
+                match record {
+                    Record::Incident(p) => content.incidents.push(p),
+                    Record::Actor(p) => content.actors.push(p),
+                    Record::Target(p) => content.targets.push(p),
+                    Record::Campaign(p) => content.campaigns.push(p),
+                    Record::Note(p) => content.notes.push(p),
                 }
-                record
             }
-            Err(d) => {
-                diagnostics.push(d);
-                continue;
-            }
-        };
-        match record {
-            Record::Incident(p) => content.incidents.push(p),
-            Record::Actor(p) => content.actors.push(p),
-            Record::Target(p) => content.targets.push(p),
-            Record::Campaign(p) => content.campaigns.push(p),
-            Record::Note(p) => content.notes.push(p),
+            Err(d) => diagnostics.push(d),
         }
     }
     if let Some(cache) = cache {
-        cache.hits.fetch_add(hits, std::sync::atomic::Ordering::Relaxed);
-        // Files not seen this time (removed, renamed, failing) are dropped.
         *cache.records.lock().unwrap_or_else(|e| e.into_inner()) = kept;
     }
     content
