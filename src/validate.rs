@@ -118,8 +118,7 @@ pub fn validate(content: Content, diagnostics: &mut Vec<Diagnostic>) -> Option<V
         .incidents
         .par_iter()
         .map(|p| {
-            let mut diagnostics = Vec::new();
-            let diagnostics = &mut diagnostics;
+            let diagnostics = &mut Vec::new();
             let r = &p.record;
             let started = resolve(&r.started, &p.file, &|| at(p, &path!["started"]), diagnostics);
             let ended = r
@@ -155,11 +154,8 @@ pub fn validate(content: Content, diagnostics: &mut Vec<Diagnostic>) -> Option<V
             (times, std::mem::take(diagnostics))
         })
         .collect();
-    let mut times: Vec<Option<IncidentTimes>> = Vec::with_capacity(resolved.len());
-    for (t, d) in resolved {
-        times.push(t);
-        diagnostics.extend(d);
-    }
+    let (mut times, found): (Vec<Option<IncidentTimes>>, Vec<Vec<Diagnostic>>) = resolved.into_iter().unzip();
+    diagnostics.extend(found.into_iter().flatten());
     let note_dates: Vec<Option<TimeSpan>> = content
         .notes
         .iter()
