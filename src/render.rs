@@ -193,13 +193,15 @@ impl Shared {
 
 /// Stands for a page's relative `root` in rows rendered once for all pages.
 const ROOT_MARK: &str = "\u{e000}root\u{e000}";
+/// The first character of [`ROOT_MARK`], which rows are searched for.
+const ROOT_MARK_START: char = '\u{e000}';
 
 /// Appends a cached row with the page's `root` in place of [`ROOT_MARK`].
 /// Like `str::replace`, but finds the mark by its first character (a
 /// `memchr`) instead of setting up a substring search for every row, and
 /// writes into the page's buffer.
 fn push_with_root(out: &mut String, row: &str, root: &str) {
-    let mark = ROOT_MARK.chars().next().unwrap_or('\u{e000}');
+    let mark = ROOT_MARK_START;
     let mut rest = row;
     while let Some(at) = rest.find(mark) {
         out.push_str(&rest[..at]);
@@ -869,6 +871,7 @@ mod tests {
 
     #[test]
     fn push_with_root_replaces_the_mark_and_nothing_else() {
+        assert!(super::ROOT_MARK.starts_with(super::ROOT_MARK_START));
         let row = format!("<a href=\"{m}x\">\u{e000}t{m}</a>{m}", m = super::ROOT_MARK);
         let mut out = String::from("<tr>");
         super::push_with_root(&mut out, &row, "../../");
