@@ -4,7 +4,9 @@
 //! outage was certainly under way, `[S.latest, E.earliest]`, is solid; the
 //! parts that are only possible, `[S.earliest, S.latest]` and
 //! `[E.earliest, E.latest]`, are hatched; an ongoing incident runs open-ended
-//! to `as_of`. Observations are marks on the bar. Every text is escaped here,
+//! to `as_of`. Observations are marks on the bar. Past [`MAX_BARS`] bars,
+//! each lane's overlapping bars are merged into runs, so the drawing stays
+//! the size of the picture, not of the data. Every text is escaped here,
 //! since the SVG is inserted into pages as markup.
 
 use std::collections::HashMap;
@@ -18,6 +20,9 @@ use crate::wording;
 
 /// Lanes drawn at most; the rest are summarised in the text alternative.
 const MAX_LANES: usize = 40;
+/// Bars drawn one by one at most (an incident has a bar in each of its
+/// targets' lanes); past this, each lane's outages are drawn merged.
+pub const MAX_BARS: usize = 1000;
 const WIDTH: f64 = 960.0;
 const LABEL: f64 = 200.0;
 const LANE: f64 = 30.0;
@@ -60,42 +65,41 @@ pub fn svg<'t>(site: &Site, incidents: &[usize], title: &str, bar_title: &dyn Fn
     if incidents.is_empty() {
         return String::new();
     }
-    // Lanes: targets in order of their first incident.
+    // Lanes: targets in order of their first incident, with the campaign
+    // of that incident and how many bars each lane has.
     let mut lanes: Vec<&Id> = Vec::new();
     let mut lane_of: HashMap<&Id, usize> = HashMap::new();
     let mut per_lane: Vec<usize> = Vec::new();
+    let mut campaign_of_lane: Vec<Option<&Id>> = Vec::new();
     for &i in incidents {
-        for t in &site.incidents[i].record.targets {
+        let r = &site.incidents[i].record;
+        for t in &r.targets {
             let n = *lane_of.entry(t).or_insert_with(|| {
                 lanes.push(t);
                 per_lane.push(0);
+                campaign_of_lane.push(r.campaign.as_ref());
                 lanes.len() - 1
             });
             per_lane[n] += 1;
         }
     }
+    let targets = lanes.len();
     let hidden_lanes = lanes.len().saturating_sub(MAX_LANES);
+    let mut drawn_bars: usize = per_lane.iter().sum();
     if hidden_lanes > 0 {
         // Keep the busiest lanes, in their original order.
         let mut order: Vec<usize> = (0..lanes.len()).collect();
         order.sort_by_key(|&n| (std::cmp::Reverse(per_lane[n]), n));
         let mut keep: Vec<usize> = order[..MAX_LANES].to_vec();
         keep.sort_unstable();
+        drawn_bars = keep.iter().map(|&n| per_lane[n]).sum();
         lanes = keep.iter().map(|&n| lanes[n]).collect();
+        campaign_of_lane = keep.iter().map(|&n| campaign_of_lane[n]).collect();
     }
+    let merged = drawn_bars > MAX_BARS;
 
     // Group lanes by the campaign of their first incident, groups in order
     // of their first incident, when more than one campaign is drawn.
-    let campaign_of_lane: Vec<Option<&Id>> = lanes
-        .iter()
-        .map(|t| {
-            incidents
-                .iter()
-                .map(|&i| &site.incidents[i].record)
-                .find(|r| r.targets.contains(t))
-                .and_then(|r| r.campaign.as_ref())
-        })
-        .collect();
     let mut group_order: Vec<Option<&Id>> = Vec::new();
     for c in &campaign_of_lane {
         if !group_order.contains(c) {
@@ -143,11 +147,6 @@ pub fn svg<'t>(site: &Site, incidents: &[usize], title: &str, bar_title: &dyn Fn
     let height = lanes_bottom + 10.0;
 
     let zone = site.zone;
-    let targets = incidents
-        .iter()
-        .flat_map(|&i| &site.incidents[i].record.targets)
-        .collect::<std::collections::BTreeSet<_>>()
-        .len();
     let mut desc = format!(
         "{} incident{} on {} target{}, from {} to {} ({}). Solid: certainly down; hatched: possibly down; an open end: ongoing. The table lists the same incidents.",
         incidents.len(),
@@ -162,6 +161,11 @@ pub fn svg<'t>(site: &Site, incidents: &[usize], title: &str, bar_title: &dyn Fn
         let _ = write!(
             desc,
             " The {hidden_lanes} targets with the fewest incidents are not drawn."
+        );
+    }
+    if merged {
+        desc.push_str(
+            " Too many incidents to draw one by one: each target's overlapping outages are drawn merged, without observation marks.",
         );
     }
 
@@ -235,7 +239,41 @@ pub fn svg<'t>(site: &Site, incidents: &[usize], title: &str, bar_title: &dyn Fn
         let _ = writeln!(s, "</g>");
     }
 
-    // Bars.
+    let scale = Scale {
+        x: &x,
+        lane_y: &lane_y,
+        last,
+    };
+    if merged {
+        merged_bars(&mut s, site, incidents, &lanes, &lane_of, &scale, bar_title);
+    } else {
+        bars(&mut s, site, incidents, &lane_of, &scale, bar_title);
+    }
+    s.push_str("</svg>\n");
+    s
+}
+
+/// Where things go on a timeline: `x` of a time, `y` of a lane, the time
+/// at its right end.
+struct Scale<'a> {
+    x: &'a dyn Fn(DateTime<Utc>) -> f64,
+    lane_y: &'a [f64],
+    last: DateTime<Utc>,
+}
+
+/// Height of a bar in its lane.
+const BAR: f64 = LANE - 14.0;
+
+/// One bar per incident and lane, with its title and observation marks.
+fn bars<'t>(
+    s: &mut String,
+    site: &Site,
+    incidents: &[usize],
+    lane_of: &HashMap<&Id, usize>,
+    scale: &Scale,
+    bar_title: &dyn Fn(usize) -> &'t str,
+) {
+    let (x, last) = (scale.x, scale.last);
     for &i in incidents {
         let inc = &site.incidents[i];
         let b = inc.bounds;
@@ -243,8 +281,7 @@ pub fn svg<'t>(site: &Site, incidents: &[usize], title: &str, bar_title: &dyn Fn
         for t in &inc.record.targets {
             let Some(&n) = lane_of.get(t) else { continue };
             let label = bar_title(i);
-            let y = lane_y[n] + 6.0;
-            let h = LANE - 14.0;
+            let y = scale.lane_y[n] + 6.0;
             let ongoing = if b.is_ongoing() { " ongoing" } else { "" };
             let _ = writeln!(s, "<g class=\"bar{ongoing}\">");
             let _ = writeln!(s, "<title>{label}</title>");
@@ -255,7 +292,7 @@ pub fn svg<'t>(site: &Site, incidents: &[usize], title: &str, bar_title: &dyn Fn
                 P(x0),
                 P(y),
                 P(x1 - x0),
-                P(h)
+                P(BAR)
             );
             if let Some((c0, c1)) = b.certain() {
                 let (c0, c1) = (x(c0), x(c1).max(x(c0) + 1.0));
@@ -265,7 +302,7 @@ pub fn svg<'t>(site: &Site, incidents: &[usize], title: &str, bar_title: &dyn Fn
                     P(c0),
                     P(y),
                     P(c1 - c0),
-                    P(h)
+                    P(BAR)
                 );
             }
             if b.is_ongoing() {
@@ -274,8 +311,8 @@ pub fn svg<'t>(site: &Site, incidents: &[usize], title: &str, bar_title: &dyn Fn
                     "<path class=\"open-end\" d=\"M{} {} l8 {} l-8 {} z\"/>",
                     P(x1),
                     P(y - 2.0),
-                    P(h / 2.0 + 2.0),
-                    P(h / 2.0 + 2.0)
+                    P(BAR / 2.0 + 2.0),
+                    P(BAR / 2.0 + 2.0)
                 );
             }
             for (o, span) in inc.record.observations.iter().zip(&inc.observations) {
@@ -289,15 +326,152 @@ pub fn svg<'t>(site: &Site, incidents: &[usize], title: &str, bar_title: &dyn Fn
                     s,
                     "<circle class=\"{class}\" cx=\"{}\" cy=\"{}\" r=\"4\"><title>seen {word}: {}</title></circle>",
                     P(ox),
-                    P(y + h / 2.0),
+                    P(y + BAR / 2.0),
                     escape(o.at.text())
                 );
             }
             s.push_str("</g>\n");
         }
     }
-    s.push_str("</svg>\n");
-    s
+}
+
+/// A stretch of a lane where bars overlap, drawn as one.
+struct Run {
+    x0: f64,
+    x1: f64,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    incidents: usize,
+    ongoing: bool,
+    /// The first incident of the run, whose own title a run of one keeps.
+    first: usize,
+}
+
+/// Each lane's outages merged, for timelines with too many bars to draw one
+/// by one (a target hit thousands of times): the union of the incidents'
+/// possible parts, hatched, with the union of their certain parts, solid,
+/// over it. The target was certainly down wherever one of its incidents
+/// says so (SPEC §3), so the union keeps the chart's meaning. Bars that
+/// touch on screen become one run, titled with its count and times; the
+/// size of the drawing is bounded by the lanes' width in pixels, whatever
+/// the number of incidents.
+fn merged_bars<'t>(
+    s: &mut String,
+    site: &Site,
+    incidents: &[usize],
+    lanes: &[&Id],
+    lane_of: &HashMap<&Id, usize>,
+    scale: &Scale,
+    bar_title: &dyn Fn(usize) -> &'t str,
+) {
+    let x = scale.x;
+    let mut possible: Vec<Vec<Run>> = (0..lanes.len()).map(|_| Vec::new()).collect();
+    let mut certain: Vec<Vec<(f64, f64)>> = (0..lanes.len()).map(|_| Vec::new()).collect();
+    for &i in incidents {
+        let b = site.incidents[i].bounds;
+        let end = b.end_latest.unwrap_or(site.as_of);
+        for t in &site.incidents[i].record.targets {
+            let Some(&n) = lane_of.get(t) else { continue };
+            let x0 = x(b.start_earliest);
+            possible[n].push(Run {
+                x0,
+                x1: x(end).max(x0 + 2.0),
+                from: b.start_earliest,
+                to: end,
+                incidents: 1,
+                ongoing: b.is_ongoing(),
+                first: i,
+            });
+            if let Some((c0, c1)) = b.certain() {
+                certain[n].push((x(c0), x(c1).max(x(c0) + 1.0)));
+            }
+        }
+    }
+    let zone = site.zone;
+    for (n, (mut spans, mut solid)) in possible.into_iter().zip(certain).enumerate() {
+        spans.sort_by(|a, b| a.x0.total_cmp(&b.x0).then(a.x1.total_cmp(&b.x1)));
+        let mut runs: Vec<Run> = Vec::new();
+        for span in spans {
+            match runs.last_mut() {
+                Some(run) if span.x0 <= run.x1 => {
+                    run.x1 = run.x1.max(span.x1);
+                    run.from = run.from.min(span.from);
+                    run.to = run.to.max(span.to);
+                    run.incidents += 1;
+                    run.ongoing |= span.ongoing;
+                }
+                _ => runs.push(span),
+            }
+        }
+        solid.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        let mut solid_runs: Vec<(f64, f64)> = Vec::new();
+        for (c0, c1) in solid {
+            match solid_runs.last_mut() {
+                Some(run) if c0 <= run.1 => run.1 = run.1.max(c1),
+                _ => solid_runs.push((c0, c1)),
+            }
+        }
+        let name = site
+            .position(crate::records::Kind::Target, lanes[n])
+            .map_or(lanes[n].as_str(), |t| site.targets[t].record.name.as_str());
+        let y = scale.lane_y[n] + 6.0;
+        let mut solid_runs = solid_runs.into_iter().peekable();
+        for run in runs {
+            let ongoing = if run.ongoing { " ongoing" } else { "" };
+            let _ = writeln!(s, "<g class=\"bar merged{ongoing}\">");
+            if run.incidents == 1 {
+                let _ = writeln!(s, "<title>{}</title>", bar_title(run.first));
+            } else {
+                let to = if run.ongoing {
+                    "ongoing".to_string()
+                } else {
+                    crate::time::local_text(run.to, zone)
+                };
+                let _ = writeln!(
+                    s,
+                    "<title>{}: {} incidents, {} → {to}</title>",
+                    escape(name),
+                    run.incidents,
+                    crate::time::local_text(run.from, zone),
+                );
+            }
+            let _ = writeln!(
+                s,
+                "<rect class=\"possible\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
+                P(run.x0),
+                P(y),
+                P(run.x1 - run.x0),
+                P(BAR)
+            );
+            // Certain parts lie within the possible ones: those starting in
+            // this run are drawn in it.
+            while let Some(&(c0, c1)) = solid_runs.peek() {
+                if c0 > run.x1 {
+                    break;
+                }
+                solid_runs.next();
+                let _ = writeln!(
+                    s,
+                    "<rect class=\"certain\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
+                    P(c0),
+                    P(y),
+                    P(c1 - c0),
+                    P(BAR)
+                );
+            }
+            if run.ongoing {
+                let _ = writeln!(
+                    s,
+                    "<path class=\"open-end\" d=\"M{} {} l8 {} l-8 {} z\"/>",
+                    P(run.x1),
+                    P(y - 2.0),
+                    P(BAR / 2.0 + 2.0),
+                    P(BAR / 2.0 + 2.0)
+                );
+            }
+            s.push_str("</g>\n");
+        }
+    }
 }
 
 /// Axis ticks at round local times, about six of them.

@@ -1105,6 +1105,48 @@ fn timeline_shows_certain_possible_ongoing_and_observations_grouped_by_campaign(
 }
 
 #[test]
+fn a_timeline_of_too_many_bars_draws_each_target_merged() {
+    // 1,000 overlapping incidents on t1, beside the fixture's 13.
+    let dir = many_incidents(1000);
+    sitrep().arg("build").arg("--root").arg(dir.path()).assert().success();
+    let site = dir.path().join("site");
+    let svg_of = |page: &str| {
+        let html = fs::read_to_string(site.join(page)).unwrap();
+        let svg = &html[html.find("<svg class=\"timeline\"").unwrap()..];
+        svg[..svg.find("</svg>").unwrap()].to_string()
+    };
+    let home = svg_of("index.html");
+    assert!(
+        home.contains("drawn merged, without observation marks.</desc>"),
+        "{home}"
+    );
+    // One group per run of overlapping bars: t1's thousand are one run, its
+    // other incident (two months later) another, each other target one.
+    let runs: Vec<&str> = home
+        .match_indices("<g class=\"bar")
+        .map(|(at, _)| &home[at..])
+        .collect();
+    assert_eq!(runs.len(), 11, "{home}");
+    assert!(runs.iter().all(|r| r.starts_with("<g class=\"bar merged")));
+    assert!(home.contains("<title>Target t1: 1000 incidents, 2024-06-01 02:00 CEST → 2024-06-03 00:00 CEST</title>"));
+    // A run of one keeps its incident's title; an ongoing one its open end.
+    assert!(
+        home.contains("<title>Incident down-up: 2024-08-25 → up by 2024-08-27T09; between 15 h and 2 d 10 h</title>")
+    );
+    assert!(home.contains("<title>Target t9: 3 incidents, 2024-01-01 00:00 CET → ongoing</title>"));
+    assert!(home.contains("class=\"open-end\"") && home.contains("class=\"certain\""));
+    assert!(!home.contains("<circle"), "no observation marks when merged");
+    assert!(home.len() < 20_000, "the drawing stays small: {} bytes", home.len());
+    // A timeline of few bars still draws each incident with its marks.
+    let t3 = svg_of("targets/t3/index.html");
+    assert!(
+        t3.contains("<g class=\"bar\">") && t3.contains("<circle class=\"obs-down\""),
+        "{t3}"
+    );
+    assert!(!t3.contains("merged"));
+}
+
+#[test]
 fn a_broken_template_fails_the_build_and_keeps_the_site() {
     let dir = fixture("valid/time-rules");
     sitrep().arg("build").arg("--root").arg(dir.path()).assert().success();
