@@ -360,6 +360,8 @@ pub fn build(root: &Path, out: &Path, base_url: Option<&str>) -> Result<Built, B
     lap("checked and prepared");
     let staging = write::Staging::begin(&dest)?;
     let renderer = prepared.renderer();
+    renderer.prepare_all().map_err(BuildError::Template)?;
+    lap("rows, summaries and bar titles made");
     let pages = prepared.pages();
     // Pages and other files are independent: render them side by side, each
     // export as its own task (streamed to its file, never held whole), so no

@@ -29,6 +29,10 @@ pub struct IncidentModel {
     pub duration: DurationBounds,
     /// The `up` observation that bounds the end, when no `ended` is written.
     pub up_by: Option<usize>,
+    /// Where each of `record.targets` is in [`Site::targets`]: pages that
+    /// gather targets (timelines, figures) count and group by number, not
+    /// by looking ids up.
+    pub target_at: Box<[u32]>,
 }
 
 #[derive(Debug)]
@@ -101,6 +105,7 @@ impl Site {
                     observations: t.observations,
                     duration: bounds.duration(),
                     bounds,
+                    target_at: Box::default(),
                 }
             })
             .collect();
@@ -165,6 +170,15 @@ impl Site {
             for (i, id) in ids.into_iter().enumerate() {
                 *index.entry(kind, id) = i;
             }
+        }
+
+        for inc in &mut incidents {
+            inc.target_at = inc
+                .record
+                .targets
+                .iter()
+                .map(|t| *index.get(Kind::Target, t).expect("validated targets exist") as u32)
+                .collect();
         }
 
         let mut base = base_url.unwrap_or(site.record.base_url.as_str()).to_string();

@@ -240,6 +240,25 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// Makes every summary, table row and bar title, in parallel. A build
+    /// needs all of them; made on demand instead, two pages that need the
+    /// same one wait for each other, and pages that share many (a target's
+    /// page and its co-targets') end up taking turns.
+    pub fn prepare_all(&self) -> Result<(), String> {
+        use rayon::prelude::*;
+        (0..self.site.incidents.len()).into_par_iter().try_for_each(|i| {
+            self.summary(i);
+            self.bar_title(i);
+            self.row_html(i).map(|_| ())
+        })
+    }
+
+    fn bar_title(&self, i: usize) -> &str {
+        self.shared.bar_titles[i]
+            .get_or_init(|| timeline::bar_title(self.site, i))
+            .as_str()
+    }
+
     /// Incident `i`'s summary as sanitised HTML.
     pub fn summary(&self, i: usize) -> Option<&str> {
         self.shared.summaries[i]
@@ -373,15 +392,17 @@ impl<'a> Renderer<'a> {
 
     fn figures(&self, incidents: &[usize]) -> Figures {
         let s = self.site;
-        let mut targets = std::collections::BTreeSet::new();
+        let mut targets: Vec<u32> = Vec::new();
         let mut actors = std::collections::BTreeSet::new();
         let mut campaigns = std::collections::BTreeSet::new();
         for &i in incidents {
             let r = &s.incidents[i].record;
-            targets.extend(r.targets.iter());
+            targets.extend_from_slice(&s.incidents[i].target_at);
             actors.extend(r.actors.iter().map(|a| &a.actor));
             campaigns.extend(r.campaign.iter());
         }
+        targets.sort_unstable();
+        targets.dedup();
         Figures {
             incidents: incidents.len(),
             targets: targets.len(),
@@ -393,12 +414,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn timeline(&self, incidents: &[usize], title: &str) -> String {
-        let bar_title = |i: usize| -> &str {
-            self.shared.bar_titles[i]
-                .get_or_init(|| timeline::bar_title(self.site, i))
-                .as_str()
-        };
-        timeline::svg(self.site, incidents, title, &bar_title)
+        timeline::svg(self.site, incidents, title, &|i| self.bar_title(i))
     }
 
     pub fn home(&self) -> Result<Page, String> {

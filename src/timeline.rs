@@ -66,23 +66,29 @@ pub fn svg<'t>(site: &Site, incidents: &[usize], title: &str, bar_title: &dyn Fn
         return String::new();
     }
     // Lanes: targets in order of their first incident, with the campaign
-    // of that incident and how many bars each lane has.
-    let mut lanes: Vec<&Id> = Vec::new();
-    let mut lane_of: HashMap<&Id, usize> = HashMap::new();
+    // of that incident and how many bars each lane has. Each (incident,
+    // target) pair's lane is kept, so drawing looks nothing up again.
+    let mut lanes: Vec<u32> = Vec::new();
+    let mut lane_of: HashMap<u32, u32> = HashMap::new();
     let mut per_lane: Vec<usize> = Vec::new();
     let mut campaign_of_lane: Vec<Option<&Id>> = Vec::new();
+    let mut pair_lanes: Vec<u32> = Vec::new();
     for &i in incidents {
         let r = &site.incidents[i].record;
-        for t in &r.targets {
+        for &t in site.incidents[i].target_at.iter() {
             let n = *lane_of.entry(t).or_insert_with(|| {
                 lanes.push(t);
                 per_lane.push(0);
                 campaign_of_lane.push(r.campaign.as_ref());
-                lanes.len() - 1
+                (lanes.len() - 1) as u32
             });
-            per_lane[n] += 1;
+            per_lane[n as usize] += 1;
+            pair_lanes.push(n);
         }
     }
+    drop(lane_of);
+    // Where each lane found first ends up (NO_LANE: not drawn).
+    let mut found_at: Vec<usize> = (0..lanes.len()).collect();
     let targets = lanes.len();
     let hidden_lanes = lanes.len().saturating_sub(MAX_LANES);
     let mut drawn_bars: usize = per_lane.iter().sum();
@@ -95,6 +101,7 @@ pub fn svg<'t>(site: &Site, incidents: &[usize], title: &str, bar_title: &dyn Fn
         drawn_bars = keep.iter().map(|&n| per_lane[n]).sum();
         lanes = keep.iter().map(|&n| lanes[n]).collect();
         campaign_of_lane = keep.iter().map(|&n| campaign_of_lane[n]).collect();
+        found_at = keep;
     }
     let merged = drawn_bars > MAX_BARS;
 
@@ -111,7 +118,13 @@ pub fn svg<'t>(site: &Site, incidents: &[usize], title: &str, bar_title: &dyn Fn
     order.sort_by_key(|&n| (group_order.iter().position(|c| *c == campaign_of_lane[n]), n));
     let campaign_of_lane: Vec<Option<&Id>> = order.iter().map(|&n| campaign_of_lane[n]).collect();
     lanes = order.iter().map(|&n| lanes[n]).collect();
-    lane_of = lanes.iter().enumerate().map(|(n, id)| (*id, n)).collect();
+    let mut lane_now = vec![NO_LANE; targets];
+    for (now, &n) in order.iter().enumerate() {
+        lane_now[found_at[n]] = now as u32;
+    }
+    for lane in &mut pair_lanes {
+        *lane = lane_now[*lane as usize];
+    }
     // Vertical position of each lane, leaving room for group headings.
     let mut lane_y = Vec::with_capacity(lanes.len());
     let mut headings: Vec<(f64, String)> = Vec::new();
@@ -211,11 +224,9 @@ pub fn svg<'t>(site: &Site, incidents: &[usize], title: &str, bar_title: &dyn Fn
             escape(name)
         );
     }
-    for (n, id) in lanes.iter().enumerate() {
+    for (n, &t) in lanes.iter().enumerate() {
         let y = lane_y[n];
-        let name = site
-            .position(crate::records::Kind::Target, id)
-            .map_or(id.as_str(), |t| site.targets[t].record.name.as_str());
+        let name = site.targets[t as usize].record.name.as_str();
         let short: String = if name.chars().count() > 26 {
             name.chars().take(25).chain(['…']).collect()
         } else {
@@ -245,9 +256,9 @@ pub fn svg<'t>(site: &Site, incidents: &[usize], title: &str, bar_title: &dyn Fn
         last,
     };
     if merged {
-        merged_bars(&mut s, site, incidents, &lanes, &lane_of, &scale, bar_title);
+        merged_bars(&mut s, site, incidents, &lanes, &pair_lanes, &scale, bar_title);
     } else {
-        bars(&mut s, site, incidents, &lane_of, &scale, bar_title);
+        bars(&mut s, site, incidents, &pair_lanes, &scale, bar_title);
     }
     s.push_str("</svg>\n");
     s
@@ -261,6 +272,13 @@ struct Scale<'a> {
     last: DateTime<Utc>,
 }
 
+/// A pair's lane when its target is not drawn.
+const NO_LANE: u32 = u32::MAX;
+
+fn lane_index(lane: u32) -> Option<usize> {
+    (lane != NO_LANE).then_some(lane as usize)
+}
+
 /// Height of a bar in its lane.
 const BAR: f64 = LANE - 14.0;
 
@@ -269,17 +287,18 @@ fn bars<'t>(
     s: &mut String,
     site: &Site,
     incidents: &[usize],
-    lane_of: &HashMap<&Id, usize>,
+    pair_lanes: &[u32],
     scale: &Scale,
     bar_title: &dyn Fn(usize) -> &'t str,
 ) {
     let (x, last) = (scale.x, scale.last);
+    let mut pair_lanes = pair_lanes.iter();
     for &i in incidents {
         let inc = &site.incidents[i];
         let b = inc.bounds;
         let end = b.end_latest.unwrap_or(site.as_of);
-        for t in &inc.record.targets {
-            let Some(&n) = lane_of.get(t) else { continue };
+        for n in pair_lanes.by_ref().take(inc.record.targets.len()) {
+            let Some(n) = lane_index(*n) else { continue };
             let label = bar_title(i);
             let y = scale.lane_y[n] + 6.0;
             let ongoing = if b.is_ongoing() { " ongoing" } else { "" };
@@ -336,6 +355,7 @@ fn bars<'t>(
 }
 
 /// A stretch of a lane where bars overlap, drawn as one.
+#[derive(Clone, Copy)]
 struct Run {
     x0: f64,
     x1: f64,
@@ -359,32 +379,34 @@ fn merged_bars<'t>(
     s: &mut String,
     site: &Site,
     incidents: &[usize],
-    lanes: &[&Id],
-    lane_of: &HashMap<&Id, usize>,
+    lanes: &[u32],
+    pair_lanes: &[u32],
     scale: &Scale,
     bar_title: &dyn Fn(usize) -> &'t str,
 ) {
     let x = scale.x;
     let mut possible: Vec<Vec<Run>> = (0..lanes.len()).map(|_| Vec::new()).collect();
     let mut certain: Vec<Vec<(f64, f64)>> = (0..lanes.len()).map(|_| Vec::new()).collect();
+    let mut pair_lanes = pair_lanes.iter();
     for &i in incidents {
-        let b = site.incidents[i].bounds;
+        let inc = &site.incidents[i];
+        let b = inc.bounds;
         let end = b.end_latest.unwrap_or(site.as_of);
-        for t in &site.incidents[i].record.targets {
-            let Some(&n) = lane_of.get(t) else { continue };
-            let x0 = x(b.start_earliest);
-            possible[n].push(Run {
-                x0,
-                x1: x(end).max(x0 + 2.0),
-                from: b.start_earliest,
-                to: end,
-                incidents: 1,
-                ongoing: b.is_ongoing(),
-                first: i,
-            });
-            if let Some((c0, c1)) = b.certain() {
-                certain[n].push((x(c0), x(c1).max(x(c0) + 1.0)));
-            }
+        let x0 = x(b.start_earliest);
+        let span = Run {
+            x0,
+            x1: x(end).max(x0 + 2.0),
+            from: b.start_earliest,
+            to: end,
+            incidents: 1,
+            ongoing: b.is_ongoing(),
+            first: i,
+        };
+        let solid = b.certain().map(|(c0, c1)| (x(c0), x(c1).max(x(c0) + 1.0)));
+        for n in pair_lanes.by_ref().take(inc.record.targets.len()) {
+            let Some(n) = lane_index(*n) else { continue };
+            possible[n].push(span);
+            certain[n].extend(solid);
         }
     }
     let zone = site.zone;
@@ -411,9 +433,7 @@ fn merged_bars<'t>(
                 _ => solid_runs.push((c0, c1)),
             }
         }
-        let name = site
-            .position(crate::records::Kind::Target, lanes[n])
-            .map_or(lanes[n].as_str(), |t| site.targets[t].record.name.as_str());
+        let name = site.targets[lanes[n] as usize].record.name.as_str();
         let y = scale.lane_y[n] + 6.0;
         let mut solid_runs = solid_runs.into_iter().peekable();
         for run in runs {
