@@ -133,7 +133,11 @@ struct IncidentRow {
     title: String,
     attack: Vec<&'static str>,
     targets: Vec<Link>,
+    /// Targets left out of `targets` (table rows name [`ROW_LINKS`]).
+    more_targets: usize,
     actors: Vec<ActorLink>,
+    /// Actors left out of `actors`.
+    more_actors: usize,
     campaign: Option<Link>,
     started: String,
     ended: Option<String>,
@@ -190,6 +194,11 @@ impl Shared {
         }
     }
 }
+
+/// Targets (and actors) a table row names; the rest are counted. A row is
+/// on the page of each of its targets, so naming them all would make those
+/// pages grow with the square of a mass incident's targets.
+pub const ROW_LINKS: usize = 10;
 
 /// Stands for a page's relative `root` in rows rendered once for all pages.
 const ROOT_MARK: &str = "\u{e000}root\u{e000}";
@@ -288,7 +297,8 @@ impl<'a> Renderer<'a> {
         Ok(drop_blank_lines(html))
     }
 
-    fn row(&self, i: usize) -> IncidentRow {
+    /// Incident `i` for display, naming at most `links` targets and actors.
+    fn row(&self, i: usize, links: usize) -> IncidentRow {
         let inc = &self.site.incidents[i];
         let r = &inc.record;
         IncidentRow {
@@ -296,10 +306,18 @@ impl<'a> Renderer<'a> {
             url: page_path(Kind::Incident, &inc.id),
             title: r.title.clone(),
             attack: r.attack.iter().map(|a| a.label()).collect(),
-            targets: r.targets.iter().map(|t| self.link(Kind::Target, t)).collect(),
+            targets: r
+                .targets
+                .iter()
+                .take(links)
+                .map(|t| self.link(Kind::Target, t))
+                .collect(),
+            more_targets: r.targets.len().saturating_sub(links),
+            more_actors: r.actors.len().saturating_sub(links),
             actors: r
                 .actors
                 .iter()
+                .take(links)
                 .map(|a| {
                     let l = self.link(Kind::Actor, &a.actor);
                     ActorLink {
@@ -327,7 +345,7 @@ impl<'a> Renderer<'a> {
             .get_or_init(|| {
                 let mut c = self.base.clone();
                 c.insert("root", ROOT_MARK);
-                c.insert("row", &self.row(i));
+                c.insert("row", &self.row(i, ROW_LINKS));
                 self.tera
                     .render("incident_row.html", &c)
                     .map(|html| {
@@ -480,7 +498,7 @@ impl<'a> Renderer<'a> {
         let r = &inc.record;
         let path = page_path(Kind::Incident, &inc.id);
         let mut c = self.context("../../", &path, "incidents");
-        c.insert("incident", &self.row(i));
+        c.insert("incident", &self.row(i, usize::MAX));
         c.insert("summary_html", &self.summary(i));
         c.insert("tags", &r.tags);
         let zone = s.zone;

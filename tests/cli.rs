@@ -1147,6 +1147,39 @@ fn a_timeline_of_too_many_bars_draws_each_target_merged() {
 }
 
 #[test]
+fn table_rows_name_ten_targets_and_count_the_rest() {
+    // A mass incident is on the page of each of its targets: rows that named
+    // every target would make those pages grow with the square of its size.
+    let dir = fixture("valid/time-rules");
+    let c = dir.path().join("content");
+    let ids: Vec<String> = (1..=15).map(|n| format!("x{n:02}")).collect();
+    for id in &ids {
+        fs::write(c.join(format!("targets/{id}.yaml")), format!("name: Site {id}\n")).unwrap();
+    }
+    fs::write(
+        c.join("incidents/mass.yaml"),
+        format!(
+            "title: Mass defacement\nattack: [defacement]\ntargets: [{}]\nstarted: 2024-05-01\nended: 2024-05-02\n",
+            ids.join(", ")
+        ),
+    )
+    .unwrap();
+    sitrep().arg("build").arg("--root").arg(dir.path()).assert().success();
+    let site = dir.path().join("site");
+    let page = fs::read_to_string(site.join("targets/x15/index.html")).unwrap();
+    let row = &page[page.find("<td data-label=\"What\">").unwrap()..];
+    let row = &row[..row.find("</td>").unwrap()];
+    assert_eq!(row.matches("href=\"../../targets/").count(), 10, "{row}");
+    assert!(
+        row.contains("Site x10</a>\n<a href=\"../../incidents/mass/\">and 5 more</a>"),
+        "{row}"
+    );
+    // The incident's own page names them all.
+    let incident = fs::read_to_string(site.join("incidents/mass/index.html")).unwrap();
+    assert!(ids.iter().all(|id| incident.contains(&format!(">Site {id}</a>"))));
+}
+
+#[test]
 fn a_broken_template_fails_the_build_and_keeps_the_site() {
     let dir = fixture("valid/time-rules");
     sitrep().arg("build").arg("--root").arg(dir.path()).assert().success();
