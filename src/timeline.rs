@@ -23,6 +23,9 @@ const MAX_LANES: usize = 40;
 /// Bars drawn one by one at most (an incident has a bar in each of its
 /// targets' lanes); past this, each lane's outages are drawn merged.
 pub const MAX_BARS: usize = 1000;
+/// Observation marks drawn at most (monitoring data can hold hundreds per
+/// incident); past this, bars are drawn without them.
+pub const MAX_MARKS: usize = 2000;
 const WIDTH: f64 = 960.0;
 const LABEL: f64 = 200.0;
 const LANE: f64 = 30.0;
@@ -71,6 +74,7 @@ pub fn svg<'t>(site: &Site, incidents: &[usize], title: &str, bar_title: &dyn Fn
     let mut lanes: Vec<u32> = Vec::new();
     let mut lane_of: HashMap<u32, u32> = HashMap::new();
     let mut per_lane: Vec<usize> = Vec::new();
+    let mut marks_per_lane: Vec<usize> = Vec::new();
     let mut campaign_of_lane: Vec<Option<&Id>> = Vec::new();
     let mut pair_lanes: Vec<u32> = Vec::new();
     for &i in incidents {
@@ -79,10 +83,12 @@ pub fn svg<'t>(site: &Site, incidents: &[usize], title: &str, bar_title: &dyn Fn
             let n = *lane_of.entry(t).or_insert_with(|| {
                 lanes.push(t);
                 per_lane.push(0);
+                marks_per_lane.push(0);
                 campaign_of_lane.push(r.campaign.as_ref());
                 (lanes.len() - 1) as u32
             });
             per_lane[n as usize] += 1;
+            marks_per_lane[n as usize] += r.observations.len();
             pair_lanes.push(n);
         }
     }
@@ -92,6 +98,7 @@ pub fn svg<'t>(site: &Site, incidents: &[usize], title: &str, bar_title: &dyn Fn
     let targets = lanes.len();
     let hidden_lanes = lanes.len().saturating_sub(MAX_LANES);
     let mut drawn_bars: usize = per_lane.iter().sum();
+    let mut drawn_marks: usize = marks_per_lane.iter().sum();
     if hidden_lanes > 0 {
         // Keep the busiest lanes, in their original order.
         let mut order: Vec<usize> = (0..lanes.len()).collect();
@@ -99,11 +106,13 @@ pub fn svg<'t>(site: &Site, incidents: &[usize], title: &str, bar_title: &dyn Fn
         let mut keep: Vec<usize> = order[..MAX_LANES].to_vec();
         keep.sort_unstable();
         drawn_bars = keep.iter().map(|&n| per_lane[n]).sum();
+        drawn_marks = keep.iter().map(|&n| marks_per_lane[n]).sum();
         lanes = keep.iter().map(|&n| lanes[n]).collect();
         campaign_of_lane = keep.iter().map(|&n| campaign_of_lane[n]).collect();
         found_at = keep;
     }
     let merged = drawn_bars > MAX_BARS;
+    let marks = !merged && drawn_marks <= MAX_MARKS;
 
     // Group lanes by the campaign of their first incident, groups in order
     // of their first incident, when more than one campaign is drawn.
@@ -179,6 +188,11 @@ pub fn svg<'t>(site: &Site, incidents: &[usize], title: &str, bar_title: &dyn Fn
     if merged {
         desc.push_str(
             " Too many incidents to draw one by one: each target's overlapping outages are drawn merged, without observation marks.",
+        );
+    } else if !marks {
+        let _ = write!(
+            desc,
+            " The {drawn_marks} observations are too many to mark; the incidents' pages list them."
         );
     }
 
@@ -258,7 +272,7 @@ pub fn svg<'t>(site: &Site, incidents: &[usize], title: &str, bar_title: &dyn Fn
     if merged {
         merged_bars(&mut s, site, incidents, &lanes, &pair_lanes, &scale, bar_title);
     } else {
-        bars(&mut s, site, incidents, &pair_lanes, &scale, bar_title);
+        bars(&mut s, site, incidents, &pair_lanes, &scale, bar_title, marks);
     }
     s.push_str("</svg>\n");
     s
@@ -282,7 +296,8 @@ fn lane_index(lane: u32) -> Option<usize> {
 /// Height of a bar in its lane.
 const BAR: f64 = LANE - 14.0;
 
-/// One bar per incident and lane, with its title and observation marks.
+/// One bar per incident and lane, with its title and, when `marks`, its
+/// observation marks.
 fn bars<'t>(
     s: &mut String,
     site: &Site,
@@ -290,6 +305,7 @@ fn bars<'t>(
     pair_lanes: &[u32],
     scale: &Scale,
     bar_title: &dyn Fn(usize) -> &'t str,
+    marks: bool,
 ) {
     let (x, last) = (scale.x, scale.last);
     let mut pair_lanes = pair_lanes.iter();
@@ -334,7 +350,8 @@ fn bars<'t>(
                     P(BAR / 2.0 + 2.0)
                 );
             }
-            for (o, span) in inc.record.observations.iter().zip(&inc.observations) {
+            let observations = if marks { inc.record.observations.len() } else { 0 };
+            for (o, span) in inc.record.observations.iter().zip(&inc.observations).take(observations) {
                 let mid = span.earliest + (span.latest - span.earliest) / 2;
                 let ox = x(mid.min(last));
                 let (class, word) = match o.state {

@@ -1147,6 +1147,40 @@ fn a_timeline_of_too_many_bars_draws_each_target_merged() {
 }
 
 #[test]
+fn a_timeline_leaves_out_observation_marks_past_two_thousand() {
+    // Monitoring data: an incident checked every minute for a day and a half,
+    // beside the fixture's 6 observations.
+    let dir = fixture("valid/time-rules");
+    let mut yaml = String::from("title: Watched\nattack: [ddos]\ntargets: [t1]\nstarted: 2024-06-01\nobservations:\n");
+    for m in 0..2001 {
+        yaml.push_str(&format!(
+            "  - at: 2024-06-{:02}T{:02}:{:02}Z\n    state: down\n",
+            1 + m / 1440,
+            m / 60 % 24,
+            m % 60
+        ));
+    }
+    fs::write(dir.path().join("content/incidents/watched.yaml"), yaml).unwrap();
+    sitrep().arg("build").arg("--root").arg(dir.path()).assert().success();
+    let site = dir.path().join("site");
+    let home = fs::read_to_string(site.join("index.html")).unwrap();
+    let svg = &home[home.find("<svg class=\"timeline\"").unwrap()..];
+    let svg = &svg[..svg.find("</svg>").unwrap()];
+    assert!(
+        svg.contains("The 2007 observations are too many to mark; the incidents&#39; pages list them.</desc>"),
+        "{svg}"
+    );
+    assert!(!svg.contains("<circle"));
+    assert!(
+        svg.contains("<title>Incident down-up: "),
+        "bars are still drawn one by one"
+    );
+    // The incident's page still lists every observation.
+    let page = fs::read_to_string(site.join("incidents/watched/index.html")).unwrap();
+    assert_eq!(page.matches("<span class=\"badge obs-down\">").count(), 2001);
+}
+
+#[test]
 fn table_rows_name_ten_targets_and_count_the_rest() {
     // A mass incident is on the page of each of its targets: rows that named
     // every target would make those pages grow with the square of its size.
