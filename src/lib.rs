@@ -141,9 +141,8 @@ pub struct Built {
 pub enum Page {
     Home,
     NotFound,
-    List(Kind),
-    /// Page 2 and on of the incident list.
-    IncidentListPage(usize),
+    /// Page `n` (from 1) of the list of a kind.
+    List(Kind, usize),
     Record(Kind, usize),
 }
 
@@ -216,18 +215,8 @@ impl Prepared {
         let s = &self.site;
         let mut pages = vec![Page::Home, Page::NotFound];
         for kind in [Kind::Incident, Kind::Actor, Kind::Target, Kind::Campaign, Kind::Note] {
-            pages.push(Page::List(kind));
-            if kind == Kind::Incident {
-                pages.extend((2..=s.incident_list_pages()).map(Page::IncidentListPage));
-            }
-            let n = match kind {
-                Kind::Incident => s.incidents.len(),
-                Kind::Actor => s.actors.len(),
-                Kind::Target => s.targets.len(),
-                Kind::Campaign => s.campaigns.len(),
-                Kind::Note => s.notes.len(),
-            };
-            pages.extend((0..n).map(|i| Page::Record(kind, i)));
+            pages.extend((1..=s.list_pages(kind)).map(|n| Page::List(kind, n)));
+            pages.extend((0..s.count(kind)).map(|i| Page::Record(kind, i)));
         }
         pages
     }
@@ -251,12 +240,13 @@ impl Prepared {
         };
         match parts.as_slice() {
             [] => Some(Page::Home),
-            [folder] => kind_of(folder).map(Page::List),
-            ["incidents", "page", n] => {
+            [folder] => kind_of(folder).map(|kind| Page::List(kind, 1)),
+            [folder, "page", n] => {
+                let kind = kind_of(folder)?;
                 let n: usize = n.parse().ok()?;
-                (2..=self.site.incident_list_pages())
+                (2..=self.site.list_pages(kind))
                     .contains(&n)
-                    .then_some(Page::IncidentListPage(n))
+                    .then_some(Page::List(kind, n))
             }
             [folder, id] => {
                 let kind = kind_of(folder)?;
@@ -272,8 +262,7 @@ impl Prepared {
         match page {
             Page::Home => renderer.home(),
             Page::NotFound => renderer.not_found(),
-            Page::List(kind) => renderer.list(kind),
-            Page::IncidentListPage(n) => renderer.incident_list_page(n),
+            Page::List(kind, n) => renderer.list(kind, n),
             Page::Record(Kind::Incident, i) => renderer.incident(i),
             Page::Record(Kind::Actor, i) => renderer.actor(i),
             Page::Record(Kind::Target, i) => renderer.target(i),
@@ -289,8 +278,7 @@ impl Prepared {
             .map(|p| match *p {
                 Page::Home => "index.html".to_string(),
                 Page::NotFound => "404.html".to_string(),
-                Page::List(kind) => format!("{}/index.html", kind.folder()),
-                Page::IncidentListPage(n) => format!("{}index.html", model::incident_list_path(n)),
+                Page::List(kind, n) => format!("{}index.html", model::list_path(kind, n)),
                 Page::Record(kind, i) => {
                     let s = &self.site;
                     let id = match kind {

@@ -251,9 +251,20 @@ impl Site {
         Some((first, last, ongoing))
     }
 
-    /// How many pages the full incident list takes (at least one).
-    pub fn incident_list_pages(&self) -> usize {
-        self.incidents.len().div_ceil(ROWS_PER_PAGE).max(1)
+    /// How many records of a kind there are.
+    pub fn count(&self, kind: Kind) -> usize {
+        match kind {
+            Kind::Incident => self.incidents.len(),
+            Kind::Actor => self.actors.len(),
+            Kind::Target => self.targets.len(),
+            Kind::Campaign => self.campaigns.len(),
+            Kind::Note => self.notes.len(),
+        }
+    }
+
+    /// How many pages the list of a kind takes (at least one).
+    pub fn list_pages(&self, kind: Kind) -> usize {
+        self.count(kind).div_ceil(ROWS_PER_PAGE).max(1)
     }
 
     pub fn ongoing(&self, incidents: &[usize]) -> usize {
@@ -290,9 +301,9 @@ impl IncidentModel {
     }
 }
 
-/// Most rows an incident table shows on one page: pages stay small and
-/// usable at 100k incidents. The full list is paginated at this size; other
-/// pages show the most recent ones and say how many more there are.
+/// Most rows a table shows on one page: pages stay small and usable at 100k
+/// incidents. The list of each kind is paginated at this size; other pages
+/// show the most recent incidents and say how many more there are.
 pub const ROWS_PER_PAGE: usize = 1000;
 
 /// A record page's folder inside the site: `incidents/<id>/`.
@@ -300,12 +311,12 @@ pub fn page_path(kind: Kind, id: &Id) -> String {
     format!("{}/{}/", kind.folder(), id)
 }
 
-/// Page `n` (from 1) of the full incident list: `incidents/`, `incidents/page/2/`, …
-pub fn incident_list_path(n: usize) -> String {
+/// Page `n` (from 1) of the list of a kind: `incidents/`, `incidents/page/2/`, …
+pub fn list_path(kind: Kind, n: usize) -> String {
     if n == 1 {
-        "incidents/".to_string()
+        format!("{}/", kind.folder())
     } else {
-        format!("incidents/page/{n}/")
+        format!("{}/page/{n}/", kind.folder())
     }
 }
 

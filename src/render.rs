@@ -18,17 +18,18 @@ use tera::{Context, Tera};
 use crate::bounds::DurationBounds;
 use crate::markdown::to_html;
 use crate::model::page_path;
-use crate::model::{incident_list_path, Site, ROWS_PER_PAGE};
+use crate::model::{list_path, Site, ROWS_PER_PAGE};
 use crate::records::{Id, Kind};
 use crate::time::{local_text, TimeSpan};
 use crate::timeline;
 use crate::wording;
 
 /// The built-in templates: name and text.
-pub const BUILTIN_TEMPLATES: [(&str, &str); 15] = [
+pub const BUILTIN_TEMPLATES: [(&str, &str); 16] = [
     ("base.html", include_str!("../templates/base.html")),
     ("incident_table.html", include_str!("../templates/incident_table.html")),
     ("incident_row.html", include_str!("../templates/incident_row.html")),
+    ("pager.html", include_str!("../templates/pager.html")),
     ("index.html", include_str!("../templates/index.html")),
     ("incident.html", include_str!("../templates/incident.html")),
     ("incidents.html", include_str!("../templates/incidents.html")),
@@ -709,107 +710,17 @@ impl<'a> Renderer<'a> {
     }
 
     /// The list page of a kind.
-    pub fn list(&self, kind: Kind) -> Result<Page, String> {
+    /// Page `n` (from 1) of the list of a kind, [`ROWS_PER_PAGE`] records a
+    /// page, with a pager when there is more than one.
+    pub fn list(&self, kind: Kind, n: usize) -> Result<Page, String> {
         let s = self.site;
         let folder = kind.folder();
-        let path = format!("{folder}/");
-        let mut c = self.context("../", &path, folder);
-        #[derive(Serialize)]
-        struct Entry {
-            name: String,
-            url: String,
-            detail: String,
-            incidents: usize,
-            downtime: String,
-        }
-        let entry = |kind: Kind, id: &Id, detail: String| {
-            let incidents = s.incidents_of(kind, id);
-            let l = self.link(kind, id);
-            Entry {
-                name: l.name,
-                url: l.url,
-                detail,
-                incidents: incidents.len(),
-                downtime: downtime_words(s.downtime(incidents)),
-            }
-        };
-        let template = match kind {
-            Kind::Incident => return self.incident_list_page(1),
-            Kind::Actor => {
-                let list: Vec<Entry> = s
-                    .actors
-                    .iter()
-                    .map(|p| entry(kind, &p.id, p.record.kind.map_or("", |k| k.key()).to_string()))
-                    .collect();
-                c.insert("entries", &list);
-                "actors.html"
-            }
-            Kind::Target => {
-                let list: Vec<Entry> = s
-                    .targets
-                    .iter()
-                    .map(|p| entry(kind, &p.id, p.record.sector.clone().unwrap_or_default()))
-                    .collect();
-                c.insert("entries", &list);
-                "targets.html"
-            }
-            Kind::Campaign => {
-                let list: Vec<Entry> = s
-                    .campaigns
-                    .iter()
-                    .map(|p| {
-                        entry(
-                            kind,
-                            &p.id,
-                            p.record
-                                .hashtags
-                                .iter()
-                                .map(|h| format!("#{h}"))
-                                .collect::<Vec<_>>()
-                                .join(" "),
-                        )
-                    })
-                    .collect();
-                c.insert("entries", &list);
-                "campaigns.html"
-            }
-            Kind::Note => {
-                let list: Vec<Entry> = s
-                    .notes
-                    .iter()
-                    .map(|n| {
-                        entry(
-                            kind,
-                            &n.parsed.id,
-                            n.parsed
-                                .record
-                                .front
-                                .date
-                                .as_ref()
-                                .map_or(String::new(), |d| d.text().to_string()),
-                        )
-                    })
-                    .collect();
-                c.insert("entries", &list);
-                "notes.html"
-            }
-        };
-        Ok((format!("{path}index.html"), self.render(template, &c)?))
-    }
-
-    /// Page `n` (from 1) of the full incident list: `incidents/`, then
-    /// `incidents/page/2/`, …
-    pub fn incident_list_page(&self, n: usize) -> Result<Page, String> {
-        let s = self.site;
-        let pages = s.incident_list_pages();
-        let page_path = incident_list_path;
-        let path = page_path(n);
+        let path = list_path(kind, n);
         let root = if n == 1 { "../" } else { "../../../" };
-        let mut c = self.context(root, &path, "incidents");
+        let mut c = self.context(root, &path, folder);
+        let pages = s.list_pages(kind);
         let from = (n - 1) * ROWS_PER_PAGE;
-        let to = (from + ROWS_PER_PAGE).min(s.incidents.len());
-        let range: Vec<usize> = (from..to).collect();
-        c.insert("rows", &self.rows_for(&range, root)?);
+        let to = (from + ROWS_PER_PAGE).min(s.count(kind));
         #[derive(Serialize)]
         struct Pager {
             current: usize,
@@ -821,21 +732,71 @@ impl<'a> Renderer<'a> {
             next: Option<String>,
             pages: Vec<(usize, String)>,
         }
-        let pager = Pager {
-            current: n,
-            total: pages,
-            first: from + 1,
-            last: to,
-            count: s.incidents.len(),
-            prev: (n > 1).then(|| page_path(n - 1)),
-            next: (n < pages).then(|| page_path(n + 1)),
-            pages: (1..=pages).map(|k| (k, page_path(k))).collect(),
+        c.insert(
+            "pager",
+            &Pager {
+                current: n,
+                total: pages,
+                first: from + 1,
+                last: to,
+                count: s.count(kind),
+                prev: (n > 1).then(|| list_path(kind, n - 1)),
+                next: (n < pages).then(|| list_path(kind, n + 1)),
+                pages: (1..=pages).map(|k| (k, list_path(kind, k))).collect(),
+            },
+        );
+        #[derive(Serialize)]
+        struct Entry {
+            name: String,
+            url: String,
+            detail: String,
+            incidents: usize,
+            downtime: String,
+        }
+        let entry = |id: &Id, detail: String| {
+            let incidents = s.incidents_of(kind, id);
+            let l = self.link(kind, id);
+            Entry {
+                name: l.name,
+                url: l.url,
+                detail,
+                incidents: incidents.len(),
+                downtime: downtime_words(s.downtime(incidents)),
+            }
         };
-        c.insert("pager", &pager);
-        Ok((format!("{path}index.html"), self.render("incidents.html", &c)?))
+        let entries: Vec<Entry> = match kind {
+            Kind::Incident => {
+                let range: Vec<usize> = (from..to).collect();
+                c.insert("rows", &self.rows_for(&range, root)?);
+                return Ok((format!("{path}index.html"), self.render("incidents.html", &c)?));
+            }
+            Kind::Actor => s.actors[from..to]
+                .iter()
+                .map(|p| entry(&p.id, p.record.kind.map_or("", |k| k.key()).to_string()))
+                .collect(),
+            Kind::Target => s.targets[from..to]
+                .iter()
+                .map(|p| entry(&p.id, p.record.sector.clone().unwrap_or_default()))
+                .collect(),
+            Kind::Campaign => s.campaigns[from..to]
+                .iter()
+                .map(|p| {
+                    let hashtags: Vec<String> = p.record.hashtags.iter().map(|h| format!("#{h}")).collect();
+                    entry(&p.id, hashtags.join(" "))
+                })
+                .collect(),
+            Kind::Note => s.notes[from..to]
+                .iter()
+                .map(|n| {
+                    let date = n.parsed.record.front.date.as_ref();
+                    entry(&n.parsed.id, date.map_or(String::new(), |d| d.text().to_string()))
+                })
+                .collect(),
+        };
+        c.insert("entries", &entries);
+        Ok((format!("{path}index.html"), self.render(&format!("{folder}.html"), &c)?))
     }
 
-    /// `404.html`: served at any depth, so its links are root-absolute.
     pub fn not_found(&self) -> Result<Page, String> {
         let base_path = url::Url::parse(&self.site.base_url).map_or_else(|_| "/".to_string(), |u| u.path().to_string());
         let c = self.context(&base_path, "404.html", "404");

@@ -1052,6 +1052,38 @@ fn big_lists_are_paginated_and_every_page_is_in_the_sitemap_with_a_feed_link() {
 }
 
 #[test]
+fn every_list_is_paginated_at_a_thousand() {
+    // 1,005 more targets than the fixture's 10: two pages of targets.
+    let dir = fixture("valid/time-rules");
+    let targets = dir.path().join("content/targets");
+    for i in 0..1005 {
+        fs::write(targets.join(format!("z{i:04}.yaml")), format!("name: Zone {i}\n")).unwrap();
+    }
+    sitrep().arg("build").arg("--root").arg(dir.path()).assert().success();
+    let site = dir.path().join("site");
+    let first = fs::read_to_string(site.join("targets/index.html")).unwrap();
+    let second = fs::read_to_string(site.join("targets/page/2/index.html")).unwrap();
+    let rows = |html: &str| html.matches("<th scope=\"row\"").count();
+    assert_eq!((rows(&first), rows(&second)), (1000, 15));
+    assert!(first.contains("<p>Targets 1–1000 of 1015, by id.</p>"), "range");
+    assert!(first.contains("<nav class=\"pager\" aria-label=\"Pages of targets\">"));
+    assert!(first.contains("href=\"../targets/page/2/\" rel=\"next\""), "pager link");
+    assert!(second.contains("href=\"../../../targets/\" rel=\"prev\""), "back link");
+    // The last target by id is on page 2, with links relative to its depth.
+    assert!(second.contains("<a href=\"../../../targets/z1004/\">Zone 1004</a>"));
+    assert!(!site.join("targets/page/3").exists());
+    // One page needs no pager.
+    let actors = fs::read_to_string(site.join("actors/index.html")).unwrap();
+    assert!(!actors.contains("class=\"pager\""));
+    let sitemap = fs::read_to_string(site.join("sitemap.xml")).unwrap();
+    assert!(
+        sitemap.contains("<loc>https://example.org/time/targets/page/2/</loc>"),
+        "sitemap"
+    );
+    assert_links_resolve(&site, "/time/");
+}
+
+#[test]
 fn timeline_shows_certain_possible_ongoing_and_observations_grouped_by_campaign() {
     let dir = fixture("valid/time-rules");
     let c = dir.path().join("content");
