@@ -6,7 +6,13 @@ Proportions follow the tracker of a long DDoS campaign: one actor per 50
 incidents, one target per 10, one note per 10, one campaign per 1,000.
 Deterministic: the same N gives the same files.
 
-    python3 benches/generate.py 10000 /dev/shm/corpus-10k [--hugo /dev/shm/hugo-10k]
+    python3 benches/generate.py 10000 /dev/shm/corpus-10k [--hugo /dev/shm/hugo-10k] [--skewed]
+
+--skewed writes the worst shape a real tracker has met, rather than the
+typical one: 40 targets hit over and over, one actor per 1,000 incidents, a
+fifth of the incidents on 5 or all 40 targets at once (a day's target list),
+each with three monitoring observations and a summary with links, a list
+and raw HTML (which the sanitiser must remove).
 """
 import os
 import random
@@ -34,8 +40,11 @@ def main():
     n = int(sys.argv[1])
     out = sys.argv[2]
     hugo = sys.argv[sys.argv.index("--hugo") + 1] if "--hugo" in sys.argv else None
+    skewed = "--skewed" in sys.argv
     rng = random.Random(n)
     n_actors, n_targets = max(1, n // 50), max(1, n // 10)
+    if skewed:
+        n_actors, n_targets = max(1, n // 1000), 40
     n_notes, n_campaigns = max(1, n // 10), max(1, n // 1000)
     c = os.path.join(out, "content")
     write(f"{c}/site.yaml", "title: Synthetic campaign tracker\nbase_url: https://example.org/tracker/\n"
@@ -56,15 +65,25 @@ def main():
         p = rng.randrange(4)
         iid = f"incident-{i:06}"
         target = rng.randrange(n_targets)
+        targets = [target]
         actor = rng.randrange(n_actors)
         campaign = rng.randrange(n_campaigns)
         attack = ATTACKS[rng.randrange(len(ATTACKS))]
-        lines = [f"title: Attack {i} on target {target}",
-                 f"summary: \"Synthetic incident {i}, a **{attack}** attack on target {target}.\"",
-                 f"campaign: campaign-{campaign:03}", f"attack: [{attack}]", f"targets: [target-{target:06}]",
+        summary = f"\"Synthetic incident {i}, a **{attack}** attack on target {target}.\""
+        if skewed:
+            targets = sorted(rng.sample(range(n_targets), rng.choice([1, 1, 1, 5, 40])))
+            summary = (f"|\n  A [claim](https://news.example/{i}) and a list:\n\n  - one *item*\n  - two `code`\n\n"
+                       "  <script>alert(1)</script>")
+        lines = [f"title: Attack {i} on target {target}", f"summary: {summary}",
+                 f"campaign: campaign-{campaign:03}", f"attack: [{attack}]",
+                 f"targets: [{', '.join(f'target-{t:06}' for t in targets)}]",
                  "actors:", f"  - actor: actor-{actor:05}", f"    basis: {BASES[i % 3]}",
                  f"started: {fmt(started, p)}"]
-        kind = i % 4
+        kind = 3 if skewed else i % 4
+        if skewed:
+            checks = [started + timedelta(minutes=m) for m in (30, 60, 90 + rng.randrange(600))]
+            lines += ["observations:"] + [f"  - at: {fmt(t, 3)}\n    state: {s}\n    source: s1"
+                                          for t, s in zip(checks, ("down", "down", "up"))]
         if kind == 0:
             lines.append(f"ended: {fmt(started + timedelta(hours=rng.randrange(2, 72)), p)}")
         elif kind in (1, 2):
@@ -77,7 +96,7 @@ def main():
                   f"    url: https://news.example/{i}", f"    published: {fmt(started, 0)}",
                   "tags: [synthetic]", ""]
         write(f"{c}/incidents/{started.year}/{iid}.yaml", "\n".join(lines))
-        incidents.append((iid, started, target, actor, attack))
+        incidents.append((iid, started, targets, actor, attack))
     for i in range(n_notes):
         about = incidents[rng.randrange(n)][0]
         write(f"{c}/notes/note-{i:06}.md", f"---\ntitle: Note {i}\ndate: 2025-06-01\nabout: [incidents/{about}]\n---\n"
@@ -101,11 +120,12 @@ def main():
         write(f"{hugo}/layouts/index.html",
               '{{ define "main" }}<h1>{{ .Site.Title }}</h1><table>{{ range where .Site.RegularPages "Section" "incidents" }}'
               '<tr><td><a href="{{ .RelPermalink }}">{{ .Title }}</a></td><td>{{ .Date }}</td></tr>{{ end }}</table>{{ end }}\n')
-        for iid, started, target, actor, attack in incidents:
+        for iid, started, targets, actor, attack in incidents:
+            names = ", ".join(f'"target-{t:06}"' for t in targets)
             write(f"{hugo}/content/incidents/{iid}.md",
-                  f'---\ntitle: "Attack on target {target}"\ndate: {started.strftime("%Y-%m-%dT%H:%M:%SZ")}\n'
-                  f'actors: ["actor-{actor:05}"]\ntargets: ["target-{target:06}"]\n---\n'
-                  f'Synthetic incident: a **{attack}** attack on target {target}.\n')
+                  f'---\ntitle: "Attack on target {targets[0]}"\ndate: {started.strftime("%Y-%m-%dT%H:%M:%SZ")}\n'
+                  f'actors: ["actor-{actor:05}"]\ntargets: [{names}]\n---\n'
+                  f'Synthetic incident: a **{attack}** attack on target {targets[0]}.\n')
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ also times `cp -r` of sitrep's own output into a removed folder on the same
 file system (what writing those files alone costs) and `sitrep check`, and
 records every run's peak RSS with /usr/bin/time. Prints a Markdown table of
 medians and ratios. Needs `hugo` (apt-get install hugo) and GNU time.
+SKEWED=1 times the skewed corpus instead (`generate.py --skewed`).
 """
 import os
 import shutil
@@ -23,6 +24,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(REPO, "target", "release", "sitrep")
 RUNS = int(os.environ.get("RUNS", "5"))
 BASE = os.environ.get("BENCH_DIR", "/dev/shm/sitrep-bench")
+SKEWED = os.environ.get("SKEWED") == "1"
 
 
 def timed(cmd, cwd=None):
@@ -35,10 +37,11 @@ def timed(cmd, cwd=None):
 
 
 def bench(n):
-    root = os.path.join(BASE, str(n))
+    root = os.path.join(BASE, f"{n}-skewed" if SKEWED else str(n))
     corpus, hugo = os.path.join(root, "sitrep"), os.path.join(root, "hugo")
     if not os.path.isdir(corpus):
-        subprocess.run([sys.executable, os.path.join(REPO, "benches", "generate.py"), str(n), corpus, "--hugo", hugo],
+        subprocess.run([sys.executable, os.path.join(REPO, "benches", "generate.py"), str(n), corpus, "--hugo", hugo]
+                       + (["--skewed"] if SKEWED else []),
                        check=True)
     out, copy, public = os.path.join(root, "site"), os.path.join(root, "copy"), os.path.join(hugo, "public")
     results = {"sitrep": [], "hugo": [], "cp": [], "check": []}

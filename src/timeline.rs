@@ -9,7 +9,6 @@
 //! the size of the picture, not of the data. Every text is escaped here,
 //! since the SVG is inserted into pages as markup.
 
-use std::collections::HashMap;
 use std::fmt::Write;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
@@ -72,27 +71,36 @@ pub fn svg<'t>(site: &Site, incidents: &[usize], title: &str, bar_title: &dyn Fn
     // of that incident and how many bars each lane has. Each (incident,
     // target) pair's lane is kept, so drawing looks nothing up again.
     let mut lanes: Vec<u32> = Vec::new();
-    let mut lane_of: HashMap<u32, u32> = HashMap::new();
     let mut per_lane: Vec<usize> = Vec::new();
     let mut marks_per_lane: Vec<usize> = Vec::new();
     let mut campaign_of_lane: Vec<Option<&Id>> = Vec::new();
     let mut pair_lanes: Vec<u32> = Vec::new();
-    for &i in incidents {
-        let r = &site.incidents[i].record;
-        for &t in site.incidents[i].target_at.iter() {
-            let n = *lane_of.entry(t).or_insert_with(|| {
-                lanes.push(t);
-                per_lane.push(0);
-                marks_per_lane.push(0);
-                campaign_of_lane.push(r.campaign.as_ref());
-                (lanes.len() - 1) as u32
-            });
-            per_lane[n as usize] += 1;
-            marks_per_lane[n as usize] += r.observations.len();
-            pair_lanes.push(n);
+    LANE_OF.with_borrow_mut(|lane_of| {
+        if lane_of.len() < site.targets.len() {
+            lane_of.resize(site.targets.len(), NO_LANE);
         }
-    }
-    drop(lane_of);
+        for &i in incidents {
+            let r = &site.incidents[i].record;
+            for &t in site.incidents[i].target_at.iter() {
+                let slot = &mut lane_of[t as usize];
+                if *slot == NO_LANE {
+                    *slot = lanes.len() as u32;
+                    lanes.push(t);
+                    per_lane.push(0);
+                    marks_per_lane.push(0);
+                    campaign_of_lane.push(r.campaign.as_ref());
+                }
+                let n = *slot as usize;
+                per_lane[n] += 1;
+                marks_per_lane[n] += r.observations.len();
+                pair_lanes.push(n as u32);
+            }
+        }
+        // Left as found, for the next timeline on this thread.
+        for &t in &lanes {
+            lane_of[t as usize] = NO_LANE;
+        }
+    });
     // Where each lane found first ends up (NO_LANE: not drawn).
     let mut found_at: Vec<usize> = (0..lanes.len()).collect();
     let targets = lanes.len();
@@ -289,6 +297,15 @@ struct Scale<'a> {
 /// A pair's lane when its target is not drawn.
 const NO_LANE: u32 = u32::MAX;
 
+thread_local! {
+    /// The lane of each target (by position in `Site::targets`) on the
+    /// timeline being drawn, else [`NO_LANE`]: finding a pair's lane is an
+    /// index, not a hash, which counts on pages where each of thousands of
+    /// incidents has dozens of targets. One table per thread, reset to
+    /// [`NO_LANE`] after each timeline by clearing only the lanes it used.
+    static LANE_OF: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 fn lane_index(lane: u32) -> Option<usize> {
     (lane != NO_LANE).then_some(lane as usize)
 }
@@ -384,6 +401,45 @@ struct Run {
     first: usize,
 }
 
+impl Run {
+    /// Takes in a span that touches this run.
+    fn absorb(&mut self, span: Run) {
+        self.x0 = self.x0.min(span.x0);
+        self.x1 = self.x1.max(span.x1);
+        self.from = self.from.min(span.from);
+        self.to = self.to.max(span.to);
+        self.incidents += span.incidents;
+        self.ongoing |= span.ongoing;
+    }
+}
+
+/// A lane's runs: disjoint, in order, merged as spans come in. Spans mostly
+/// come in order of their start (incidents are sorted by `S.earliest`), so
+/// each one usually joins or follows the last run; one that does not (a
+/// certain part starts at `S.latest`) is placed by a binary search.
+#[derive(Default)]
+struct Runs(Vec<Run>);
+
+impl Runs {
+    fn add(&mut self, span: Run) {
+        let runs = &mut self.0;
+        // The first run that ends at or after the span's start.
+        let at = match runs.last() {
+            Some(last) if last.x1 < span.x0 => runs.len(),
+            _ => runs.partition_point(|r| r.x1 < span.x0),
+        };
+        if at == runs.len() || runs[at].x0 > span.x1 {
+            runs.insert(at, span);
+            return;
+        }
+        runs[at].absorb(span);
+        while at + 1 < runs.len() && runs[at + 1].x0 <= runs[at].x1 {
+            let next = runs.remove(at + 1);
+            runs[at].absorb(next);
+        }
+    }
+}
+
 /// Each lane's outages merged, for timelines with too many bars to draw one
 /// by one (a target hit thousands of times): the union of the incidents'
 /// possible parts, hatched, with the union of their certain parts, solid,
@@ -402,8 +458,8 @@ fn merged_bars<'t>(
     bar_title: &dyn Fn(usize) -> &'t str,
 ) {
     let x = scale.x;
-    let mut possible: Vec<Vec<Run>> = (0..lanes.len()).map(|_| Vec::new()).collect();
-    let mut certain: Vec<Vec<(f64, f64)>> = (0..lanes.len()).map(|_| Vec::new()).collect();
+    let mut possible: Vec<Runs> = (0..lanes.len()).map(|_| Runs::default()).collect();
+    let mut certain: Vec<Runs> = (0..lanes.len()).map(|_| Runs::default()).collect();
     let mut pair_lanes = pair_lanes.iter();
     for &i in incidents {
         let inc = &site.incidents[i];
@@ -419,37 +475,26 @@ fn merged_bars<'t>(
             ongoing: b.is_ongoing(),
             first: i,
         };
-        let solid = b.certain().map(|(c0, c1)| (x(c0), x(c1).max(x(c0) + 1.0)));
+        let solid = b.certain().map(|(c0, c1)| {
+            let x0 = x(c0);
+            Run {
+                x0,
+                x1: x(c1).max(x0 + 1.0),
+                ..span
+            }
+        });
         for n in pair_lanes.by_ref().take(inc.record.targets.len()) {
             let Some(n) = lane_index(*n) else { continue };
-            possible[n].push(span);
-            certain[n].extend(solid);
+            possible[n].add(span);
+            if let Some(solid) = solid {
+                certain[n].add(solid);
+            }
         }
     }
     let zone = site.zone;
-    for (n, (mut spans, mut solid)) in possible.into_iter().zip(certain).enumerate() {
-        spans.sort_by(|a, b| a.x0.total_cmp(&b.x0).then(a.x1.total_cmp(&b.x1)));
-        let mut runs: Vec<Run> = Vec::new();
-        for span in spans {
-            match runs.last_mut() {
-                Some(run) if span.x0 <= run.x1 => {
-                    run.x1 = run.x1.max(span.x1);
-                    run.from = run.from.min(span.from);
-                    run.to = run.to.max(span.to);
-                    run.incidents += 1;
-                    run.ongoing |= span.ongoing;
-                }
-                _ => runs.push(span),
-            }
-        }
-        solid.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
-        let mut solid_runs: Vec<(f64, f64)> = Vec::new();
-        for (c0, c1) in solid {
-            match solid_runs.last_mut() {
-                Some(run) if c0 <= run.1 => run.1 = run.1.max(c1),
-                _ => solid_runs.push((c0, c1)),
-            }
-        }
+    for (n, (spans, solid)) in possible.into_iter().zip(certain).enumerate() {
+        let runs = spans.0;
+        let solid_runs: Vec<(f64, f64)> = solid.0.into_iter().map(|r| (r.x0, r.x1)).collect();
         let name = site.targets[lanes[n] as usize].record.name.as_str();
         let y = scale.lane_y[n] + 6.0;
         let mut solid_runs = solid_runs.into_iter().peekable();
@@ -566,4 +611,76 @@ fn ticks(first: DateTime<Utc>, last: DateTime<Utc>, zone: chrono_tz::Tz) -> Vec<
         m %= 12;
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn span(x0: f64, x1: f64) -> Run {
+        let t = |x: f64| DateTime::<Utc>::from_timestamp(x as i64, 0).unwrap_or_default();
+        Run {
+            x0,
+            x1,
+            from: t(x0),
+            to: t(x1),
+            incidents: 1,
+            ongoing: false,
+            first: x0 as usize,
+        }
+    }
+
+    /// The union of spans by brute force: spans on a quarter-pixel grid are
+    /// joined where the point between two grid steps is covered.
+    fn union_by_grid(spans: &[(f64, f64)]) -> Vec<(f64, f64)> {
+        let covered = |x: f64| spans.iter().any(|&(a, b)| a <= x && x <= b);
+        let mut out: Vec<(f64, f64)> = Vec::new();
+        let mut x = 0.0;
+        while x <= 100.0 {
+            if covered(x) {
+                match out.last_mut() {
+                    Some(run) if run.1 + 0.25 >= x && covered(x - 0.125) => run.1 = x,
+                    _ => out.push((x, x)),
+                }
+            }
+            x += 0.25;
+        }
+        out
+    }
+
+    #[test]
+    fn runs_are_the_union_of_spans_in_any_order() {
+        // A small deterministic generator: spans on a quarter-pixel grid.
+        let mut seed: u64 = 42;
+        let mut next = |n: u64| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        for _ in 0..500 {
+            let spans: Vec<(f64, f64)> = (0..1 + next(12))
+                .map(|_| {
+                    let a = next(360) as f64 / 4.0;
+                    (a, a + next(40) as f64 / 4.0)
+                })
+                .collect();
+            let mut runs = Runs::default();
+            for &(a, b) in &spans {
+                runs.add(span(a, b));
+            }
+            let got: Vec<(f64, f64)> = runs.0.iter().map(|r| (r.x0, r.x1)).collect();
+            assert_eq!(got, union_by_grid(&spans), "spans {spans:?}");
+            assert_eq!(runs.0.iter().map(|r| r.incidents).sum::<usize>(), spans.len());
+        }
+    }
+
+    #[test]
+    fn a_late_span_joins_the_runs_it_bridges() {
+        let mut runs = Runs::default();
+        for (a, b) in [(0.0, 1.0), (5.0, 6.0), (10.0, 11.0), (0.5, 10.0)] {
+            runs.add(span(a, b));
+        }
+        assert_eq!(runs.0.len(), 1);
+        let run = &runs.0[0];
+        assert_eq!((run.x0, run.x1, run.incidents), (0.0, 11.0, 4));
+    }
 }
