@@ -195,7 +195,7 @@ pub fn svg<'t>(site: &Site, incidents: &[usize], title: &str, bar_title: &dyn Fn
     }
     if merged {
         desc.push_str(
-            " Too many incidents to draw one by one: each target's overlapping outages are drawn merged, without observation marks.",
+            " Too many incidents to draw one by one: each target's overlapping outages are drawn merged, paler where they cover only part of a pixel's time, without observation marks.",
         );
     } else if !marks {
         let _ = write!(
@@ -440,10 +440,46 @@ impl Runs {
     }
 }
 
+/// A merged lane's certain parts at the screen's resolution: each pixel
+/// column is shaded by how much of its time the target was certainly down
+/// (up to a quarter, a half, three quarters, all of it: levels 1 to 4), so
+/// that a thousand one-hour outages over two years, a pixel a day, do not
+/// look like two years of outage. `solid` is disjoint and in order; the
+/// result is runs of columns of one level: `(x, width, level)`.
+fn shades(solid: &[Run]) -> Vec<(f64, f64, u8)> {
+    let (Some(first), Some(last)) = (solid.first(), solid.last()) else {
+        return Vec::new();
+    };
+    let base = first.x0.floor();
+    let mut cover = vec![0.0_f64; (last.x1.ceil() - base) as usize + 1];
+    for run in solid {
+        let mut column = run.x0.floor();
+        while column < run.x1 {
+            let overlap = run.x1.min(column + 1.0) - run.x0.max(column);
+            cover[(column - base) as usize] += overlap.max(0.0);
+            column += 1.0;
+        }
+    }
+    let mut out: Vec<(f64, f64, u8)> = Vec::new();
+    for (k, &covered) in cover.iter().enumerate() {
+        if covered <= 0.0 {
+            continue;
+        }
+        let level = ((covered * 4.0).ceil() as u8).clamp(1, 4);
+        let x = base + k as f64;
+        match out.last_mut() {
+            Some((x0, width, l)) if *l == level && *x0 + *width == x => *width += 1.0,
+            _ => out.push((x, 1.0, level)),
+        }
+    }
+    out
+}
+
 /// Each lane's outages merged, for timelines with too many bars to draw one
 /// by one (a target hit thousands of times): the union of the incidents'
-/// possible parts, hatched, with the union of their certain parts, solid,
-/// over it. The target was certainly down wherever one of its incidents
+/// possible parts, hatched, with the union of their certain parts, solid
+/// (paler where it covers only part of a pixel's time: [`shades`]), over
+/// it. The target was certainly down wherever one of its incidents
 /// says so (SPEC §3), so the union keeps the chart's meaning. Bars that
 /// touch on screen become one run, titled with its count and times; the
 /// size of the drawing is bounded by the lanes' width in pixels, whatever
@@ -475,13 +511,12 @@ fn merged_bars<'t>(
             ongoing: b.is_ongoing(),
             first: i,
         };
-        let solid = b.certain().map(|(c0, c1)| {
-            let x0 = x(c0);
-            Run {
-                x0,
-                x1: x(c1).max(x0 + 1.0),
-                ..span
-            }
+        // Certain parts at their true width: `shades` turns them into
+        // pixels, so short outages are not widened into long ones.
+        let solid = b.certain().map(|(c0, c1)| Run {
+            x0: x(c0),
+            x1: x(c1),
+            ..span
         });
         for n in pair_lanes.by_ref().take(inc.record.targets.len()) {
             let Some(n) = lane_index(*n) else { continue };
@@ -494,10 +529,9 @@ fn merged_bars<'t>(
     let zone = site.zone;
     for (n, (spans, solid)) in possible.into_iter().zip(certain).enumerate() {
         let runs = spans.0;
-        let solid_runs: Vec<(f64, f64)> = solid.0.into_iter().map(|r| (r.x0, r.x1)).collect();
+        let solid_runs = shades(&solid.0);
         let name = site.targets[lanes[n] as usize].record.name.as_str();
         let y = scale.lane_y[n] + 6.0;
-        let mut solid_runs = solid_runs.into_iter().peekable();
         for run in runs {
             let ongoing = if run.ongoing { " ongoing" } else { "" };
             let _ = writeln!(s, "<g class=\"bar merged{ongoing}\">");
@@ -525,22 +559,6 @@ fn merged_bars<'t>(
                 P(run.x1 - run.x0),
                 P(BAR)
             );
-            // Certain parts lie within the possible ones: those starting in
-            // this run are drawn in it.
-            while let Some(&(c0, c1)) = solid_runs.peek() {
-                if c0 > run.x1 {
-                    break;
-                }
-                solid_runs.next();
-                let _ = writeln!(
-                    s,
-                    "<rect class=\"certain\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
-                    P(c0),
-                    P(y),
-                    P(c1 - c0),
-                    P(BAR)
-                );
-            }
             if run.ongoing {
                 let _ = writeln!(
                     s,
@@ -552,6 +570,35 @@ fn merged_bars<'t>(
                 );
             }
             s.push_str("</g>\n");
+        }
+        // The certain parts over the runs, one path per shade: a lane can
+        // have hundreds of strips, and a path spends a few bytes on each
+        // where a rect would spend seventy.
+        for level in 1..=4u8 {
+            let mut d = String::new();
+            let mut at = None;
+            for &(x0, width, _) in solid_runs.iter().filter(|r| r.2 == level) {
+                // `z` brings the pen back to where a strip began: the next
+                // strip moves on from there.
+                match at {
+                    None => {
+                        let _ = write!(d, "M{} {}", x0, P(y));
+                    }
+                    Some(prev) => {
+                        let _ = write!(d, "m{} 0", x0 - prev);
+                    }
+                }
+                let _ = write!(d, "h{width}v{BAR}h-{width}z");
+                at = Some(x0);
+            }
+            if !d.is_empty() {
+                let shade = if level < 4 {
+                    format!(" shade{level}")
+                } else {
+                    String::new()
+                };
+                let _ = writeln!(s, "<path class=\"certain{shade}\" d=\"{d}\"/>");
+            }
         }
     }
 }
@@ -671,6 +718,16 @@ mod tests {
             assert_eq!(got, union_by_grid(&spans), "spans {spans:?}");
             assert_eq!(runs.0.iter().map(|r| r.incidents).sum::<usize>(), spans.len());
         }
+    }
+
+    #[test]
+    fn certain_parts_are_shaded_by_how_much_of_each_pixel_they_cover() {
+        // A quarter of column 0; all of 2; half of 3, 4 and 5 (0.5 each).
+        let solid = [span(0.0, 0.25), span(2.0, 3.5), span(4.25, 4.75), span(5.5, 6.0)];
+        assert_eq!(shades(&solid), vec![(0.0, 1.0, 1), (2.0, 1.0, 4), (3.0, 3.0, 2)]);
+        // A sliver still shows, at the palest level.
+        assert_eq!(shades(&[span(7.1, 7.1001)]), vec![(7.0, 1.0, 1)]);
+        assert!(shades(&[]).is_empty());
     }
 
     #[test]
