@@ -36,8 +36,60 @@ pub fn to_html(markdown: &str) -> String {
     if plain {
         raw
     } else {
-        SANITIZER.clean(&raw).to_string()
+        drop_rel_without_href(SANITIZER.clean(&raw).to_string())
     }
+}
+
+/// Takes the `rel` ammonia gives every link off the links it left without
+/// an `href` (a `javascript:` link, say): an `<a>` with `rel` and no `href`
+/// is invalid HTML. Ammonia's output quotes every attribute value with `"`
+/// and escapes `"` inside values, so attributes are read by their quotes.
+fn drop_rel_without_href(html: String) -> String {
+    const REL: &str = " rel=\"noopener noreferrer\"";
+    if !html.contains(REL) {
+        return html;
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html.as_str();
+    while let Some(at) = rest.find("<a ") {
+        out.push_str(&rest[..at]);
+        let tag_rest = &rest[at..];
+        // The tag ends at the first `>` outside a quoted value.
+        let mut quoted = false;
+        let end = tag_rest
+            .char_indices()
+            .find(|&(_, c)| {
+                if c == '"' {
+                    quoted = !quoted;
+                }
+                c == '>' && !quoted
+            })
+            .map_or(tag_rest.len(), |(i, _)| i + 1);
+        let tag = &tag_rest[..end];
+        let mut names = Vec::new();
+        let mut quoted = false;
+        let mut name_start = None;
+        for (i, c) in tag.char_indices().skip(2) {
+            match c {
+                '"' => quoted = !quoted,
+                ' ' if !quoted => name_start = Some(i + 1),
+                '=' if !quoted => {
+                    if let Some(s) = name_start.take() {
+                        names.push(&tag[s..i]);
+                    }
+                }
+                _ => {}
+            }
+        }
+        if names.contains(&"rel") && !names.contains(&"href") {
+            out.push_str(&tag.replacen(REL, "", 1));
+        } else {
+            out.push_str(tag);
+        }
+        rest = &tag_rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Whether an event renders as a bare tag or escaped text, with no attribute
@@ -93,6 +145,16 @@ mod tests {
         // Anything else still goes through ammonia: a table's inline style is removed.
         let table = to_html("| a |\n|:-:|\n| b |");
         assert!(table.contains("<table>") && !table.contains("style"), "{table}");
+    }
+
+    #[test]
+    fn a_link_left_without_href_loses_its_rel() {
+        let out = to_html("[bad](javascript:alert(1)) <a title=\"a > b\" href=\"https://ok.example/\">ok</a>");
+        assert!(out.contains("<a>bad</a>"), "{out}");
+        assert!(
+            out.contains("<a title=\"a &gt; b\" href=\"https://ok.example/\" rel=\"noopener noreferrer\">ok</a>"),
+            "{out}"
+        );
     }
 
     #[test]

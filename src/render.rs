@@ -73,11 +73,27 @@ pub fn load_templates(root: &Path) -> Result<Tera, String> {
         }
     }
     tera.add_raw_templates(all).map_err(|e| tera_error(&e))?;
+    tera.register_filter("datetime", datetime_filter);
     tera.autoescape_on(vec![".html", ".xml", ".svg"]);
     // Tera's default also escapes `/`, which makes every link unreadable in
     // a diff; `&<>"'` is what HTML text and quoted attributes need.
     tera.set_escape_fn(crate::escape::xml);
     Ok(tera)
+}
+
+/// `{{ t | datetime }}`: a written time as an HTML `datetime` value
+/// ([`crate::time::WrittenTime::html_datetime`]), so that
+/// `<time datetime="{{ t | datetime }}">{{ t }}</time>` is valid HTML for
+/// every form of SPEC §3 (`2024-08-25T14` is not a valid `<time>` text).
+/// Anything else comes back as it is.
+fn datetime_filter(
+    value: &tera::Value,
+    _: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    Ok(match value.as_str().map(str::parse::<crate::time::WrittenTime>) {
+        Some(Ok(t)) => tera::Value::String(t.html_datetime()),
+        _ => value.clone(),
+    })
 }
 
 /// The whole chain of a Tera error, which hides the useful part in sources.

@@ -88,6 +88,25 @@ impl WrittenTime {
         self.precision
     }
 
+    /// The time as an HTML `datetime` value, which a `<time>` needs when
+    /// its text is not one: as written where HTML has the form; an hour
+    /// gets `:00` (HTML has no hour precision), and a year, month or day
+    /// drops its offset (HTML's date forms have none).
+    pub fn html_datetime(&self) -> String {
+        let body = match self.precision {
+            Precision::Year => 4,
+            Precision::Month => 7,
+            Precision::Day => 10,
+            Precision::Hour => 13,
+            Precision::Minute | Precision::Second => return self.text.clone(),
+        };
+        let (body, offset) = self.text.split_at(body);
+        match self.precision {
+            Precision::Hour => format!("{body}:00{offset}"),
+            _ => body.to_string(),
+        }
+    }
+
     /// Whether the time carries its own offset (`Z`, `+02:00`).
     pub fn has_offset(&self) -> bool {
         self.offset.is_some()
@@ -412,6 +431,25 @@ mod tests {
     fn span(text: &str, zone: Tz) -> (String, String) {
         let s = text.parse::<WrittenTime>().unwrap().resolve(zone).unwrap();
         (rfc3339(s.earliest), rfc3339(s.latest))
+    }
+
+    #[test]
+    fn every_form_has_a_valid_html_datetime() {
+        for (written, html) in [
+            ("2024", "2024"),
+            ("2024Z", "2024"),
+            ("2024-08", "2024-08"),
+            ("2024-08-25", "2024-08-25"),
+            ("2024-08-25+02:00", "2024-08-25"),
+            ("2024-08-25T14", "2024-08-25T14:00"),
+            ("2024-08-25T14Z", "2024-08-25T14:00Z"),
+            ("2024-08-25T14-05:30", "2024-08-25T14:00-05:30"),
+            ("2024-08-25T14:30", "2024-08-25T14:30"),
+            ("2024-08-25T14:30:15+02:00", "2024-08-25T14:30:15+02:00"),
+        ] {
+            let t: WrittenTime = written.parse().unwrap();
+            assert_eq!(t.html_datetime(), html, "{written}");
+        }
     }
 
     #[test]

@@ -1115,6 +1115,14 @@ fn timeline_shows_certain_possible_ongoing_and_observations_grouped_by_campaign(
     ] {
         assert!(svg.contains(needle), "timeline lacks {needle}");
     }
+    // Every written time is a valid HTML <time>, whatever its precision.
+    let page = fs::read_to_string(dir.path().join("site/incidents/down-up/index.html")).unwrap();
+    for needle in [
+        "<time datetime=\"2024-08-25\">2024-08-25</time>",
+        "<time datetime=\"2024-08-27T09:00\">2024-08-27T09</time>",
+    ] {
+        assert!(page.contains(needle), "incident page lacks {needle}");
+    }
     // The feed says the same about how it ended.
     let feed = fs::read_to_string(dir.path().join("site/feed.xml")).unwrap();
     assert!(
