@@ -101,7 +101,7 @@ pub fn svg<'t>(site: &Site, incidents: &[usize], title: &str, bar_title: &dyn Fn
             lane_of[t as usize] = NO_LANE;
         }
     });
-    // Where each lane found first ends up (NO_LANE: not drawn).
+    // For each lane kept, its number when found (pairs are numbered so).
     let mut found_at: Vec<usize> = (0..lanes.len()).collect();
     let targets = lanes.len();
     let hidden_lanes = lanes.len().saturating_sub(MAX_LANES);
@@ -135,6 +135,7 @@ pub fn svg<'t>(site: &Site, incidents: &[usize], title: &str, bar_title: &dyn Fn
     order.sort_by_key(|&n| (group_order.iter().position(|c| *c == campaign_of_lane[n]), n));
     let campaign_of_lane: Vec<Option<&Id>> = order.iter().map(|&n| campaign_of_lane[n]).collect();
     lanes = order.iter().map(|&n| lanes[n]).collect();
+    // Pairs' lanes renumbered as drawn; NO_LANE for a hidden lane.
     let mut lane_now = vec![NO_LANE; targets];
     for (now, &n) in order.iter().enumerate() {
         lane_now[found_at[n]] = now as u32;
