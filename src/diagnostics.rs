@@ -80,10 +80,23 @@ pub enum Format {
 /// Renders diagnostics; `sources` maps a diagnostic's `file` to its text.
 pub fn render(diagnostics: &[Diagnostic], sources: &BTreeMap<String, String>, format: Format) -> String {
     match format {
-        Format::Human => diagnostics
-            .iter()
-            .map(|d| human(d, sources.get(&d.file).map(String::as_str)))
-            .collect(),
+        Format::Human => {
+            let (shown, left_out) = shown_in_human(diagnostics);
+            let mut out: String = shown
+                .iter()
+                .map(|d| human(d, sources.get(&d.file).map(String::as_str)))
+                .collect();
+            for (kind, count) in &left_out {
+                out.push_str(&format!(
+                    "… and {count} more warning{} of this kind: {kind}\n",
+                    if *count == 1 { "" } else { "s" }
+                ));
+            }
+            if !left_out.is_empty() {
+                out.push_str("(`--format json` or `--format github` lists every one)\n\n");
+            }
+            out
+        }
         Format::Github => diagnostics.iter().map(github).collect(),
         Format::Json => {
             let mut text = serde_json::to_string_pretty(diagnostics).unwrap_or_default();
@@ -91,6 +104,56 @@ pub fn render(diagnostics: &[Diagnostic], sources: &BTreeMap<String, String>, fo
             text
         }
     }
+}
+
+/// Warnings of one kind shown in full by the human format; the rest are
+/// counted. Real data can give the same warning tens of thousands of times
+/// (every source without a URL), which would bury everything else.
+pub const WARNINGS_SHOWN_PER_KIND: usize = 10;
+
+/// What the human format shows: every error, and the first
+/// [`WARNINGS_SHOWN_PER_KIND`] warnings of each kind (their message with
+/// the quoted names left out); then each kind with how many were left out.
+pub fn shown_in_human(diagnostics: &[Diagnostic]) -> (Vec<&Diagnostic>, Vec<(String, usize)>) {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut shown = Vec::new();
+    let mut order = Vec::new();
+    for d in diagnostics {
+        if d.severity == Severity::Error {
+            shown.push(d);
+            continue;
+        }
+        let kind = warning_kind(&d.message);
+        let count = seen.entry(kind.clone()).or_insert_with(|| {
+            order.push(kind);
+            0
+        });
+        *count += 1;
+        if *count <= WARNINGS_SHOWN_PER_KIND {
+            shown.push(d);
+        }
+    }
+    let left_out = order
+        .into_iter()
+        .filter_map(|kind| {
+            let hidden = seen[&kind].saturating_sub(WARNINGS_SHOWN_PER_KIND);
+            (hidden > 0).then_some((kind, hidden))
+        })
+        .collect();
+    (shown, left_out)
+}
+
+/// A warning's message with what it quotes (ids, values) replaced by `…`.
+fn warning_kind(message: &str) -> String {
+    let mut kind = String::with_capacity(message.len());
+    for (n, part) in message.split('`').enumerate() {
+        if n % 2 == 1 {
+            kind.push_str("`…`");
+        } else {
+            kind.push_str(part);
+        }
+    }
+    kind
 }
 
 fn human(d: &Diagnostic, source: Option<&str>) -> String {
@@ -282,6 +345,29 @@ pub fn display_path(root: &Path, path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_human_format_counts_a_flood_of_one_warning_and_shows_every_error() {
+        let mut all: Vec<Diagnostic> = (0..25)
+            .map(|n| Diagnostic::warning(&format!("f{n:02}.yaml"), (1, 1), format!("source `s{n}` has no url")))
+            .collect();
+        all.push(Diagnostic::warning("g.yaml", (1, 1), "no incident mentions target `t`"));
+        all.extend((0..15).map(|n| Diagnostic::error(&format!("e{n:02}.yaml"), (1, 1), format!("bad `{n}`"))));
+        let (shown, left_out) = shown_in_human(&all);
+        assert_eq!(shown.len(), 10 + 1 + 15);
+        assert_eq!(left_out, vec![("source `…` has no url".to_string(), 15)]);
+        let text = render(&all, &BTreeMap::new(), Format::Human);
+        assert!(text.contains("f09.yaml") && !text.contains("f10.yaml"), "{text}");
+        assert!(
+            text.contains("… and 15 more warnings of this kind: source `…` has no url\n"),
+            "{text}"
+        );
+        // The other formats list every one.
+        assert_eq!(
+            render(&all, &BTreeMap::new(), Format::Github).lines().count(),
+            all.len()
+        );
+    }
 
     const DOC: &str = "title: x\ntargets:\n  - a\n  - bee\nobservations:\n  - at: 2024-08-25\n    state: down\n  - { at: '2024-08-26', state: up }\nended:\n";
 

@@ -64,7 +64,7 @@ impl Report {
     pub fn render(&self, root: &Path, format: Format) -> String {
         let mut sources = BTreeMap::new();
         if format == Format::Human {
-            for d in &self.diagnostics {
+            for d in diagnostics::shown_in_human(&self.diagnostics).0 {
                 if d.line > 0 && !sources.contains_key(&d.file) {
                     if let Ok(text) = std::fs::read_to_string(root.join(&d.file)) {
                         sources.insert(d.file.clone(), text);
