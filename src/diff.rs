@@ -236,7 +236,31 @@ fn md(text: &str) -> String {
 }
 
 /// The Markdown summary of what changed from `base` to `head`.
-pub fn summarize(base: &Side, head: &Side) -> String {
+/// Records listed per section by default. A bulk import changes tens of
+/// thousands, and GitHub refuses a job summary over 1 MiB (and a comment
+/// over 65,536 characters); the rest are counted, and `--all` lists them.
+pub const LISTED: usize = 100;
+
+/// Writes one section: its heading with the count, at most `limit` entries,
+/// and how many were left out.
+fn section(out: &mut String, title: &str, entries: &[String], limit: usize) {
+    let _ = writeln!(out, "### {title} ({})\n", entries.len());
+    for entry in entries.iter().take(limit) {
+        out.push_str(entry);
+    }
+    if entries.len() > limit {
+        let _ = writeln!(
+            out,
+            "- … and {} more (`sitrep diff --all` lists them all)",
+            entries.len() - limit
+        );
+    }
+    out.push('\n');
+}
+
+/// The Markdown summary of what changed from `base` to `head`, listing at
+/// most `limit` records per section.
+pub fn summarize(base: &Side, head: &Side, limit: usize) -> String {
     let (b, h) = (&base.site, &head.site);
     let mut out = String::new();
     let _ = writeln!(out, "## sitrep: changes from `{}` to `{}`\n", base.label, head.label);
@@ -281,22 +305,25 @@ pub fn summarize(base: &Side, head: &Side) -> String {
     let added: Vec<&String> = ih.keys().filter(|k| !ib.contains_key(*k)).collect();
     let removed: Vec<&String> = ib.keys().filter(|k| !ih.contains_key(*k)).collect();
     if !added.is_empty() {
-        let _ = writeln!(out, "### Incidents added ({})\n", added.len());
-        for id in &added {
-            let i = ih[*id];
-            let f = incident_facts(h, i);
-            let _ = writeln!(
-                out,
-                "- **{}** (`{id}`): {} since {}; targets {}; actors {}; {}",
-                md(&f["1 title"]),
-                f["8 attack"],
-                f["4 started"],
-                f["6 targets"],
-                f["7 actors"],
-                f["3 duration"]
-            );
-        }
-        out.push('\n');
+        // Only the listed ones are worded.
+        let mut entries: Vec<String> = added
+            .iter()
+            .take(limit)
+            .map(|id| {
+                let f = incident_facts(h, ih[*id]);
+                format!(
+                    "- **{}** (`{id}`): {} since {}; targets {}; actors {}; {}\n",
+                    md(&f["1 title"]),
+                    f["8 attack"],
+                    f["4 started"],
+                    f["6 targets"],
+                    f["7 actors"],
+                    f["3 duration"]
+                )
+            })
+            .collect();
+        entries.resize(added.len(), String::new());
+        section(&mut out, "Incidents added", &entries, limit);
         changes += added.len();
     }
     let mut changed_lines = Vec::new();
@@ -318,19 +345,15 @@ pub fn summarize(base: &Side, head: &Side) -> String {
         }
     }
     if !changed_lines.is_empty() {
-        let _ = writeln!(out, "### Incidents changed ({})\n", changed_lines.len());
-        for l in &changed_lines {
-            out.push_str(l);
-        }
-        out.push('\n');
+        section(&mut out, "Incidents changed", &changed_lines, limit);
         changes += changed_lines.len();
     }
     if !removed.is_empty() {
-        let _ = writeln!(out, "### Incidents removed ({})\n", removed.len());
-        for id in &removed {
-            let _ = writeln!(out, "- **{}** (`{id}`)", md(&b.incidents[ib[*id]].record.title));
-        }
-        out.push('\n');
+        let entries: Vec<String> = removed
+            .iter()
+            .map(|id| format!("- **{}** (`{id}`)\n", md(&b.incidents[ib[*id]].record.title)))
+            .collect();
+        section(&mut out, "Incidents removed", &entries, limit);
         changes += removed.len();
     }
 
@@ -397,11 +420,7 @@ pub fn summarize(base: &Side, head: &Side) -> String {
             }
         }
         if !lines.is_empty() {
-            let _ = writeln!(out, "### {title} ({})\n", lines.len());
-            for l in &lines {
-                out.push_str(l);
-            }
-            out.push('\n');
+            section(&mut out, title, &lines, limit);
             changes += lines.len();
         }
     }

@@ -64,6 +64,9 @@ enum Command {
         base: String,
         /// The state after.
         head: String,
+        /// List every changed record, not only the first 100 of each section.
+        #[arg(long)]
+        all: bool,
     },
     /// Create a new project: example content, templates, GitHub workflows.
     Init { dir: PathBuf },
@@ -99,7 +102,7 @@ fn main() -> ExitCode {
         Command::Build { root, out, base_url } => build(root, out, base_url),
         Command::Check { root, format } => check(root, format),
         Command::Schema { kind } => schema(kind.as_deref()),
-        Command::Diff { base, head } => diff(&base, &head),
+        Command::Diff { base, head, all } => diff(&base, &head, all),
         Command::Serve { root, port, open } => serve(root, port, open),
         Command::Init { dir } => init(&dir),
         Command::New { kind, id, root } => new(&kind, &id, &root),
@@ -219,12 +222,13 @@ fn schema(kind: Option<&str>) -> u8 {
     }
 }
 
-fn diff(base: &str, head: &str) -> u8 {
+fn diff(base: &str, head: &str, all: bool) -> u8 {
     let here = std::path::Path::new(".");
     let load = |spec: &str| sitrep::diff::load_side(spec, here);
     match (load(base), load(head)) {
         (Ok(b), Ok(h)) => {
-            print(&sitrep::diff::summarize(&b, &h));
+            let limit = if all { usize::MAX } else { sitrep::diff::LISTED };
+            print(&sitrep::diff::summarize(&b, &h, limit));
             OK
         }
         (Err(e), _) | (_, Err(e)) => {

@@ -657,6 +657,23 @@ fn diff_of_two_folders_names_added_and_changed_incidents() {
 }
 
 #[test]
+fn diff_of_a_bulk_import_lists_a_hundred_and_counts_the_rest() {
+    let base = fixture("valid/time-rules");
+    let head = many_incidents(150);
+    let (code, out, err) = stdout_of(sitrep().arg("diff").arg(base.path()).arg(head.path()));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("### Incidents added (150)"), "{out}");
+    assert_eq!(out.matches("- **Many ").count(), 100, "{out}");
+    assert!(
+        out.contains("- … and 50 more (`sitrep diff --all` lists them all)\n"),
+        "{out}"
+    );
+    let (_, all, _) = stdout_of(sitrep().arg("diff").arg("--all").arg(base.path()).arg(head.path()));
+    assert_eq!(all.matches("- **Many ").count(), 150);
+    assert!(!all.contains("more (`sitrep diff --all`"));
+}
+
+#[test]
 fn diff_reads_git_revisions_without_touching_the_work_tree() {
     let dir = fixture("example");
     let git = |args: &[&str]| {
