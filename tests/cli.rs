@@ -1042,6 +1042,10 @@ fn big_lists_are_paginated_and_every_page_is_in_the_sitemap_with_a_feed_link() {
     let home = fs::read_to_string(site.join("index.html")).unwrap();
     assert_eq!(rows(&home), 1000);
     assert!(home.contains("The 13 earlier incidents are left out here"), "home note");
+    // The feed holds the 1,000 most recent.
+    let feed = fs::read_to_string(site.join("feed.xml")).unwrap();
+    assert_eq!(feed.matches("<entry>").count(), 1000);
+    assert!(feed.contains("/incidents/m-00999/</id>") && !feed.contains("/incidents/m-00000/</id>"));
     assert_links_resolve(&site, "/time/");
     // Every page is in the sitemap and announces the feed.
     let files = tree(&site);

@@ -44,8 +44,11 @@ def check_project(name, root, out):
     feed = feedparser.parse(os.path.join(out, "feed.xml"))
     if feed.bozo:
         fail(f"{name}: feed.xml is not well-formed: {feed.bozo_exception}")
-    if len(feed.entries) != len(incidents):
-        fail(f"{name}: feed has {len(feed.entries)} entries for {len(incidents)} incidents")
+    # The 1,000 most recent incidents, newest first (then by id).
+    by_id = sorted(incidents, key=lambda i: i["id"])
+    newest = [i["id"] for i in sorted(by_id, key=lambda i: i["started"]["earliest"], reverse=True)][:1000]
+    if [e.link.rstrip("/").rsplit("/", 1)[-1] for e in feed.entries] != newest:
+        fail(f"{name}: feed has {len(feed.entries)} entries, not the newest of {len(incidents)} incidents")
     with open(os.path.join(out, "incidents.csv"), newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     if [r["id"] for r in rows] != [i["id"] for i in incidents]:
