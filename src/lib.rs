@@ -66,7 +66,8 @@ impl Report {
         if format == Format::Human {
             for d in diagnostics::shown_in_human(&self.diagnostics).0 {
                 if d.line > 0 && !sources.contains_key(&d.file) {
-                    if let Ok(text) = std::fs::read_to_string(root.join(&d.file)) {
+                    if let Ok(mut text) = std::fs::read_to_string(root.join(&d.file)) {
+                        load::strip_bom(&mut text);
                         sources.insert(d.file.clone(), text);
                     }
                 }

@@ -231,13 +231,24 @@ fn read_text(path: &Path, file: &str, content: &Path, is_symlink: bool) -> Resul
             "this file is more than the limit of {MAX_FILE_BYTES} bytes"
         )));
     }
-    String::from_utf8(bytes).map_err(|e| {
+    let mut text = String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let valid = std::str::from_utf8(valid).unwrap_or_default();
         let line = valid.matches('\n').count() + 1;
         let column = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
         Diagnostic::error(file, (line, column), "this file is not valid UTF-8 text").with_hint("save the file as UTF-8")
-    })
+    })?;
+    strip_bom(&mut text);
+    Ok(text)
+}
+
+/// Drops a byte-order mark, which editors on Windows put at the start of
+/// UTF-8 files: the YAML parser takes a file that starts with one for two
+/// documents, and it is not part of the text anyway.
+pub fn strip_bom(text: &mut String) {
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
 }
 
 fn io_reason(e: &std::io::Error) -> String {

@@ -245,22 +245,63 @@ fn yaml_diagnostic(e: &serde_yaml::Error, text: &str, file: &str, first_line: us
         }
         None => full,
     };
-    let (line, column) = e
-        .location()
-        .map_or((first_line, 1), |l| (l.line() + first_line - 1, l.column()));
-    let width = e
-        .location()
-        .and_then(|l| {
-            text.lines()
-                .nth(l.line().saturating_sub(1))
-                .map(|t| token_width(t, l.column()))
-        })
-        .unwrap_or(1);
+    // serde's duplicate-key error points at the start of the mapping, and
+    // its extra-document error nowhere.
+    let (line, column) = duplicate_key_at(&message, text)
+        .or_else(|| second_document_at(&message, text))
+        .or_else(|| e.location().map(|l| (l.line(), l.column())))
+        .map_or((first_line, 1), |(line, column)| (line + first_line - 1, column));
+    let width = text
+        .lines()
+        .nth(line.saturating_sub(first_line))
+        .map_or(1, |t| token_width(t, column));
     let mut d = Diagnostic::error(file, (line, column), humanize(&message)).with_width(width);
     if let Some(hint) = hint_for(&message) {
         d = d.with_hint(hint);
     }
     d
+}
+
+/// Where a key written twice is written the second time, for serde's
+/// "duplicate field" error: the second line that sets the key at the
+/// indentation of the first.
+fn duplicate_key_at(message: &str, text: &str) -> Option<(usize, usize)> {
+    let key = message.strip_prefix("duplicate field `")?.split('`').next()?;
+    let mut indent = None;
+    for (n, line) in text.lines().enumerate() {
+        let body = line.trim_start_matches([' ', '-']);
+        let Some(rest) = body.strip_prefix(key) else { continue };
+        if !rest.trim_start().starts_with(':') {
+            continue;
+        }
+        let at = line.len() - body.len();
+        match indent {
+            None => indent = Some(at),
+            Some(first) if first == at => return Some((n + 1, at + 1)),
+            Some(_) => {}
+        }
+    }
+    None
+}
+
+/// The `---` that starts a second YAML document, for serde's error about
+/// more than one document.
+fn second_document_at(message: &str, text: &str) -> Option<(usize, usize)> {
+    if !message.contains("more than one document") {
+        return None;
+    }
+    let mut content_seen = false;
+    for (n, line) in text.lines().enumerate() {
+        let t = line.trim_end();
+        if t == "---" || t.starts_with("--- ") {
+            if content_seen {
+                return Some((n + 1, 1));
+            }
+        } else if !t.is_empty() && !t.starts_with('#') {
+            content_seen = true;
+        }
+    }
+    None
 }
 
 /// The length of the word starting at `column` (1-based), for the caret.
@@ -278,6 +319,7 @@ fn humanize(message: &str) -> String {
         .replace("unknown field", "unknown key")
         .replace("unknown variant", "unknown value")
         .replace("missing field", "missing key")
+        .replace("duplicate field", "this key is written twice:")
         .replace("invalid type: ", "wrong type: ")
         .replace("a sequence", "a list")
         .replace("sequence", "list")
@@ -324,6 +366,9 @@ fn hint_for(message: &str) -> Option<String> {
     if message.contains("missing field") {
         return Some("add this key; it is required".into());
     }
+    if message.contains("duplicate field") {
+        return Some("keep one of the two; a key is set once per mapping".into());
+    }
     if message.contains("expected a list") || message.contains("expected a sequence") {
         return Some("write a list: `[a, b]`, or one `- item` per line".into());
     }
@@ -347,6 +392,16 @@ fn hint_for(message: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_duplicate_key_is_found_where_it_is_written_again() {
+        let m = "duplicate field `id`";
+        assert_eq!(duplicate_key_at(m, "sources:\n  - id: a\n    id: b\n"), Some((3, 5)));
+        // Another mapping's key at another depth is not the duplicate.
+        let text = "id: x\nsources:\n  - id: a\nid: y\n";
+        assert_eq!(duplicate_key_at(m, text), Some((4, 1)));
+        assert_eq!(duplicate_key_at("missing field `id`", text), None);
+    }
     use crate::records::Incident;
 
     fn loaded(files: &[(&str, &str)]) -> Loaded {

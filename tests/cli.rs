@@ -959,6 +959,29 @@ fn oversized_files_and_symlinks_out_of_content_are_refused() {
 }
 
 #[test]
+fn files_saved_with_a_byte_order_mark_and_crlf_are_read_as_written() {
+    // What Notepad on Windows writes.
+    let dir = fixture("valid/time-rules");
+    fs::write(
+        dir.path().join("content/incidents/windows.yaml"),
+        "\u{feff}title: Saved on Windows\r\nattack: [ddos]\r\ntargets: [t1]\r\nstarted: 2024-05-01\r\nsources:\r\n  - id: s\r\n    title: T\r\n    url: https://example.org/s\r\n",
+    )
+    .unwrap();
+    fs::create_dir_all(dir.path().join("content/notes")).unwrap();
+    fs::write(
+        dir.path().join("content/notes/windows.md"),
+        "\u{feff}---\r\ntitle: A note from Windows\r\n---\r\nText.\r\n",
+    )
+    .unwrap();
+    let (code, out, err) = stdout_of(sitrep().arg("check").arg("--root").arg(dir.path()));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(!out.contains("windows"), "{out}");
+    sitrep().arg("build").arg("--root").arg(dir.path()).assert().success();
+    let page = fs::read_to_string(dir.path().join("site/incidents/windows/index.html")).unwrap();
+    assert!(page.contains("<h1>Saved on Windows</h1>"), "{page}");
+}
+
+#[test]
 fn warnings_do_not_fail_check_and_odd_files_are_errors_not_panics() {
     // The example has sources without a URL: warnings, exit 0.
     let dir = fixture("example");
