@@ -249,6 +249,7 @@ fn yaml_diagnostic(e: &serde_yaml::Error, text: &str, file: &str, first_line: us
     // its extra-document error nowhere.
     let (line, column) = duplicate_key_at(&message, text)
         .or_else(|| second_document_at(&message, text))
+        .or_else(|| empty_key(&message).and_then(|key| top_level_key_at(key, text)))
         .or_else(|| e.location().map(|l| (l.line(), l.column())))
         .map_or((first_line, 1), |(line, column)| (line + first_line - 1, column));
     let width = text
@@ -282,6 +283,21 @@ fn duplicate_key_at(message: &str, text: &str) -> Option<(usize, usize)> {
         }
     }
     None
+}
+
+/// The key of a required text written without one (`title:`, `title: ~`).
+fn empty_key(message: &str) -> Option<&str> {
+    message.strip_suffix("` has no text")?.rsplit('`').next()
+}
+
+/// Where a key of the record's top-level mapping is written.
+fn top_level_key_at(key: &str, text: &str) -> Option<(usize, usize)> {
+    text.lines()
+        .position(|line| {
+            line.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        })
+        .map(|n| (n + 1, 1))
 }
 
 /// The `---` that starts a second YAML document, for serde's error about
@@ -365,6 +381,9 @@ fn hint_for(message: &str) -> Option<String> {
     }
     if message.contains("missing field") {
         return Some("add this key; it is required".into());
+    }
+    if let Some(key) = empty_key(message) {
+        return Some(format!("write the {key} after `{key}:`; it is required"));
     }
     if message.contains("duplicate field") {
         return Some("keep one of the two; a key is set once per mapping".into());

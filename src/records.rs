@@ -123,11 +123,31 @@ impl<'de> Deserialize<'de> for Zone {
     }
 }
 
+/// A required text (a title, a name): YAML's null (`title:` with nothing
+/// after it, `~`, `null`) or blanks are an error, where serde would take
+/// them for the text "null", "~" or "".
+fn required_text<'de, D: Deserializer<'de>>(d: D, key: &str) -> Result<String, D::Error> {
+    match Option::<String>::deserialize(d)? {
+        Some(text) if !text.trim().is_empty() => Ok(text),
+        _ => Err(serde::de::Error::custom(format!("`{key}` has no text"))),
+    }
+}
+
+fn required_title<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    required_text(d, "title")
+}
+
+fn required_name<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    required_text(d, "name")
+}
+
 /// `content/site.yaml`.
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "snake_case")]
 pub struct SiteConfig {
     /// The site title.
+    #[serde(deserialize_with = "required_title")]
+    #[schemars(length(min = 1))]
     pub title: String,
     /// Markdown shown on the home page.
     pub description: Option<String>,
@@ -248,6 +268,8 @@ impl ActorKind {
 #[serde(deny_unknown_fields, rename_all = "snake_case")]
 pub struct Incident {
     /// What happened, in a line.
+    #[serde(deserialize_with = "required_title")]
+    #[schemars(length(min = 1))]
     pub title: String,
     /// One paragraph of Markdown.
     pub summary: Option<String>,
@@ -315,6 +337,8 @@ pub struct Source {
 #[serde(deny_unknown_fields)]
 pub struct Actor {
     /// The name the actor is best known by.
+    #[serde(deserialize_with = "required_name")]
+    #[schemars(length(min = 1))]
     pub name: String,
     /// Other names.
     #[serde(default)]
@@ -335,6 +359,8 @@ pub struct Actor {
 #[serde(deny_unknown_fields)]
 pub struct Target {
     /// The name of the organisation or service.
+    #[serde(deserialize_with = "required_name")]
+    #[schemars(length(min = 1))]
     pub name: String,
     /// Its website (http or https).
     pub url: Option<HttpUrl>,
@@ -351,6 +377,8 @@ pub struct Target {
 #[serde(deny_unknown_fields)]
 pub struct Campaign {
     /// The campaign name.
+    #[serde(deserialize_with = "required_name")]
+    #[schemars(length(min = 1))]
     pub name: String,
     /// Hashtags used, without `#`.
     #[serde(default)]
@@ -366,6 +394,8 @@ pub struct Campaign {
 #[serde(deny_unknown_fields)]
 pub struct NoteFront {
     /// The note title.
+    #[serde(deserialize_with = "required_title")]
+    #[schemars(length(min = 1))]
     pub title: String,
     /// When the note was written.
     pub date: Option<WrittenTime>,
