@@ -257,7 +257,13 @@ fn yaml_diagnostic(e: &serde_yaml::Error, text: &str, file: &str, first_line: us
         .nth(line.saturating_sub(first_line))
         .map_or(1, |t| token_width(t, column));
     let mut d = Diagnostic::error(file, (line, column), humanize(&message)).with_width(width);
-    if let Some(hint) = hint_for(&message) {
+    let tab_here = text
+        .lines()
+        .nth(line.saturating_sub(first_line))
+        .is_some_and(|t| t.chars().nth(column.saturating_sub(1)) == Some('\t'));
+    if tab_here {
+        d = d.with_hint("YAML indents with spaces; replace the tab with spaces");
+    } else if let Some(hint) = hint_for(&message) {
         d = d.with_hint(hint);
     }
     d
@@ -411,6 +417,14 @@ fn hint_for(message: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tab_that_indents_gets_a_hint() {
+        let text = "title: X\nattack: [ddos]\ntargets:\n\t- t\nstarted: 2024-08-25\n";
+        let d = parse_yaml::<Incident>(text, "i.yaml", 1).unwrap_err();
+        assert_eq!((d.line, d.column), (4, 1));
+        assert!(d.hint.as_deref().is_some_and(|h| h.contains("tab")), "{d:?}");
+    }
 
     #[test]
     fn a_duplicate_key_is_found_where_it_is_written_again() {
