@@ -448,8 +448,10 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn timeline(&self, incidents: &[usize], title: &str) -> String {
-        timeline::svg(self.site, incidents, title, &|i| self.bar_title(i))
+    /// The timeline of `incidents`; `focus`, the page's own target, always
+    /// has its lane.
+    fn timeline(&self, incidents: &[usize], title: &str, focus: Option<usize>) -> String {
+        timeline::svg(self.site, incidents, title, &|i| self.bar_title(i), focus)
     }
 
     pub fn home(&self) -> Result<Page, String> {
@@ -462,7 +464,7 @@ impl<'a> Renderer<'a> {
         figures.campaigns = s.campaigns.len();
         c.insert("figures", &figures);
         self.recent_rows(&mut c, "", &all)?;
-        c.insert("timeline", &self.timeline(&all, "All incidents by target"));
+        c.insert("timeline", &self.timeline(&all, "All incidents by target", None));
         #[derive(Serialize)]
         struct Charts {
             per_day: String,
@@ -635,7 +637,7 @@ impl<'a> Renderer<'a> {
         c.insert("notes", &self.note_links(Kind::Actor, &p.id));
         c.insert(
             "timeline",
-            &self.timeline(incidents, &format!("Incidents involving {}", a.name)),
+            &self.timeline(incidents, &format!("Incidents involving {}", a.name), None),
         );
         Ok((format!("{path}index.html"), self.render("actor.html", &c)?))
     }
@@ -663,7 +665,7 @@ impl<'a> Renderer<'a> {
         c.insert("notes", &self.note_links(Kind::Target, &p.id));
         c.insert(
             "timeline",
-            &self.timeline(incidents, &format!("Incidents against {}", t.name)),
+            &self.timeline(incidents, &format!("Incidents against {}", t.name), Some(i)),
         );
         Ok((format!("{path}index.html"), self.render("target.html", &c)?))
     }
@@ -698,7 +700,7 @@ impl<'a> Renderer<'a> {
         c.insert("notes", &self.note_links(Kind::Campaign, &p.id));
         c.insert(
             "timeline",
-            &self.timeline(incidents, &format!("Incidents of {}", k.name)),
+            &self.timeline(incidents, &format!("Incidents of {}", k.name), None),
         );
         Ok((format!("{path}index.html"), self.render("campaign.html", &c)?))
     }

@@ -62,8 +62,15 @@ pub fn bar_title(site: &Site, i: usize) -> String {
 }
 
 /// The timeline of `incidents` (indexes into `site.incidents`);
-/// `bar_title(i)` is [`bar_title`] of incident `i`.
-pub fn svg<'t>(site: &Site, incidents: &[usize], title: &str, bar_title: &dyn Fn(usize) -> &'t str) -> String {
+/// `bar_title(i)` is [`bar_title`] of incident `i`. When lanes are left
+/// out, the target at position `focus` (a target's own page) is kept.
+pub fn svg<'t>(
+    site: &Site,
+    incidents: &[usize],
+    title: &str,
+    bar_title: &dyn Fn(usize) -> &'t str,
+    focus: Option<usize>,
+) -> String {
     if incidents.is_empty() {
         return String::new();
     }
@@ -108,9 +115,10 @@ pub fn svg<'t>(site: &Site, incidents: &[usize], title: &str, bar_title: &dyn Fn
     let mut drawn_bars: usize = per_lane.iter().sum();
     let mut drawn_marks: usize = marks_per_lane.iter().sum();
     if hidden_lanes > 0 {
-        // Keep the busiest lanes, in their original order.
+        // Keep the focus and the busiest lanes, in their original order.
         let mut order: Vec<usize> = (0..lanes.len()).collect();
-        order.sort_by_key(|&n| (std::cmp::Reverse(per_lane[n]), n));
+        let focus = focus.map(|t| t as u32);
+        order.sort_by_key(|&n| (Some(lanes[n]) != focus, std::cmp::Reverse(per_lane[n]), n));
         let mut keep: Vec<usize> = order[..MAX_LANES].to_vec();
         keep.sort_unstable();
         drawn_bars = keep.iter().map(|&n| per_lane[n]).sum();

@@ -1274,7 +1274,7 @@ fn table_rows_name_ten_targets_and_count_the_rest() {
     // every target would make those pages grow with the square of its size.
     let dir = fixture("valid/time-rules");
     let c = dir.path().join("content");
-    let ids: Vec<String> = (1..=15).map(|n| format!("x{n:02}")).collect();
+    let ids: Vec<String> = (1..=45).map(|n| format!("x{n:02}")).collect();
     for id in &ids {
         fs::write(c.join(format!("targets/{id}.yaml")), format!("name: Site {id}\n")).unwrap();
     }
@@ -1288,14 +1288,17 @@ fn table_rows_name_ten_targets_and_count_the_rest() {
     .unwrap();
     sitrep().arg("build").arg("--root").arg(dir.path()).assert().success();
     let site = dir.path().join("site");
-    let page = fs::read_to_string(site.join("targets/x15/index.html")).unwrap();
+    let page = fs::read_to_string(site.join("targets/x45/index.html")).unwrap();
     let row = &page[page.find("<td data-label=\"What\">").unwrap()..];
     let row = &row[..row.find("</td>").unwrap()];
     assert_eq!(row.matches("href=\"../../targets/").count(), 10, "{row}");
     assert!(
-        row.contains("Site x10</a>\n<a href=\"../../incidents/mass/\">and 5 more</a>"),
+        row.contains("Site x10</a>\n<a href=\"../../incidents/mass/\">and 35 more</a>"),
         "{row}"
     );
+    // Its timeline draws 40 of the 45 lanes, its own among them.
+    assert_eq!(page.matches("class=\"lane-label\"").count(), 40);
+    assert!(page.contains("<title>Site x45</title></text>"), "the page's own lane");
     // The incident's own page names them all.
     let incident = fs::read_to_string(site.join("incidents/mass/index.html")).unwrap();
     assert!(ids.iter().all(|id| incident.contains(&format!(">Site {id}</a>"))));
