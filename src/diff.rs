@@ -241,18 +241,18 @@ fn md(text: &str) -> String {
 /// over 65,536 characters); the rest are counted, and `--all` lists them.
 pub const LISTED: usize = 100;
 
-/// Writes one section: its heading with the count, at most `limit` entries,
-/// and how many were left out.
-fn section(out: &mut String, title: &str, entries: &[String], limit: usize) {
-    let _ = writeln!(out, "### {title} ({})\n", entries.len());
-    for entry in entries.iter().take(limit) {
-        out.push_str(entry);
+/// Writes one section of `total` entries: its heading with the count, the
+/// first `limit` entries (only those are made), and how many were left out.
+fn section(out: &mut String, title: &str, total: usize, entries: impl Iterator<Item = String>, limit: usize) {
+    let _ = writeln!(out, "### {title} ({total})\n");
+    for entry in entries.take(limit) {
+        out.push_str(&entry);
     }
-    if entries.len() > limit {
+    if total > limit {
         let _ = writeln!(
             out,
             "- … and {} more (`sitrep diff --all` lists them all)",
-            entries.len() - limit
+            total - limit
         );
     }
     out.push('\n');
@@ -305,25 +305,19 @@ pub fn summarize(base: &Side, head: &Side, limit: usize) -> String {
     let added: Vec<&String> = ih.keys().filter(|k| !ib.contains_key(*k)).collect();
     let removed: Vec<&String> = ib.keys().filter(|k| !ih.contains_key(*k)).collect();
     if !added.is_empty() {
-        // Only the listed ones are worded.
-        let mut entries: Vec<String> = added
-            .iter()
-            .take(limit)
-            .map(|id| {
-                let f = incident_facts(h, ih[*id]);
-                format!(
-                    "- **{}** (`{id}`): {} since {}; targets {}; actors {}; {}\n",
-                    md(&f["1 title"]),
-                    f["8 attack"],
-                    f["4 started"],
-                    f["6 targets"],
-                    f["7 actors"],
-                    f["3 duration"]
-                )
-            })
-            .collect();
-        entries.resize(added.len(), String::new());
-        section(&mut out, "Incidents added", &entries, limit);
+        let entries = added.iter().map(|id| {
+            let f = incident_facts(h, ih[*id]);
+            format!(
+                "- **{}** (`{id}`): {} since {}; targets {}; actors {}; {}\n",
+                md(&f["1 title"]),
+                f["8 attack"],
+                f["4 started"],
+                f["6 targets"],
+                f["7 actors"],
+                f["3 duration"]
+            )
+        });
+        section(&mut out, "Incidents added", added.len(), entries, limit);
         changes += added.len();
     }
     let mut changed_lines = Vec::new();
@@ -345,15 +339,20 @@ pub fn summarize(base: &Side, head: &Side, limit: usize) -> String {
         }
     }
     if !changed_lines.is_empty() {
-        section(&mut out, "Incidents changed", &changed_lines, limit);
         changes += changed_lines.len();
+        section(
+            &mut out,
+            "Incidents changed",
+            changed_lines.len(),
+            changed_lines.into_iter(),
+            limit,
+        );
     }
     if !removed.is_empty() {
-        let entries: Vec<String> = removed
+        let entries = removed
             .iter()
-            .map(|id| format!("- **{}** (`{id}`)\n", md(&b.incidents[ib[*id]].record.title)))
-            .collect();
-        section(&mut out, "Incidents removed", &entries, limit);
+            .map(|id| format!("- **{}** (`{id}`)\n", md(&b.incidents[ib[*id]].record.title)));
+        section(&mut out, "Incidents removed", removed.len(), entries, limit);
         changes += removed.len();
     }
 
@@ -420,8 +419,8 @@ pub fn summarize(base: &Side, head: &Side, limit: usize) -> String {
             }
         }
         if !lines.is_empty() {
-            section(&mut out, title, &lines, limit);
             changes += lines.len();
+            section(&mut out, title, lines.len(), lines.into_iter(), limit);
         }
     }
     if changes == 0 {
