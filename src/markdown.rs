@@ -42,8 +42,9 @@ pub fn to_html(markdown: &str) -> String {
 
 /// Takes the `rel` ammonia gives every link off the links it left without
 /// an `href` (a `javascript:` link, say): an `<a>` with `rel` and no `href`
-/// is invalid HTML. Ammonia's output quotes every attribute value with `"`
-/// and escapes `"` inside values, so attributes are read by their quotes.
+/// is invalid HTML. Ammonia writes attributes as ` name="value"` and
+/// escapes `"`, `<` and `>` in values, so a tag ends at its first `>` and
+/// ` href="` in it can only be the attribute.
 fn drop_rel_without_href(html: String) -> String {
     const REL: &str = " rel=\"noopener noreferrer\"";
     if !html.contains(REL) {
@@ -53,40 +54,14 @@ fn drop_rel_without_href(html: String) -> String {
     let mut rest = html.as_str();
     while let Some(at) = rest.find("<a ") {
         out.push_str(&rest[..at]);
-        let tag_rest = &rest[at..];
-        // The tag ends at the first `>` outside a quoted value.
-        let mut quoted = false;
-        let end = tag_rest
-            .char_indices()
-            .find(|&(_, c)| {
-                if c == '"' {
-                    quoted = !quoted;
-                }
-                c == '>' && !quoted
-            })
-            .map_or(tag_rest.len(), |(i, _)| i + 1);
-        let tag = &tag_rest[..end];
-        let mut names = Vec::new();
-        let mut quoted = false;
-        let mut name_start = None;
-        for (i, c) in tag.char_indices().skip(2) {
-            match c {
-                '"' => quoted = !quoted,
-                ' ' if !quoted => name_start = Some(i + 1),
-                '=' if !quoted => {
-                    if let Some(s) = name_start.take() {
-                        names.push(&tag[s..i]);
-                    }
-                }
-                _ => {}
-            }
-        }
-        if names.contains(&"rel") && !names.contains(&"href") {
-            out.push_str(&tag.replacen(REL, "", 1));
-        } else {
+        let end = rest[at..].find('>').map_or(rest.len(), |e| at + e + 1);
+        let tag = &rest[at..end];
+        if tag.contains(" href=\"") {
             out.push_str(tag);
+        } else {
+            out.push_str(&tag.replacen(REL, "", 1));
         }
-        rest = &tag_rest[end..];
+        rest = &rest[end..];
     }
     out.push_str(rest);
     out
