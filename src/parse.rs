@@ -200,10 +200,10 @@ fn note_record(f: SourceFile) -> Result<Parsed<Note>, Diagnostic> {
 
 /// Splits `---\n<yaml>---\n<markdown>`; the YAML starts on line 2.
 pub fn split_front_matter<'a>(text: &'a str, file: &str) -> Result<(&'a str, &'a str), Diagnostic> {
-    let text_no_bom = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let rest = text_no_bom
+    // A byte-order mark was dropped at load.
+    let rest = text
         .strip_prefix("---\n")
-        .or_else(|| text_no_bom.strip_prefix("---\r\n"))
+        .or_else(|| text.strip_prefix("---\r\n"))
         .ok_or_else(|| {
             Diagnostic::error(file, (1, 1), "a note must start with front matter: a line `---`")
                 .with_hint("begin the file with `---`, then `title: …`, then `---`, then the Markdown text")
@@ -252,15 +252,10 @@ fn yaml_diagnostic(e: &serde_yaml::Error, text: &str, file: &str, first_line: us
         .or_else(|| empty_key(&message).and_then(|key| top_level_key_at(key, text)))
         .or_else(|| e.location().map(|l| (l.line(), l.column())))
         .map_or((first_line, 1), |(line, column)| (line + first_line - 1, column));
-    let width = text
-        .lines()
-        .nth(line.saturating_sub(first_line))
-        .map_or(1, |t| token_width(t, column));
+    let line_text = text.lines().nth(line.saturating_sub(first_line));
+    let width = line_text.map_or(1, |t| token_width(t, column));
     let mut d = Diagnostic::error(file, (line, column), humanize(&message)).with_width(width);
-    let tab_here = text
-        .lines()
-        .nth(line.saturating_sub(first_line))
-        .is_some_and(|t| t.chars().nth(column.saturating_sub(1)) == Some('\t'));
+    let tab_here = line_text.is_some_and(|t| t.chars().nth(column.saturating_sub(1)) == Some('\t'));
     if tab_here {
         d = d.with_hint("YAML indents with spaces; replace the tab with spaces");
     } else if let Some(hint) = hint_for(&message) {
@@ -274,21 +269,21 @@ fn yaml_diagnostic(e: &serde_yaml::Error, text: &str, file: &str, first_line: us
 /// indentation of the first.
 fn duplicate_key_at(message: &str, text: &str) -> Option<(usize, usize)> {
     let key = message.strip_prefix("duplicate field `")?.split('`').next()?;
-    let mut indent = None;
-    for (n, line) in text.lines().enumerate() {
+    let mut lines = key_lines(key, text);
+    let (_, column) = lines.next()?;
+    lines.find(|&(_, c)| c == column)
+}
+
+/// The lines that set `key` (1-based line, and the key's column), in a
+/// mapping or a list item (`- key:`).
+fn key_lines<'a>(key: &'a str, text: &'a str) -> impl Iterator<Item = (usize, usize)> + 'a {
+    text.lines().enumerate().filter_map(move |(n, line)| {
         let body = line.trim_start_matches([' ', '-']);
-        let Some(rest) = body.strip_prefix(key) else { continue };
-        if !rest.trim_start().starts_with(':') {
-            continue;
-        }
-        let at = line.len() - body.len();
-        match indent {
-            None => indent = Some(at),
-            Some(first) if first == at => return Some((n + 1, at + 1)),
-            Some(_) => {}
-        }
-    }
-    None
+        let rest = body.strip_prefix(key)?;
+        rest.trim_start()
+            .starts_with(':')
+            .then_some((n + 1, line.len() - body.len() + 1))
+    })
 }
 
 /// The key of a required text written without one (`title:`, `title: ~`).
@@ -298,12 +293,7 @@ fn empty_key(message: &str) -> Option<&str> {
 
 /// Where a key of the record's top-level mapping is written.
 fn top_level_key_at(key: &str, text: &str) -> Option<(usize, usize)> {
-    text.lines()
-        .position(|line| {
-            line.strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start().starts_with(':'))
-        })
-        .map(|n| (n + 1, 1))
+    key_lines(key, text).find(|&(_, column)| column == 1)
 }
 
 /// The `---` that starts a second YAML document, for serde's error about
@@ -417,6 +407,7 @@ fn hint_for(message: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::records::Incident;
 
     #[test]
     fn a_tab_that_indents_gets_a_hint() {
@@ -435,7 +426,6 @@ mod tests {
         assert_eq!(duplicate_key_at(m, text), Some((4, 1)));
         assert_eq!(duplicate_key_at("missing field `id`", text), None);
     }
-    use crate::records::Incident;
 
     fn loaded(files: &[(&str, &str)]) -> Loaded {
         let files = files
