@@ -322,6 +322,30 @@ fn lane_index(lane: u32) -> Option<usize> {
 /// Height of a bar in its lane.
 const BAR: f64 = LANE - 14.0;
 
+/// A bar's `possible` or `certain` part, from `x0` to `x1`, at `y`.
+fn bar_rect(s: &mut String, class: &str, x0: f64, x1: f64, y: f64) {
+    let _ = writeln!(
+        s,
+        "<rect class=\"{class}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
+        P(x0),
+        P(y),
+        P(x1 - x0),
+        P(BAR)
+    );
+}
+
+/// The arrow at the end of an ongoing bar ending at `x1`.
+fn open_end(s: &mut String, x1: f64, y: f64) {
+    let _ = writeln!(
+        s,
+        "<path class=\"open-end\" d=\"M{} {} l8 {} l-8 {} z\"/>",
+        P(x1),
+        P(y - 2.0),
+        P(BAR / 2.0 + 2.0),
+        P(BAR / 2.0 + 2.0)
+    );
+}
+
 /// One bar per incident and lane, with its title and, when `marks`, its
 /// observation marks.
 fn bars<'t>(
@@ -347,34 +371,13 @@ fn bars<'t>(
             let _ = writeln!(s, "<g class=\"bar{ongoing}\">");
             let _ = writeln!(s, "<title>{label}</title>");
             let (x0, x1) = (x(b.start_earliest), x(end).max(x(b.start_earliest) + 2.0));
-            let _ = writeln!(
-                s,
-                "<rect class=\"possible\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
-                P(x0),
-                P(y),
-                P(x1 - x0),
-                P(BAR)
-            );
+            bar_rect(s, "possible", x0, x1, y);
             if let Some((c0, c1)) = b.certain() {
                 let (c0, c1) = (x(c0), x(c1).max(x(c0) + 1.0));
-                let _ = writeln!(
-                    s,
-                    "<rect class=\"certain\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
-                    P(c0),
-                    P(y),
-                    P(c1 - c0),
-                    P(BAR)
-                );
+                bar_rect(s, "certain", c0, c1, y);
             }
             if b.is_ongoing() {
-                let _ = writeln!(
-                    s,
-                    "<path class=\"open-end\" d=\"M{} {} l8 {} l-8 {} z\"/>",
-                    P(x1),
-                    P(y - 2.0),
-                    P(BAR / 2.0 + 2.0),
-                    P(BAR / 2.0 + 2.0)
-                );
+                open_end(s, x1, y);
             }
             let observations = if marks { inc.record.observations.len() } else { 0 };
             for (o, span) in inc.record.observations.iter().zip(&inc.observations).take(observations) {
@@ -560,23 +563,9 @@ fn merged_bars<'t>(
                     crate::time::local_text(run.from, zone),
                 );
             }
-            let _ = writeln!(
-                s,
-                "<rect class=\"possible\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
-                P(run.x0),
-                P(y),
-                P(run.x1 - run.x0),
-                P(BAR)
-            );
+            bar_rect(s, "possible", run.x0, run.x1, y);
             if run.ongoing {
-                let _ = writeln!(
-                    s,
-                    "<path class=\"open-end\" d=\"M{} {} l8 {} l-8 {} z\"/>",
-                    P(run.x1),
-                    P(y - 2.0),
-                    P(BAR / 2.0 + 2.0),
-                    P(BAR / 2.0 + 2.0)
-                );
+                open_end(s, run.x1, y);
             }
             s.push_str("</g>\n");
         }
