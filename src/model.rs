@@ -158,21 +158,21 @@ impl Site {
         let position = |kind: Kind, id: &Id| *index.get(kind, id).expect("validated references exist");
         for (i, inc) in incidents.iter_mut().enumerate() {
             let r = &inc.record;
-            let mut push = |kind: Kind, at: usize| {
-                let list = &mut incidents_of[involved_slot(kind)][at];
+            let mut push = |slot: usize, at: usize| {
+                let list = &mut incidents_of[slot][at];
                 if list.last() != Some(&i) {
                     list.push(i);
                 }
             };
             let target_at: Box<[u32]> = r.targets.iter().map(|t| position(Kind::Target, t) as u32).collect();
             for &t in target_at.iter() {
-                push(Kind::Target, t as usize);
+                push(TARGETS, t as usize);
             }
             for a in &r.actors {
-                push(Kind::Actor, position(Kind::Actor, &a.actor));
+                push(ACTORS, position(Kind::Actor, &a.actor));
             }
             if let Some(c) = &r.campaign {
-                push(Kind::Campaign, position(Kind::Campaign, c));
+                push(CAMPAIGNS, position(Kind::Campaign, c));
             }
             inc.target_at = target_at;
         }
@@ -221,10 +221,13 @@ impl Site {
 
     /// The incidents of a target, actor or campaign, in incident order.
     pub fn incidents_of(&self, kind: Kind, id: &Id) -> &[usize] {
-        match (kind, self.position(kind, id)) {
-            (Kind::Actor | Kind::Target | Kind::Campaign, Some(at)) => &self.incidents_of[involved_slot(kind)][at],
-            _ => &[],
-        }
+        let slot = match kind {
+            Kind::Actor => ACTORS,
+            Kind::Target => TARGETS,
+            Kind::Campaign => CAMPAIGNS,
+            Kind::Incident | Kind::Note => return &[],
+        };
+        self.position(kind, id).map_or(&[], |at| &self.incidents_of[slot][at])
     }
 
     /// The notes about a record.
@@ -333,14 +336,10 @@ pub fn list_path(kind: Kind, n: usize) -> String {
 #[derive(Debug)]
 struct ByKind<T>([HashMap<Id, T>; 5]);
 
-/// Where an actor's, target's or campaign's incidents are in `Site::incidents_of`.
-fn involved_slot(kind: Kind) -> usize {
-    match kind {
-        Kind::Actor => 0,
-        Kind::Target => 1,
-        _ => 2,
-    }
-}
+/// Where actors', targets' and campaigns' incidents are in `Site::incidents_of`.
+const ACTORS: usize = 0;
+const TARGETS: usize = 1;
+const CAMPAIGNS: usize = 2;
 
 impl<T> Default for ByKind<T> {
     fn default() -> Self {
