@@ -77,14 +77,19 @@ pub enum Format {
     Json,
 }
 
-/// Renders diagnostics; `sources` maps a diagnostic's `file` to its text.
-pub fn render(diagnostics: &[Diagnostic], sources: &BTreeMap<String, String>, format: Format) -> String {
+/// Renders diagnostics. The human format shows the offending line:
+/// `source_of(file)` gives a file's text, asked once per file shown.
+pub fn render(diagnostics: &[Diagnostic], format: Format, source_of: &dyn Fn(&str) -> Option<String>) -> String {
     match format {
         Format::Human => {
             let (shown, left_out) = shown_in_human(diagnostics);
+            let mut sources: BTreeMap<&str, Option<String>> = BTreeMap::new();
+            for d in shown.iter().filter(|d| d.line > 0) {
+                sources.entry(d.file.as_str()).or_insert_with(|| source_of(&d.file));
+            }
             let mut out: String = shown
                 .iter()
-                .map(|d| human(d, sources.get(&d.file).map(String::as_str)))
+                .map(|d| human(d, sources.get(d.file.as_str()).and_then(Option::as_deref)))
                 .collect();
             for (kind, count) in &left_out {
                 out.push_str(&format!(
@@ -114,7 +119,7 @@ pub const WARNINGS_SHOWN_PER_KIND: usize = 10;
 /// What the human format shows: every error, and the first
 /// [`WARNINGS_SHOWN_PER_KIND`] warnings of each kind (their message with
 /// the quoted names left out); then each kind with how many were left out.
-pub fn shown_in_human(diagnostics: &[Diagnostic]) -> (Vec<&Diagnostic>, Vec<(String, usize)>) {
+fn shown_in_human(diagnostics: &[Diagnostic]) -> (Vec<&Diagnostic>, Vec<(String, usize)>) {
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     let mut shown = Vec::new();
     let mut order = Vec::new();
@@ -356,17 +361,14 @@ mod tests {
         let (shown, left_out) = shown_in_human(&all);
         assert_eq!(shown.len(), 10 + 1 + 15);
         assert_eq!(left_out, vec![("source `…` has no url".to_string(), 15)]);
-        let text = render(&all, &BTreeMap::new(), Format::Human);
+        let text = render(&all, Format::Human, &|_| None);
         assert!(text.contains("f09.yaml") && !text.contains("f10.yaml"), "{text}");
         assert!(
             text.contains("… and 15 more warnings of this kind: source `…` has no url\n"),
             "{text}"
         );
         // The other formats list every one.
-        assert_eq!(
-            render(&all, &BTreeMap::new(), Format::Github).lines().count(),
-            all.len()
-        );
+        assert_eq!(render(&all, Format::Github, &|_| None).lines().count(), all.len());
     }
 
     const DOC: &str = "title: x\ntargets:\n  - a\n  - bee\nobservations:\n  - at: 2024-08-25\n    state: down\n  - { at: '2024-08-26', state: up }\nended:\n";

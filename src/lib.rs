@@ -33,7 +33,6 @@ pub mod validate;
 pub mod wording;
 pub mod write;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -62,18 +61,11 @@ impl Report {
 
     /// Renders every diagnostic; source lines are read from `root`.
     pub fn render(&self, root: &Path, format: Format) -> String {
-        let mut sources = BTreeMap::new();
-        if format == Format::Human {
-            for d in diagnostics::shown_in_human(&self.diagnostics).0 {
-                if d.line > 0 && !sources.contains_key(&d.file) {
-                    if let Ok(mut text) = std::fs::read_to_string(root.join(&d.file)) {
-                        load::strip_bom(&mut text);
-                        sources.insert(d.file.clone(), text);
-                    }
-                }
-            }
-        }
-        diagnostics::render(&self.diagnostics, &sources, format)
+        diagnostics::render(&self.diagnostics, format, &|file| {
+            let mut text = std::fs::read_to_string(root.join(file)).ok()?;
+            load::strip_bom(&mut text);
+            Some(text)
+        })
     }
 }
 
