@@ -1189,6 +1189,29 @@ fn timeline_shows_certain_possible_ongoing_and_observations_grouped_by_campaign(
 }
 
 #[test]
+fn a_big_site_is_the_same_at_any_thread_count() {
+    // Merged timelines, shared rows made in parallel, per-thread lane tables
+    // and paginated lists: the parts of a build that only big sites reach.
+    let dir = many_incidents(1000);
+    let build = |out: &str, threads: &str| {
+        let out = dir.path().join(out);
+        sitrep()
+            .args(["build", "--root"])
+            .arg(dir.path())
+            .arg("--out")
+            .arg(&out)
+            .env("RAYON_NUM_THREADS", threads)
+            .assert()
+            .success();
+        tree(&out)
+    };
+    let one = build("one", "1");
+    assert!(one.contains_key("incidents/page/2/index.html"));
+    assert!(String::from_utf8_lossy(&one["index.html"]).contains("drawn merged"));
+    assert!(one == build("seven", "7"), "1 and 7 threads built different sites");
+}
+
+#[test]
 fn a_timeline_of_too_many_bars_draws_each_target_merged() {
     // 1,000 overlapping incidents on t1, beside the fixture's 13.
     let dir = many_incidents(1000);
