@@ -15,9 +15,26 @@ use crate::model::Site;
 use crate::render::downtime_words;
 use crate::wording;
 
+/// Where a side was read from: the objects of a git revision, or a folder.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    Revision,
+    Folder,
+}
+
+impl Source {
+    fn words(self) -> &'static str {
+        match self {
+            Source::Revision => "git revision",
+            Source::Folder => "folder",
+        }
+    }
+}
+
 /// A side of the comparison, loaded.
 pub struct Side {
     pub label: String,
+    pub source: Source,
     pub site: Site,
     /// Kept alive while the site is used (a checkout of a git revision).
     _checkout: Option<TempDir>,
@@ -26,8 +43,10 @@ pub struct Side {
 /// Why a side could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum DiffError {
-    #[error("{0} is neither a folder with content/ nor a git revision of this repository")]
+    #[error("{0} is neither a git revision of this repository nor a folder with content/")]
     NotFound(String),
+    #[error("{0} is not a folder with content/ (with --folders, BASE and HEAD are folders)")]
+    NotAFolder(String),
     #[error("git failed for {rev}: {message}")]
     Git { rev: String, message: String },
     #[error("{label} has {errors} error(s) in its content; run `sitrep check` on it")]
@@ -45,30 +64,31 @@ impl Drop for TempDir {
     }
 }
 
-/// Loads one side: a project folder, a content folder, or a git revision.
-pub fn load_side(spec: &str, repo: &Path) -> Result<Side, DiffError> {
-    let path = Path::new(spec);
-    let (root, checkout) = if path.join("content").is_dir() {
-        (path.to_path_buf(), None)
-    } else if path.join("site.yaml").is_file() {
-        // A content folder given directly: its parent is the project.
-        let parent = path.canonicalize()?.parent().map(Path::to_path_buf).unwrap_or_default();
-        if path.canonicalize()?.file_name().is_some_and(|n| n == "content") {
-            (parent, None)
-        } else {
-            // Not named content/: link it into a temporary project.
-            let tmp = temp_dir("content")?;
-            copy_tree(path, &tmp.0.join("content"))?;
-            (tmp.0.clone(), Some(tmp))
-        }
-    } else {
+/// Loads one side. A git revision of the repository at `repo` comes first,
+/// read from git's objects alone, so that a folder of the working tree
+/// named like a revision (`origin/main/content/…`, committed by the pull
+/// request under review) can never stand in for it. A folder (a project or
+/// a content folder) is read when `spec` is no revision, or always with
+/// `folders` (`--folders`).
+pub fn load_side(spec: &str, repo: &Path, folders: bool) -> Result<Side, DiffError> {
+    let (root, source, checkout) = if !folders && is_revision(spec, repo) {
         let tmp = checkout_revision(spec, repo)?;
-        (tmp.0.clone(), Some(tmp))
+        (tmp.0.clone(), Source::Revision, Some(tmp))
+    } else {
+        let (root, checkout) = folder_side(spec)?.ok_or_else(|| {
+            if folders {
+                DiffError::NotAFolder(spec.to_string())
+            } else {
+                DiffError::NotFound(spec.to_string())
+            }
+        })?;
+        (root, Source::Folder, checkout)
     };
     let (site, report) = crate::check(&root, None, None);
     match site {
         Some(site) => Ok(Side {
             label: spec.to_string(),
+            source,
             site,
             _checkout: checkout,
         }),
@@ -77,6 +97,49 @@ pub fn load_side(spec: &str, repo: &Path) -> Result<Side, DiffError> {
             errors: report.errors(),
         }),
     }
+}
+
+/// The project folder of a folder side, if `spec` is one.
+fn folder_side(spec: &str) -> Result<Option<(PathBuf, Option<TempDir>)>, DiffError> {
+    let path = Path::new(spec);
+    if path.join("content").is_dir() {
+        return Ok(Some((path.to_path_buf(), None)));
+    }
+    if !path.join("site.yaml").is_file() {
+        return Ok(None);
+    }
+    // A content folder given directly: its parent is the project.
+    let real = path.canonicalize()?;
+    if real.file_name().is_some_and(|n| n == "content") {
+        let parent = real.parent().map(Path::to_path_buf).unwrap_or_default();
+        return Ok(Some((parent, None)));
+    }
+    // Not named content/: copied into a temporary project.
+    let tmp = temp_dir("content")?;
+    copy_tree(path, &tmp.0.join("content"))?;
+    Ok(Some((tmp.0.clone(), Some(tmp))))
+}
+
+fn git(repo: &Path) -> Command {
+    let mut cmd = Command::new("git");
+    // No pager, no prompt, no attribute or filter of the repository's own.
+    cmd.arg("-C")
+        .arg(repo)
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .env("GIT_ATTR_NOSYSTEM", "1")
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE");
+    cmd
+}
+
+/// Whether `spec` names a commit of the repository at `repo`.
+fn is_revision(spec: &str, repo: &Path) -> bool {
+    !spec.starts_with('-')
+        && git(repo)
+            .args(["rev-parse", "--verify", "--quiet", "--end-of-options"])
+            .arg(format!("{spec}^{{commit}}"))
+            .output()
+            .is_ok_and(|o| o.status.success())
 }
 
 fn temp_dir(what: &str) -> std::io::Result<TempDir> {
@@ -104,51 +167,139 @@ fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Extracts `content/` of a git revision into a temporary folder.
+/// One entry of `git ls-tree -r -z`: mode, object id, path.
+struct TreeEntry {
+    mode: String,
+    oid: String,
+    path: String,
+}
+
+fn parse_tree(listing: &[u8]) -> Vec<TreeEntry> {
+    listing
+        .split(|&b| b == 0)
+        .filter(|e| !e.is_empty())
+        .filter_map(|e| {
+            let e = String::from_utf8_lossy(e);
+            let (meta, path) = e.split_once('\t')?;
+            let mut parts = meta.split(' ');
+            let (mode, kind, oid) = (parts.next()?, parts.next()?, parts.next()?);
+            (kind == "blob").then(|| TreeEntry {
+                mode: mode.into(),
+                oid: oid.into(),
+                path: path.into(),
+            })
+        })
+        .collect()
+}
+
+/// Writes `content/` of a git revision into a temporary folder, from git's
+/// objects (`ls-tree`, `cat-file`): no `.gitattributes` (export-ignore,
+/// filters, LFS smudging) can hide or alter a file, and the working tree is
+/// never read.
 fn checkout_revision(rev: &str, repo: &Path) -> Result<TempDir, DiffError> {
-    let git = |args: &[&str]| Command::new("git").arg("-C").arg(repo).args(args).output();
-    let verify =
-        git(&["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")]).map_err(|e| DiffError::Git {
-            rev: rev.into(),
-            message: e.to_string(),
-        })?;
-    if !verify.status.success() {
-        return Err(DiffError::NotFound(rev.to_string()));
-    }
-    let prefix = String::from_utf8_lossy(&git(&["rev-parse", "--show-prefix"])?.stdout)
+    let fail = |message: String| DiffError::Git {
+        rev: rev.into(),
+        message,
+    };
+    let run = |cmd: &mut Command| -> Result<Vec<u8>, DiffError> {
+        let out = cmd.output().map_err(|e| fail(e.to_string()))?;
+        if out.status.success() {
+            Ok(out.stdout)
+        } else {
+            Err(fail(String::from_utf8_lossy(&out.stderr).trim().to_string()))
+        }
+    };
+    let prefix = String::from_utf8_lossy(&run(git(repo).args(["rev-parse", "--show-prefix"]))?)
         .trim()
         .to_string();
+    let commit = String::from_utf8_lossy(&run(git(repo)
+        .args(["rev-parse", "--verify", "--quiet", "--end-of-options"])
+        .arg(format!("{rev}^{{commit}}")))?)
+    .trim()
+    .to_string();
+    let listing = run(git(repo)
+        .args(["ls-tree", "-r", "-z", "--end-of-options"])
+        .arg(format!("{commit}:{prefix}content")))?;
+    let entries = parse_tree(&listing);
     let tmp = temp_dir("rev")?;
-    let archive = git(&["archive", "--format=tar", rev, &format!("{prefix}content")]).map_err(|e| DiffError::Git {
-        rev: rev.into(),
-        message: e.to_string(),
-    })?;
-    if !archive.status.success() {
-        return Err(DiffError::Git {
-            rev: rev.into(),
-            message: String::from_utf8_lossy(&archive.stderr).trim().into(),
-        });
-    }
-    let mut tar = Command::new("tar")
-        .arg("-x")
-        .arg("-C")
-        .arg(&tmp.0)
+    let content = tmp.0.join("content");
+    std::fs::create_dir(&content)?;
+    let mut child = git(repo)
+        .args(["cat-file", "--batch"])
         .stdin(std::process::Stdio::piped())
-        .spawn()?;
-    if let Some(mut stdin) = tar.stdin.take() {
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map_err(|e| fail(e.to_string()))?;
+    let mut stdin = child.stdin.take().ok_or_else(|| fail("no stdin".into()))?;
+    let oids: Vec<String> = entries.iter().map(|e| e.oid.clone()).collect();
+    let feeder = std::thread::spawn(move || {
         use std::io::Write as _;
-        stdin.write_all(&archive.stdout)?;
+        let mut w = std::io::BufWriter::new(&mut stdin);
+        for oid in oids {
+            if writeln!(w, "{oid}").is_err() {
+                break;
+            }
+        }
+    });
+    let stdout = child.stdout.take().ok_or_else(|| fail("no stdout".into()))?;
+    let mut reader = std::io::BufReader::new(stdout);
+    for entry in &entries {
+        let bytes = read_blob(&mut reader).map_err(|e| fail(format!("{}: {e}", entry.path)))?;
+        let Some(dest) = safe_join(&content, &entry.path) else {
+            return Err(fail(format!(
+                "the tree holds a path that leaves content/: {}",
+                entry.path
+            )));
+        };
+        if let Some(dir) = dest.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        match entry.mode.as_str() {
+            // A link is kept a link, so the loader applies its own rule to it
+            // (it must stay inside content/), as in a build.
+            "120000" => {
+                #[cfg(unix)]
+                std::os::unix::fs::symlink(String::from_utf8_lossy(&bytes).as_ref(), &dest)?;
+            }
+            _ => std::fs::write(&dest, &bytes)?,
+        }
     }
-    if !tar.wait()?.success() {
-        return Err(DiffError::Git {
-            rev: rev.into(),
-            message: "cannot unpack the archive".into(),
-        });
-    }
-    if !prefix.is_empty() {
-        std::fs::rename(tmp.0.join(&prefix).join("content"), tmp.0.join("content"))?;
-    }
+    let _ = feeder.join();
+    let _ = child.wait();
     Ok(tmp)
+}
+
+/// Reads one object of `git cat-file --batch`: a header line, the bytes, a newline.
+fn read_blob(reader: &mut impl std::io::BufRead) -> std::io::Result<Vec<u8>> {
+    let mut header = String::new();
+    reader.read_line(&mut header)?;
+    let size: usize = header
+        .split(' ')
+        .nth(2)
+        .and_then(|s| s.trim().parse().ok())
+        .ok_or_else(|| std::io::Error::other(format!("unexpected answer from git: {}", header.trim())))?;
+    if size > 64 << 20 {
+        return Err(std::io::Error::other(format!(
+            "an object of {size} bytes is too big for a record"
+        )));
+    }
+    let mut bytes = vec![0; size + 1];
+    std::io::Read::read_exact(reader, &mut bytes)?;
+    bytes.pop();
+    Ok(bytes)
+}
+
+/// `base/rel` for a path from a git tree, if it has no `..`, `.` or empty part.
+fn safe_join(base: &Path, rel: &str) -> Option<PathBuf> {
+    let mut out = base.to_path_buf();
+    for part in rel.split('/') {
+        if part.is_empty() || part == "." || part == ".." || part.contains('\\') {
+            return None;
+        }
+        out.push(part);
+    }
+    Some(out)
 }
 
 /// The facts of an incident a reviewer cares about, as field → text.
@@ -223,16 +374,29 @@ fn clip(text: &str) -> String {
     }
 }
 
-/// Escapes text for Markdown inline context.
+/// Escapes data for Markdown inline context, in a table cell or a list:
+/// every ASCII punctuation character is backslash-escaped (so no `[`, `!`,
+/// `<`, `` ` ``, `|`, `#`, `:` or `.` can start a link, an image, markup,
+/// a code span, a cell or an autolink), and line breaks and control
+/// characters become spaces (so no value can start a line of its own).
 fn md(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    let mut out = String::with_capacity(text.len() + text.len() / 4);
     for c in text.chars() {
-        if "\\`*_{}[]<>()#+-.!|~".contains(c) {
+        if c.is_ascii_punctuation() {
             out.push('\\');
+            out.push(c);
+        } else if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+            out.push(' ');
+        } else {
+            out.push(c);
         }
-        out.push(c);
     }
     out
+}
+
+/// [`md`] of a value shortened to one line of 80 characters.
+fn cell(text: &str) -> String {
+    md(&clip(text))
 }
 
 /// The Markdown summary of what changed from `base` to `head`.
@@ -263,7 +427,14 @@ fn section(out: &mut String, title: &str, total: usize, entries: impl Iterator<I
 pub fn summarize(base: &Side, head: &Side, limit: usize) -> String {
     let (b, h) = (&base.site, &head.site);
     let mut out = String::new();
-    let _ = writeln!(out, "## sitrep: changes from `{}` to `{}`\n", base.label, head.label);
+    let _ = writeln!(
+        out,
+        "## sitrep: changes from {} ({}) to {} ({})\n",
+        md(&base.label),
+        base.source.words(),
+        md(&head.label),
+        head.source.words()
+    );
 
     let figures = |s: &Site| {
         let all: Vec<usize> = (0..s.incidents.len()).collect();
@@ -310,11 +481,11 @@ pub fn summarize(base: &Side, head: &Side, limit: usize) -> String {
             format!(
                 "- **{}** (`{id}`): {} since {}; targets {}; actors {}; {}\n",
                 md(&f["1 title"]),
-                f["8 attack"],
-                f["4 started"],
-                f["6 targets"],
-                f["7 actors"],
-                f["3 duration"]
+                md(&f["8 attack"]),
+                md(&f["4 started"]),
+                md(&f["6 targets"]),
+                md(&f["7 actors"]),
+                md(&f["3 duration"])
             )
         });
         section(&mut out, "Incidents added", added.len(), entries, limit);
@@ -327,7 +498,7 @@ pub fn summarize(base: &Side, head: &Side, limit: usize) -> String {
         let diffs: Vec<String> = after
             .iter()
             .filter(|(k, v)| before.get(*k) != Some(v))
-            .map(|(k, v)| format!("{}: {} → {}", &k[2..], clip(&before[k]), clip(v)))
+            .map(|(k, v)| format!("{}: {} → {}", &k[2..], cell(&before[k]), cell(v)))
             .collect();
         if !diffs.is_empty() {
             let title = md(&after["1 title"]);
@@ -402,7 +573,7 @@ pub fn summarize(base: &Side, head: &Side, limit: usize) -> String {
                             fa.get(k).map_or("—", String::as_str),
                         );
                         if x != y && k != BODY_KEY {
-                            let _ = writeln!(entry, "  - {k}: {} → {}", clip(x), clip(y));
+                            let _ = writeln!(entry, "  - {}: {} → {}", md(k), cell(x), cell(y));
                         }
                     }
                     if fo.get(BODY_KEY) != fa.get(BODY_KEY) {

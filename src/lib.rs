@@ -17,6 +17,7 @@ pub mod diagnostics;
 pub mod diff;
 pub mod escape;
 pub mod export;
+pub mod guard;
 pub mod load;
 pub mod markdown;
 pub mod model;
@@ -59,10 +60,15 @@ impl Report {
         self.diagnostics.len() - self.errors()
     }
 
-    /// Renders every diagnostic; source lines are read from `root`.
+    /// Renders every diagnostic; source lines are read from `root`, only
+    /// from files inside its `content/` (never through a link out of it).
     pub fn render(&self, root: &Path, format: Format) -> String {
+        let content = guard::Project::new(root).ok().and_then(|p| p.folder("content").ok());
         diagnostics::render(&self.diagnostics, format, &|file| {
-            let mut text = std::fs::read_to_string(root.join(file)).ok()?;
+            let mut text = content
+                .as_ref()?
+                .read_text(&root.join(file), load::MAX_FILE_BYTES)
+                .ok()?;
             load::strip_bom(&mut text);
             Some(text)
         })
@@ -121,6 +127,8 @@ pub enum BuildError {
 /// What a successful build did.
 #[derive(Debug)]
 pub struct Built {
+    /// What the write stage found and mended on the way (see [`write::Staging`]).
+    pub notes: Vec<String>,
     pub report: Report,
     pub pages: usize,
     pub incidents: usize,
@@ -179,6 +187,7 @@ impl Prepared {
         let tera = render::load_templates(root).map_err(BuildError::Template)?;
         let shared = render::Shared::new(&site);
         let fixed = render::assets(root)
+            .map_err(BuildError::Template)?
             .into_iter()
             .map(|(name, text)| (name.to_string(), text))
             .chain(
@@ -334,8 +343,9 @@ impl Prepared {
 }
 
 /// Builds the site of `root` into `out`, atomically.
-pub fn build(root: &Path, out: &Path, base_url: Option<&str>) -> Result<Built, BuildError> {
-    let dest = write::check_output_folder(out, root)?;
+/// `force` lets a non-empty folder that sitrep did not write be replaced.
+pub fn build(root: &Path, out: &Path, base_url: Option<&str>, force: bool) -> Result<Built, BuildError> {
+    let dest = write::check_output_folder(out, root, force)?;
     let lap = stopwatch("");
     let (prepared, report) = Prepared::new(root, base_url, None)?;
     lap("checked and prepared");
@@ -373,10 +383,11 @@ pub fn build(root: &Path, out: &Path, base_url: Option<&str>) -> Result<Built, B
     }
     write::copy_static(root, &staging)?;
     lap("pages and files written");
-    staging.commit()?;
+    let notes = staging.commit()?;
     lap("committed");
     drop(renderer);
     Ok(Built {
+        notes,
         report,
         pages: written,
         incidents: prepared.site.incidents.len(),

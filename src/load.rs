@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use crate::diagnostics::{display_path, Diagnostic};
+use crate::guard::{reason, Project};
 use crate::records::{Id, Kind};
 
 /// Files larger than this are refused rather than read into memory.
@@ -49,10 +50,28 @@ const FOLDERS: [(Kind, &str); 5] = [
 pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Loaded {
     let content = root.join("content");
     let mut loaded = Loaded::default();
+    let project = match Project::new(root) {
+        Ok(p) => p,
+        Err(e) => {
+            diagnostics.push(Diagnostic::error(
+                ".",
+                (0, 0),
+                format!("cannot read the project: {}", reason(&e)),
+            ));
+            return loaded;
+        }
+    };
+    let project = match project.folder("content") {
+        Ok(p) => p,
+        Err(why) => {
+            diagnostics.push(Diagnostic::error("content", (0, 0), why));
+            return loaded;
+        }
+    };
+    let project = &project;
     let site_path = content.join("site.yaml");
     let site_file = display_path(root, &site_path);
-    let site_is_symlink = fs::symlink_metadata(&site_path).is_ok_and(|m| m.file_type().is_symlink());
-    match read_text(&site_path, &site_file, &content, site_is_symlink) {
+    match read_text(project, &site_path, &site_file, false) {
         Ok(text) => {
             loaded.site = Some(SourceFile {
                 kind: Kind::Note, // unused for the site file
@@ -73,19 +92,23 @@ pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Loaded {
     let mut found = 0;
     rayon::scope(|scope| {
         let mut next = 0;
-        let mut read_batch = |batch: Vec<(Kind, PathBuf, bool)>| {
-            let (n, batches, content) = (next, &batches, &content);
+        let mut read_batch = |batch: Vec<(Kind, PathBuf)>| {
+            let (n, batches) = (next, &batches);
             next += 1;
             scope.spawn(move |_| {
                 let read: Vec<Result<SourceFile, Diagnostic>> =
-                    batch.into_iter().map(|f| read_one(root, content, f)).collect();
+                    batch.into_iter().map(|f| read_one(root, project, f)).collect();
                 batches.lock().unwrap_or_else(|e| e.into_inner()).push((n, read));
             });
         };
         let mut batch = Vec::with_capacity(BATCH);
         for (kind, ext) in FOLDERS {
             let folder = content.join(kind.folder());
-            if !folder.exists() {
+            if fs::symlink_metadata(&folder).is_err() {
+                continue;
+            }
+            if let Err(why) = project.dir(&folder) {
+                diagnostics.push(Diagnostic::error(&display_path(root, &folder), (0, 0), why));
                 continue;
             }
             let walker = WalkDir::new(&folder)
@@ -109,7 +132,15 @@ pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Loaded {
                 };
                 let path = entry.path();
                 let has_ext = path.extension().is_some_and(|e| e == ext);
-                if entry.file_type().is_dir() {
+                let file_type = entry.file_type();
+                if !(file_type.is_dir() || file_type.is_file() || file_type.is_symlink()) {
+                    let why = fs::symlink_metadata(path).map_or("not a file".into(), |m| {
+                        format!("this is {}, not a file; it is not read", crate::guard::kind_name(&m))
+                    });
+                    diagnostics.push(Diagnostic::error(&display_path(root, path), (0, 0), why));
+                    continue;
+                }
+                if file_type.is_dir() {
                     if has_ext {
                         diagnostics.push(Diagnostic::error(
                             &display_path(root, path),
@@ -130,7 +161,7 @@ pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Loaded {
                     );
                     continue;
                 }
-                batch.push((kind, path.to_path_buf(), entry.path_is_symlink()));
+                batch.push((kind, path.to_path_buf()));
                 found += 1;
                 if batch.len() == BATCH && found <= MAX_RECORDS {
                     read_batch(std::mem::take(&mut batch));
@@ -162,11 +193,7 @@ pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Loaded {
 }
 
 /// Reads one record file found by the walk: its id from its name, its text.
-fn read_one(
-    root: &Path,
-    content: &Path,
-    (kind, path, is_symlink): (Kind, PathBuf, bool),
-) -> Result<SourceFile, Diagnostic> {
+fn read_one(root: &Path, project: &Project, (kind, path): (Kind, PathBuf)) -> Result<SourceFile, Diagnostic> {
     let file = display_path(root, &path);
     let stem = path
         .file_stem()
@@ -176,7 +203,7 @@ fn read_one(
         Diagnostic::error(&file, (0, 0), format!("bad file name: {why}"))
             .with_hint("the file name (without extension) is the record's id")
     })?;
-    let text = read_text(&path, &file, content, is_symlink)?;
+    let text = read_text(project, &path, &file, true)?;
     Ok(SourceFile {
         kind,
         id,
@@ -191,46 +218,17 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.starts_with('.') || name.starts_with('_')
 }
 
-/// Reads a file as UTF-8, refusing what would be unsafe or unreasonable.
-/// `is_symlink` comes from the walk, which already knows it: one path
-/// lookup less per file.
-fn read_text(path: &Path, file: &str, content: &Path, is_symlink: bool) -> Result<String, Diagnostic> {
+/// Reads a file as UTF-8, refusing what would be unsafe or unreasonable:
+/// a link out of the project, a pipe or device, a huge file. `walked`: it
+/// was found by the walk, which follows no link (see [`Project::read_walked`]).
+fn read_text(project: &Project, path: &Path, file: &str, walked: bool) -> Result<String, Diagnostic> {
     let whole = |msg: String| Diagnostic::error(file, (0, 0), msg);
-    if is_symlink {
-        let target = fs::canonicalize(path)
-            .map_err(|e| whole(format!("this symbolic link cannot be followed: {}", io_reason(&e))))?;
-        let inside = fs::canonicalize(content).is_ok_and(|c| target.starts_with(c));
-        if !inside {
-            return Err(whole(
-                "this symbolic link points outside content/; it is not followed".into(),
-            ));
-        }
+    let bytes = if walked {
+        project.read_walked(path, MAX_FILE_BYTES)
+    } else {
+        project.read(path, MAX_FILE_BYTES)
     }
-    let mut f = fs::File::open(path).map_err(|e| whole(format!("cannot read: {}", io_reason(&e))))?;
-    let meta = f
-        .metadata()
-        .map_err(|e| whole(format!("cannot read: {}", io_reason(&e))))?;
-    if meta.is_dir() {
-        return Err(whole("this is a folder, not a file".into()));
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(whole(format!(
-            "this file is {} bytes, more than the limit of {MAX_FILE_BYTES}",
-            meta.len()
-        )));
-    }
-    // Read at most one byte past the limit, in case the file grows meanwhile.
-    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
-    use std::io::Read;
-    (&mut f)
-        .take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| whole(format!("cannot read: {}", io_reason(&e))))?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(whole(format!(
-            "this file is more than the limit of {MAX_FILE_BYTES} bytes"
-        )));
-    }
+    .map_err(whole)?;
     let mut text = String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let valid = std::str::from_utf8(valid).unwrap_or_default();
@@ -248,13 +246,5 @@ fn read_text(path: &Path, file: &str, content: &Path, is_symlink: bool) -> Resul
 pub fn strip_bom(text: &mut String) {
     if text.starts_with('\u{feff}') {
         text.drain(..'\u{feff}'.len_utf8());
-    }
-}
-
-fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => e.to_string(),
     }
 }

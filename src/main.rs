@@ -39,6 +39,10 @@ enum Command {
         /// Override `base_url` of site.yaml (for preview deployments).
         #[arg(long)]
         base_url: Option<String>,
+        /// Replace the output folder even if it has files and no `.sitrep`
+        /// marker (never a file, a link or a device).
+        #[arg(long)]
+        force: bool,
     },
     /// Validate everything, write nothing.
     Check {
@@ -67,6 +71,10 @@ enum Command {
         /// List every changed record, not only the first 100 of each section.
         #[arg(long)]
         all: bool,
+        /// BASE and HEAD are folders, never git revisions (by default a
+        /// git revision is read first, from git's objects).
+        #[arg(long)]
+        folders: bool,
     },
     /// Create a new project: example content, templates, GitHub workflows.
     Init { dir: PathBuf },
@@ -99,10 +107,20 @@ fn main() -> ExitCode {
         }
     };
     ExitCode::from(match cli.command {
-        Command::Build { root, out, base_url } => build(root, out, base_url),
+        Command::Build {
+            root,
+            out,
+            base_url,
+            force,
+        } => build(root, out, base_url, force),
         Command::Check { root, format } => check(root, format),
         Command::Schema { kind } => schema(kind.as_deref()),
-        Command::Diff { base, head, all } => diff(&base, &head, all),
+        Command::Diff {
+            base,
+            head,
+            all,
+            folders,
+        } => diff(&base, &head, all, folders),
         Command::Serve { root, port, open } => serve(root, port, open),
         Command::Init { dir } => init(&dir),
         Command::New { kind, id, root } => new(&kind, &id, &root),
@@ -118,7 +136,7 @@ fn eprint(text: &str) {
     let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
-fn build(root: PathBuf, out: Option<PathBuf>, base_url: Option<String>) -> u8 {
+fn build(root: PathBuf, out: Option<PathBuf>, base_url: Option<String>, force: bool) -> u8 {
     if !root.join("content").is_dir() {
         eprint(&format!(
             "error: {} has no content/ folder; run sitrep in a project or pass --root\n",
@@ -127,9 +145,12 @@ fn build(root: PathBuf, out: Option<PathBuf>, base_url: Option<String>) -> u8 {
         return USAGE_OR_IO;
     }
     let out = out.unwrap_or_else(|| root.join("site"));
-    match sitrep::build(&root, &out, base_url.as_deref()) {
+    match sitrep::build(&root, &out, base_url.as_deref(), force) {
         Ok(built) => {
             eprint(&built.report.render(&root, Format::Human));
+            for note in &built.notes {
+                eprint(&format!("note: {note}\n"));
+            }
             eprint(&format!(
                 "built {} pages for {} incidents into {} ({} warning(s))\n",
                 built.pages,
@@ -222,9 +243,9 @@ fn schema(kind: Option<&str>) -> u8 {
     }
 }
 
-fn diff(base: &str, head: &str, all: bool) -> u8 {
+fn diff(base: &str, head: &str, all: bool, folders: bool) -> u8 {
     let here = std::path::Path::new(".");
-    let load = |spec: &str| sitrep::diff::load_side(spec, here);
+    let load = |spec: &str| sitrep::diff::load_side(spec, here, folders);
     match (load(base), load(head)) {
         (Ok(b), Ok(h)) => {
             let limit = if all { usize::MAX } else { sitrep::diff::LISTED };

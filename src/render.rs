@@ -57,15 +57,19 @@ pub fn load_templates(root: &Path) -> Result<Tera, String> {
         .map(|(n, t)| (n.to_string(), t.to_string()))
         .collect();
     let dir = root.join("templates");
-    if dir.is_dir() {
+    if std::fs::symlink_metadata(&dir).is_ok() {
+        let folder = templates_folder(root)?;
         for entry in walkdir::WalkDir::new(&dir).sort_by_file_name().follow_links(false) {
             let entry = entry.map_err(|e| format!("templates/: {e}"))?;
             let path = entry.path();
-            if !entry.file_type().is_file() || path.extension().is_none_or(|e| e != "html") {
+            if entry.file_type().is_dir() || path.extension().is_none_or(|e| e != "html") {
                 continue;
             }
             let name = crate::diagnostics::display_path(&dir, path);
-            let text = std::fs::read_to_string(path).map_err(|e| format!("templates/{name}: {e}"))?;
+            let text = folder
+                .read_walked(path, crate::load::MAX_FILE_BYTES)
+                .and_then(|b| String::from_utf8(b).map_err(|_| "this file is not valid UTF-8 text".into()))
+                .map_err(|why| format!("templates/{name}: {why}"))?;
             match all.iter_mut().find(|(n, _)| *n == name) {
                 Some(slot) => slot.1 = text,
                 None => all.push((name, text)),
@@ -108,15 +112,38 @@ pub fn tera_error(e: &tera::Error) -> String {
     text
 }
 
-/// The assets: the project's `templates/assets/<name>` if present, else the built-in.
-pub fn assets(root: &Path) -> [(&'static str, String); 2] {
-    let read = |name: &str, builtin: &str| {
-        std::fs::read_to_string(root.join("templates/assets").join(name)).unwrap_or_else(|_| builtin.to_string())
+/// The project's `templates/`, checked: a folder inside the project, whose
+/// links stay inside it.
+fn templates_folder(root: &Path) -> Result<crate::guard::Project, String> {
+    crate::guard::Project::new(root)
+        .map_err(|e| format!("templates/: {}", crate::guard::reason(&e)))?
+        .folder("templates")
+        .map_err(|why| format!("templates/: {why}"))
+}
+
+/// The assets: the project's `templates/assets/<name>` if present, else the
+/// built-in. One that is there but cannot be read (a link out of the
+/// project, a pipe) is an error, not a silent fall-back.
+pub fn assets(root: &Path) -> Result<[(&'static str, String); 2], String> {
+    let dir = root.join("templates/assets");
+    let folder = if std::fs::symlink_metadata(&dir).is_ok() {
+        Some(templates_folder(root)?)
+    } else {
+        None
     };
-    [
-        ("assets/style.css", read("style.css", BUILTIN_CSS)),
-        ("assets/table.js", read("table.js", BUILTIN_JS)),
-    ]
+    let read = |name: &str, builtin: &str| -> Result<String, String> {
+        let path = dir.join(name);
+        match &folder {
+            Some(folder) if std::fs::symlink_metadata(&path).is_ok() => folder
+                .read_text(&path, crate::load::MAX_FILE_BYTES)
+                .map_err(|why| format!("templates/assets/{name}: {why}")),
+            _ => Ok(builtin.to_string()),
+        }
+    };
+    Ok([
+        ("assets/style.css", read("style.css", BUILTIN_CSS)?),
+        ("assets/table.js", read("table.js", BUILTIN_JS)?),
+    ])
 }
 
 #[derive(Serialize)]

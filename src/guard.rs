@@ -1,0 +1,197 @@
+//! Reading the project's files without leaving the project.
+//!
+//! Content, templates and `static/` arrive in pull requests. A symbolic
+//! link committed among them may point anywhere on the machine that builds
+//! the site, and a named pipe or a device would make a plain `open` wait
+//! forever. Every input file is read through [`Project`], which follows a
+//! link only when it resolves inside the project root, reads only regular
+//! files (opened without blocking), and says why it refused in words that
+//! never quote what lies outside.
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Files of `static/` larger than this are refused (a site is not a file store).
+pub const MAX_STATIC_BYTES: u64 = 64 * 1024 * 1024;
+
+/// What kind of thing a path is, named for a message.
+pub fn kind_name(meta: &fs::Metadata) -> &'static str {
+    let t = meta.file_type();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_block_device() || t.is_char_device() {
+            return "a device";
+        }
+    }
+    if t.is_symlink() {
+        "a symbolic link"
+    } else if t.is_dir() {
+        "a folder"
+    } else if t.is_file() {
+        "a file"
+    } else {
+        "neither a file nor a folder"
+    }
+}
+
+/// A folder files are read from, the real place it is at, and its name
+/// for messages: the project, or one of its input folders.
+#[derive(Clone, Debug)]
+pub struct Project {
+    root: PathBuf,
+    real: PathBuf,
+    name: String,
+}
+
+impl Project {
+    /// The project at `root` (which must exist).
+    pub fn new(root: &Path) -> std::io::Result<Project> {
+        Ok(Project {
+            root: root.to_path_buf(),
+            real: fs::canonicalize(root)?,
+            name: "the project".into(),
+        })
+    }
+
+    /// One of the project's input folders (`content`, `templates`,
+    /// `static`), checked to be a folder inside the project; links in it
+    /// must stay inside it.
+    pub fn folder(&self, name: &str) -> Result<Project, String> {
+        let path = self.root.join(name);
+        self.dir(&path)?;
+        Ok(Project {
+            real: fs::canonicalize(&path).map_err(|e| reason(&e))?,
+            root: path,
+            name: format!("{name}/"),
+        })
+    }
+
+    /// The root as it was given (for messages and joins).
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Refuses `path` when it really is outside the project: it is a link
+    /// that leads out (or nowhere), or it is reached through one. `walked`:
+    /// the path was found by a walk that follows no link, from a folder
+    /// already checked, so only a link itself needs resolving.
+    fn follow(&self, path: &Path, meta: &fs::Metadata, walked: bool) -> Result<(), String> {
+        let is_link = meta.file_type().is_symlink();
+        if walked && !is_link {
+            return Ok(());
+        }
+        match fs::canonicalize(path) {
+            Ok(real) if real.starts_with(&self.real) => Ok(()),
+            Ok(_) if is_link => Err(format!(
+                "this symbolic link points outside {}; it is not followed",
+                self.name
+            )),
+            Ok(_) => Err(format!(
+                "this lies outside {} (through a symbolic link); it is not read",
+                self.name
+            )),
+            Err(_) if is_link => Err("this symbolic link cannot be followed: its target does not exist".into()),
+            Err(e) => Err(reason(&e)),
+        }
+    }
+
+    /// Checks that `path` is a folder inside the project (a link to one is
+    /// fine when it stays inside).
+    pub fn dir(&self, path: &Path) -> Result<(), String> {
+        let link = fs::symlink_metadata(path).map_err(|e| reason(&e))?;
+        self.follow(path, &link, false)?;
+        let meta = fs::metadata(path).map_err(|e| reason(&e))?;
+        if meta.is_dir() {
+            Ok(())
+        } else {
+            Err(format!("this is {}, not a folder", kind_name(&meta)))
+        }
+    }
+
+    /// Checks that `path` is a regular file inside the project.
+    pub fn file(&self, path: &Path) -> Result<fs::Metadata, String> {
+        self.checked_file(path, false)
+    }
+
+    fn checked_file(&self, path: &Path, walked: bool) -> Result<fs::Metadata, String> {
+        let link = fs::symlink_metadata(path).map_err(|e| reason(&e))?;
+        self.follow(path, &link, walked)?;
+        let meta = fs::metadata(path).map_err(|e| reason(&e))?;
+        if meta.is_file() {
+            Ok(meta)
+        } else {
+            Err(format!("this is {}, not a file; it is not read", kind_name(&meta)))
+        }
+    }
+
+    /// Reads a regular file inside the project, at most `limit` bytes.
+    pub fn read(&self, path: &Path, limit: u64) -> Result<Vec<u8>, String> {
+        self.read_found(path, false, limit)
+    }
+
+    /// [`Project::read`] for a path found by a walk that follows no link,
+    /// from a folder checked with [`Project::dir`]: only a link is resolved.
+    pub fn read_walked(&self, path: &Path, limit: u64) -> Result<Vec<u8>, String> {
+        self.read_found(path, true, limit)
+    }
+
+    fn read_found(&self, path: &Path, walked: bool, limit: u64) -> Result<Vec<u8>, String> {
+        self.checked_file(path, walked)?;
+        let mut f = open_without_blocking(path).map_err(|e| reason(&e))?;
+        // What was opened is what was checked (no swap in between).
+        let meta = f.metadata().map_err(|e| reason(&e))?;
+        if !meta.is_file() {
+            return Err(format!("this is {}, not a file; it is not read", kind_name(&meta)));
+        }
+        if meta.len() > limit {
+            return Err(format!(
+                "this file is {} bytes, more than the limit of {limit}",
+                meta.len()
+            ));
+        }
+        let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+        (&mut f)
+            .take(limit + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| reason(&e))?;
+        if bytes.len() as u64 > limit {
+            return Err(format!("this file is more than the limit of {limit} bytes"));
+        }
+        Ok(bytes)
+    }
+
+    /// Reads a file inside the project as UTF-8 text.
+    pub fn read_text(&self, path: &Path, limit: u64) -> Result<String, String> {
+        String::from_utf8(self.read(path, limit)?).map_err(|_| "this file is not valid UTF-8 text".into())
+    }
+}
+
+/// Opens a file for reading; a FIFO that slipped past the checks fails or
+/// reads empty instead of waiting for a writer.
+fn open_without_blocking(path: &Path) -> std::io::Result<fs::File> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    options.open(path)
+}
+
+/// An I/O error in words.
+pub fn reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "cannot read: no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "cannot read: permission denied".into(),
+        _ => format!("cannot read: {e}"),
+    }
+}
