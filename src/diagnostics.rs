@@ -80,6 +80,16 @@ pub enum Format {
 /// Renders diagnostics. The human format shows the offending line:
 /// `source_of(file)` gives a file's text, asked once per file shown.
 pub fn render(diagnostics: &[Diagnostic], format: Format, source_of: &dyn Fn(&str) -> Option<String>) -> String {
+    // Messages, hints and file names quote the data: no control character
+    // of it may reach a terminal or a CI log (see [`terminal_safe`]).
+    let cleaned: Vec<Diagnostic>;
+    let diagnostics = if diagnostics.iter().any(needs_cleaning) {
+        cleaned = diagnostics.iter().map(cleaned_diagnostic).collect();
+        &cleaned[..]
+    } else {
+        diagnostics
+    };
+    let source_of = |file: &str| source_of(file).map(|text| terminal_safe(&text, true).into_owned());
     match format {
         Format::Human => {
             let (shown, left_out) = shown_in_human(diagnostics);
@@ -108,6 +118,54 @@ pub fn render(diagnostics: &[Diagnostic], format: Format, source_of: &dyn Fn(&st
             text.push('\n');
             text
         }
+    }
+}
+
+/// Whether a character could act on a terminal or a log instead of being
+/// shown: C0 and C1 controls, DEL, and the bidirectional overrides that
+/// make a line read differently from what it is ("Trojan source").
+fn is_unsafe(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` with every character that could rewrite a terminal or inject a
+/// line into a CI log replaced by a visible stand-in, one character for
+/// one so that columns still match: C0 controls by their Control Pictures
+/// (`ESC` → `␛`), DEL by `␡`, C1 controls and bidi overrides by `�`. Tabs
+/// stay; newlines stay when `lines` (a source file), else become `␊`; a
+/// carriage return stays only before a newline (CRLF files).
+pub fn terminal_safe(text: &str, lines: bool) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_unsafe) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\t' => out.push(c),
+            '\n' if lines => out.push(c),
+            '\r' if lines && chars.peek() == Some(&'\n') => out.push(c),
+            '\u{0}'..='\u{1f}' => out.push(char::from_u32(0x2400 + c as u32).unwrap_or('\u{FFFD}')),
+            '\u{7f}' => out.push('\u{2421}'),
+            c if is_unsafe(c) => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+fn needs_cleaning(d: &Diagnostic) -> bool {
+    [d.file.as_str(), d.message.as_str(), d.hint.as_deref().unwrap_or("")]
+        .iter()
+        .any(|t| t.chars().any(is_unsafe))
+}
+
+fn cleaned_diagnostic(d: &Diagnostic) -> Diagnostic {
+    Diagnostic {
+        file: terminal_safe(&d.file, false).into_owned(),
+        message: terminal_safe(&d.message, false).into_owned(),
+        hint: d.hint.as_deref().map(|h| terminal_safe(h, false).into_owned()),
+        ..d.clone()
     }
 }
 

@@ -18,6 +18,7 @@ pub mod diff;
 pub mod escape;
 pub mod export;
 pub mod guard;
+pub mod limits;
 pub mod load;
 pub mod markdown;
 pub mod model;
@@ -179,6 +180,11 @@ impl Prepared {
     ) -> Result<(Prepared, Report), BuildError> {
         if let Some(url) = base_url {
             records::HttpUrl::parse(url).map_err(|e| BuildError::Template(format!("--base-url: {e}")))?;
+            if url.contains(['?', '#']) {
+                return Err(BuildError::Template(format!(
+                    "--base-url: `{url}` has a query or a fragment; every page's address is made by adding to it"
+                )));
+            }
         }
         let (site, report) = check(root, base_url, cache);
         let Some(site) = site else {

@@ -127,12 +127,16 @@ fn main() -> ExitCode {
     })
 }
 
-/// Prints to stdout, ignoring a closed pipe (`sitrep check | head`).
+/// Prints to stdout, ignoring a closed pipe (`sitrep check | head`). What
+/// is printed quotes the data (paths, titles, template errors): no control
+/// character of it reaches the terminal.
 fn print(text: &str) {
+    let text = sitrep::diagnostics::terminal_safe(text, true);
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
 
 fn eprint(text: &str) {
+    let text = sitrep::diagnostics::terminal_safe(text, true);
     let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 

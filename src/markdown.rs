@@ -20,6 +20,76 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     b
 });
 
+/// How deep Markdown (and the raw HTML in it) may nest. Prose needs a few
+/// levels; past this, the sanitiser's HTML parser slows down with the depth
+/// (100,000 nested `<div>` took it half a minute).
+pub const MAX_DEPTH: usize = 64;
+
+/// Where Markdown nests deeper than [`MAX_DEPTH`], as a byte offset into
+/// `markdown`: Markdown blocks and inlines, and the HTML elements opened in
+/// its raw HTML, counted together.
+pub fn too_deep(markdown: &str) -> Option<usize> {
+    // Depth needs that many markers: text with few of them cannot nest deep.
+    let markers = markdown
+        .bytes()
+        .filter(|b| {
+            matches!(
+                b,
+                b'<' | b'>' | b'[' | b'*' | b'_' | b'~' | b'-' | b'+' | b'`' | b'|' | b'#'
+            )
+        })
+        .count();
+    let indented = markdown
+        .lines()
+        .any(|l| l.len() - l.trim_start().len() >= 2 * MAX_DEPTH);
+    if markers <= MAX_DEPTH && !indented {
+        return None;
+    }
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES;
+    let (mut depth, mut html) = (0usize, 0usize);
+    for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
+        match event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            Event::Html(text) | Event::InlineHtml(text) => html = html_depth(&text, html),
+            _ => {}
+        }
+        if depth + html > MAX_DEPTH {
+            return Some(range.start);
+        }
+    }
+    None
+}
+
+/// The depth of open elements after `html`, starting from `depth`: `<x` opens
+/// (but void elements and `<x/>`), `</x` closes.
+fn html_depth(html: &str, mut depth: usize) -> usize {
+    const VOID: [&str; 14] = [
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr",
+    ];
+    let mut rest = html;
+    while let Some(at) = rest.find('<') {
+        rest = &rest[at + 1..];
+        let closing = rest.starts_with('/');
+        let name: String = rest
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if name.is_empty() {
+            continue;
+        }
+        let end = rest.find('>').unwrap_or(rest.len());
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else if !VOID.contains(&name.as_str()) && !rest[..end].ends_with('/') {
+            depth += 1;
+        }
+    }
+    depth
+}
+
 /// Renders Markdown to sanitised HTML.
 ///
 /// Most summaries are plain prose with emphasis. Markdown made only of such
@@ -28,6 +98,17 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 /// HTML, and was most of the cost); anything else (raw HTML, links, images,
 /// tables, footnotes, code blocks) goes through it.
 pub fn to_html(markdown: &str) -> String {
+    // Characters XML forbids never reach a page or the feed.
+    let cleaned: String;
+    let markdown = if markdown.contains(crate::escape::forbidden_in_xml) {
+        cleaned = markdown
+            .chars()
+            .filter(|&c| !crate::escape::forbidden_in_xml(c))
+            .collect();
+        &cleaned
+    } else {
+        markdown
+    };
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES;
     let events: Vec<Event> = Parser::new_ext(markdown, options).collect();
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);

@@ -64,6 +64,8 @@ pub struct TimeSyntaxError {
 pub enum ResolveError {
     #[error("`{text}` does not exist in {zone}: the clocks skipped it at a daylight-saving change; write the time with an explicit offset or pick a time outside the gap")]
     Skipped { text: String, zone: String },
+    #[error("`{text}` falls outside the years 0001 to 9999 (in UTC), which every export can write")]
+    OutOfRange { text: String },
 }
 
 impl TimeSpan {
@@ -140,6 +142,20 @@ impl WrittenTime {
                 latest: sup_of_instants_before(zone, end),
             },
         };
+        let first = NaiveDate::from_ymd_opt(1, 1, 1)
+            .unwrap_or(NaiveDate::MIN)
+            .and_time(NaiveTime::MIN)
+            .and_utc();
+        let last = NaiveDate::from_ymd_opt(9999, 12, 31)
+            .unwrap_or(NaiveDate::MAX)
+            .and_hms_opt(23, 59, 59)
+            .unwrap_or(NaiveDateTime::MAX)
+            .and_utc();
+        if span.earliest < first || span.latest > last {
+            return Err(ResolveError::OutOfRange {
+                text: self.text.clone(),
+            });
+        }
         if span.earliest >= span.latest {
             return Err(ResolveError::Skipped {
                 text: self.text.clone(),
@@ -237,6 +253,9 @@ fn parse(text: &str) -> Result<WrittenTime, String> {
         }
     };
     let year = number(0, 4, "year")?;
+    if year == 0 {
+        return Err("the year must be from 0001 to 9999 (there is no year 0000)".into());
+    }
     let mut precision = Precision::Year;
     let (mut month, mut day, mut hour, mut minute, mut second) = (1, 1, 0, 0, 0);
     let mut at = 4;

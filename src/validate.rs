@@ -92,6 +92,7 @@ pub fn validate(content: Content, diagnostics: &mut Vec<Diagnostic>) -> Option<V
         .map_or(Tz::UTC, |z| z.0);
 
     check_unique(&content, diagnostics);
+    crate::limits::check(&content, diagnostics);
 
     // Resolve every time in the site's zone.
     // Positions are only looked up when there is an error to report.

@@ -1,0 +1,183 @@
+//! What a record may hold and cost, checked with the other mistakes.
+//!
+//! Content comes from pull requests. A 100 KB title repeated in a
+//! timeline's 40 lanes and on 500 target pages turns one file into
+//! gigabytes of site, and Markdown nested 100,000 deep stalls the
+//! sanitiser. Short texts (titles, names, aliases, tags) are capped at
+//! [`MAX_SHORT_TEXT`] characters and Markdown at [`markdown::MAX_DEPTH`]
+//! levels, each an error at its line. The site's settings that reach every
+//! page or a file of their own (`language`, `cname`, `base_url`) must be
+//! well-formed.
+
+use crate::diagnostics::{locate, Diagnostic, Seg};
+use crate::markdown;
+use crate::parse::{Content, Parsed};
+use crate::path;
+
+/// The most characters a title, a name, an alias, a tag or a hashtag may have.
+pub const MAX_SHORT_TEXT: usize = 300;
+
+fn error_at<T>(p: &Parsed<T>, path: &[Seg], message: impl Into<String>) -> Diagnostic {
+    let (l, c, w) = locate(&p.yaml, path)
+        .map(|(l, c, w)| (l + p.first_line - 1, c, w))
+        .unwrap_or((p.first_line, 1, 1));
+    Diagnostic::error(&p.file, (l, c), message).with_width(w)
+}
+
+/// Checks one short text at `path`.
+fn short<T>(p: &Parsed<T>, path: &[Seg], text: &str, out: &mut Vec<Diagnostic>) {
+    // Bytes bound characters: most texts are decided without counting.
+    if text.len() > MAX_SHORT_TEXT && text.chars().count() > MAX_SHORT_TEXT {
+        out.push(
+            error_at(
+                p,
+                path,
+                format!(
+                    "this text has {} characters, more than the {MAX_SHORT_TEXT} a title, name or tag may have",
+                    text.chars().count()
+                ),
+            )
+            .with_hint("shorten it; put the rest in the summary or description, which have no such limit"),
+        );
+    }
+}
+
+/// Checks one Markdown text at `path`.
+fn markdown_at<T>(p: &Parsed<T>, path: &[Seg], text: Option<&str>, out: &mut Vec<Diagnostic>) {
+    if text.and_then(markdown::too_deep).is_some() {
+        out.push(nesting_error(error_at(p, path, "")));
+    }
+}
+
+fn nesting_error(at: Diagnostic) -> Diagnostic {
+    Diagnostic {
+        message: format!(
+            "this Markdown nests more than {} levels deep (lists, quotes, emphasis or HTML elements inside each other)",
+            markdown::MAX_DEPTH
+        ),
+        ..at
+    }
+    .with_hint("flatten the nesting; a text needs a few levels at most")
+}
+
+/// Checks every record of `content`.
+pub fn check(content: &Content, out: &mut Vec<Diagnostic>) {
+    if let Some(p) = &content.site {
+        check_site(p, out);
+    }
+    for p in &content.incidents {
+        let r = &p.record;
+        short(p, &path!["title"], &r.title, out);
+        for (i, tag) in r.tags.iter().enumerate() {
+            short(p, &path!["tags", i], tag, out);
+        }
+        for (i, s) in r.sources.iter().enumerate() {
+            for (key, text) in [("title", &s.title), ("publisher", &s.publisher)] {
+                if let Some(text) = text {
+                    short(p, &path!["sources", i, key], text, out);
+                }
+            }
+        }
+        markdown_at(p, &path!["summary"], r.summary.as_deref(), out);
+    }
+    for p in &content.actors {
+        let r = &p.record;
+        short(p, &path!["name"], &r.name, out);
+        for (i, alias) in r.aliases.iter().enumerate() {
+            short(p, &path!["aliases", i], alias, out);
+        }
+        if let Some(country) = &r.country {
+            short(p, &path!["country"], country, out);
+        }
+        markdown_at(p, &path!["description"], r.description.as_deref(), out);
+    }
+    for p in &content.targets {
+        let r = &p.record;
+        short(p, &path!["name"], &r.name, out);
+        for (key, text) in [("sector", &r.sector), ("country", &r.country)] {
+            if let Some(text) = text {
+                short(p, &path![key], text, out);
+            }
+        }
+        markdown_at(p, &path!["description"], r.description.as_deref(), out);
+    }
+    for p in &content.campaigns {
+        let r = &p.record;
+        short(p, &path!["name"], &r.name, out);
+        for (i, tag) in r.hashtags.iter().enumerate() {
+            short(p, &path!["hashtags", i], tag, out);
+        }
+        markdown_at(p, &path!["summary"], r.summary.as_deref(), out);
+        markdown_at(p, &path!["trigger"], r.trigger.as_deref(), out);
+    }
+    for p in &content.notes {
+        short(p, &path!["title"], &p.record.front.title, out);
+        let body = &p.record.body;
+        if let Some(offset) = markdown::too_deep(body) {
+            // The body starts after the front matter and its two `---` lines.
+            let first = p.first_line + p.yaml.lines().count() + 1;
+            let before = &body[..offset];
+            let line = first + before.matches('\n').count();
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            out.push(nesting_error(Diagnostic::error(&p.file, (line, column), "")));
+        }
+    }
+}
+
+fn check_site(p: &Parsed<crate::records::SiteConfig>, out: &mut Vec<Diagnostic>) {
+    let r = &p.record;
+    short(p, &path!["title"], &r.title, out);
+    markdown_at(p, &path!["description"], r.description.as_deref(), out);
+    if let Some(language) = &r.language {
+        if language_tags::LanguageTag::parse(language).is_err() {
+            out.push(
+                error_at(
+                    p,
+                    &path!["language"],
+                    format!("`{language}` is not a BCP 47 language tag"),
+                )
+                .with_hint("write a tag such as `en`, `fr`, `de-CH` or `pt-BR`"),
+            );
+        }
+    }
+    if let Some(cname) = &r.cname {
+        if let Err(why) = host_name(cname) {
+            out.push(
+                error_at(p, &path!["cname"], format!("`cname` must be a host name: {why}"))
+                    .with_hint("write the custom domain alone, e.g. `incidents.example.org`"),
+            );
+        }
+    }
+    let url = r.base_url.as_str();
+    if let Ok(parsed) = url::Url::parse(url) {
+        if parsed.query().is_some() || parsed.fragment().is_some() {
+            out.push(
+                error_at(
+                    p,
+                    &path!["base_url"],
+                    "`base_url` has a query or a fragment (`?` or `#`)",
+                )
+                .with_hint("every page's address is made by adding to base_url; write it without `?…` or `#…`"),
+            );
+        }
+    }
+}
+
+/// Why `name` is not a DNS host name (ASCII letters, digits, `-`, dots).
+pub fn host_name(name: &str) -> Result<(), String> {
+    if name.is_empty() || name.len() > 253 {
+        return Err("it must have 1 to 253 characters".into());
+    }
+    for label in name.trim_end_matches('.').split('.') {
+        if label.is_empty() || label.len() > 63 {
+            return Err("each part between dots must have 1 to 63 characters".into());
+        }
+        if !label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+            return Err("only letters, digits, `-` and dots are allowed".into());
+        }
+        if label.starts_with('-') || label.ends_with('-') {
+            return Err("no part may start or end with `-`".into());
+        }
+    }
+    Ok(())
+}
