@@ -10,17 +10,23 @@
 //! at serve time (never in `build` output), which listens to server-sent
 //! events. Only generated pages and files inside `static/` are served, on
 //! 127.0.0.1 only.
+//!
+//! The HTTP side is a small HTTP/1.1 server of its own on `std::net`, one
+//! thread per connection, because a preview that a web page in the same
+//! browser can reach needs limits that general servers leave out: a
+//! request head of at most [`MAX_HEAD`] bytes (else 431), at most
+//! [`MAX_CONNECTIONS`] open connections (else 503), only `Host` values of
+//! this machine's loopback names (a DNS-rebinding page gets 421), and an
+//! event stream written and flushed as each event happens.
 
 use std::fs;
-use std::io::{self, Read};
-use std::net::SocketAddr;
+use std::io::{self, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc::{channel, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
-
-use tiny_http::{Header, Request, Response, Server, StatusCode};
 
 use crate::diagnostics::Format;
 
@@ -39,7 +45,16 @@ struct State {
     /// Diagnostics of the latest failed rebuild; empty when it succeeded.
     problems: RwLock<String>,
     clients: Mutex<Vec<Sender<&'static str>>>,
+    /// The port served, for the `Host` check.
+    port: u16,
+    /// Connections open now.
+    open: AtomicUsize,
 }
+
+/// The longest request line and headers read, in bytes.
+pub const MAX_HEAD: usize = 16 * 1024;
+/// The most connections served at once (each holds a thread).
+pub const MAX_CONNECTIONS: usize = 64;
 
 /// Options of `sitrep serve`.
 pub struct Options {
@@ -57,11 +72,14 @@ pub enum ServeError {
     Watch(String),
 }
 
-fn bind(port: u16) -> Result<(Server, u16), ServeError> {
-    let last = port.saturating_add(50);
+/// Binds 127.0.0.1: port 0 lets the OS choose; another port is the first
+/// to try, then the next 50.
+fn bind(port: u16) -> Result<(TcpListener, u16), ServeError> {
+    let last = if port == 0 { 0 } else { port.saturating_add(50) };
     for p in port..=last {
-        if let Ok(server) = Server::http(SocketAddr::from(([127, 0, 0, 1], p))) {
-            return Ok((server, p));
+        if let Ok(listener) = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], p))) {
+            let real = listener.local_addr().map(|a| a.port()).unwrap_or(p);
+            return Ok((listener, real));
         }
     }
     Err(ServeError::NoPort(port, last))
@@ -69,13 +87,14 @@ fn bind(port: u16) -> Result<(Server, u16), ServeError> {
 
 /// Runs the preview until Ctrl-C. `log` receives what the terminal shows.
 pub fn run(options: Options, log: &(dyn Fn(&str) + Sync)) -> Result<(), ServeError> {
-    let (server, port) = bind(options.port)?;
-    let server = Arc::new(server);
+    let (listener, port) = bind(options.port)?;
     let base_url = format!("http://127.0.0.1:{port}/");
     let state = Arc::new(State {
         prepared: RwLock::new(None),
         problems: RwLock::new(String::new()),
         clients: Mutex::new(Vec::new()),
+        port,
+        open: AtomicUsize::new(0),
     });
     // A rebuild checks and prepares the project; pages are rendered when
     // they are asked for, so an edit shows after a `check`'s time, and only
@@ -119,12 +138,13 @@ pub fn run(options: Options, log: &(dyn Fn(&str) + Sync)) -> Result<(), ServeErr
 
     // Ctrl-C (or SIGTERM): stop accepting and return.
     let stop = Arc::new(AtomicBool::new(false));
+    // A connection to ourselves wakes the accept loop to see the flag.
+    let wake = move || drop(TcpStream::connect(SocketAddr::from(([127, 0, 0, 1], port))));
     {
         let stop = stop.clone();
-        let server = server.clone();
         let _ = ctrlc::set_handler(move || {
             stop.store(true, Ordering::SeqCst);
-            server.unblock();
+            wake();
         });
     }
 
@@ -141,19 +161,32 @@ pub fn run(options: Options, log: &(dyn Fn(&str) + Sync)) -> Result<(), ServeErr
     }
 
     std::thread::scope(|scope| {
-        // The accept loop: a thread per request (server-sent events hold one).
+        // The accept loop: a thread per connection (server-sent events hold one).
         let accept_state = state.clone();
-        let accept_server = server.clone();
         let accept_stop = stop.clone();
         scope.spawn(move || {
-            while !accept_stop.load(Ordering::SeqCst) {
-                match accept_server.recv() {
-                    Ok(request) => {
-                        let state = accept_state.clone();
-                        std::thread::spawn(move || handle(request, &state));
-                    }
-                    Err(_) => break,
+            for stream in listener.incoming() {
+                if accept_stop.load(Ordering::SeqCst) {
+                    break;
                 }
+                let Ok(stream) = stream else { continue };
+                let state = accept_state.clone();
+                if state.open.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+                    state.open.fetch_sub(1, Ordering::SeqCst);
+                    let mut stream = stream;
+                    let _ = respond(
+                        &mut stream,
+                        503,
+                        &[("Retry-After", "1")],
+                        b"too many connections",
+                        false,
+                    );
+                    continue;
+                }
+                std::thread::spawn(move || {
+                    connection(stream, &state);
+                    state.open.fetch_sub(1, Ordering::SeqCst);
+                });
             }
         });
         // The rebuild loop, on file changes, once they have settled.
@@ -183,15 +216,11 @@ pub fn run(options: Options, log: &(dyn Fn(&str) + Sync)) -> Result<(), ServeErr
                 rebuild(&state);
             }
         }
-        server.unblock();
+        wake();
     });
     drop(watcher);
     log("stopped\n");
     Ok(())
-}
-
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("valid header")
 }
 
 fn content_type(path: &Path) -> &'static str {
@@ -234,27 +263,38 @@ pub fn resolve(dir: &Path, decoded: &str) -> Option<PathBuf> {
     (real.starts_with(&base) && real.is_file()).then_some(real)
 }
 
-/// Adds the reload script, the CSP it needs, and the error overlay.
-fn inject(html: String, problems: &str) -> String {
+/// Where `needle` (lower-case ASCII) starts in `html`, whatever the case.
+fn find_tag(html: &str, needle: &str) -> Option<usize> {
+    html.as_bytes()
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+/// Adds the reload script, the CSP it needs, and the error overlay, to the
+/// HTML of any template: places are found by ASCII tags (so never inside a
+/// UTF-8 character), and a page without `<head>` or `<body>` still gets both.
+pub fn inject(html: String, problems: &str) -> String {
     let mut html = html.replacen("default-src 'none';", "default-src 'none'; connect-src 'self';", 1);
-    let script = "<script src=\"/__sitrep/reload.js\" defer></script>\n";
-    html = match html.find("</head>") {
-        Some(i) => format!("{}{script}{}", &html[..i], &html[i..]),
-        None => html + script,
-    };
+    let mut head = String::from("<script src=\"/__sitrep/reload.js\" defer></script>\n");
+    if !problems.is_empty() {
+        head.push_str("<link rel=\"stylesheet\" href=\"/__sitrep/overlay.css\">\n");
+    }
+    match find_tag(&html, "</head>") {
+        Some(i) => html.insert_str(i, &head),
+        None => html.insert_str(0, &head),
+    }
     if !problems.is_empty() {
         let overlay = format!(
             "<div id=\"sitrep-errors\" role=\"alert\">\n<p>The last edit has errors; this is the last good build.</p>\n<pre>{}</pre>\n</div>\n",
             crate::escape::xml(problems)
         );
-        if let Some(i) = html.find("<body>") {
-            html.insert_str(i + "<body>".len() + 1, &overlay);
+        // Right after the `<body …>` tag; a `>` is ASCII, so the index is a
+        // character boundary.
+        let after_body = find_tag(&html, "<body").and_then(|i| html[i..].find('>').map(|j| i + j + 1));
+        match after_body {
+            Some(i) => html.insert_str(i, &format!("\n{overlay}")),
+            None => html.push_str(&overlay),
         }
-        html = html.replacen(
-            "</head>",
-            "<link rel=\"stylesheet\" href=\"/__sitrep/overlay.css\">\n</head>",
-            1,
-        );
     }
     html
 }
@@ -263,97 +303,240 @@ const OVERLAY_CSS: &str = "#sitrep-errors { position: fixed; inset: 0 0 auto 0; 
 z-index: 1000; background: #2b0b0b; color: #ffe9e9; padding: 1rem; border-bottom: 3px solid #ff6b6b; } \
 #sitrep-errors pre { white-space: pre-wrap; font-size: .85rem; }\n";
 
-/// A reader that streams server-sent events until the client goes away.
-struct Events {
-    rx: Receiver<&'static str>,
-    pending: Vec<u8>,
+/// A request as far as the preview needs it.
+struct Request {
+    method: String,
+    /// The path and query, as sent.
+    target: String,
+    host: Option<String>,
 }
 
-impl Read for Events {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        while self.pending.is_empty() {
-            match self.rx.recv_timeout(Duration::from_secs(15)) {
-                Ok(event) => self.pending = format!("event: {event}\ndata: {event}\n\n").into_bytes(),
-                // A comment keeps the connection alive and finds closed ones.
-                Err(RecvTimeoutError::Timeout) => self.pending = b": ping\n\n".to_vec(),
-                Err(RecvTimeoutError::Disconnected) => return Ok(0),
-            }
+/// Why a request was not read.
+enum BadRequest {
+    /// The connection closed or timed out before a whole head arrived.
+    Gone,
+    /// The head is longer than [`MAX_HEAD`].
+    TooLarge,
+    Malformed,
+}
+
+/// Reads a request head (request line and headers), at most [`MAX_HEAD`] bytes.
+fn read_request(stream: &mut TcpStream) -> Result<Request, BadRequest> {
+    let mut head = Vec::with_capacity(1024);
+    let mut chunk = [0u8; 2048];
+    let end = loop {
+        let n = stream.read(&mut chunk).map_err(|_| BadRequest::Gone)?;
+        if n == 0 {
+            return Err(BadRequest::Gone);
         }
-        let n = buf.len().min(self.pending.len());
-        buf[..n].copy_from_slice(&self.pending[..n]);
-        self.pending.drain(..n);
-        Ok(n)
+        let from = head.len().saturating_sub(3);
+        head.extend_from_slice(&chunk[..n]);
+        if let Some(i) = head[from..].windows(4).position(|w| w == b"\r\n\r\n") {
+            break from + i;
+        }
+        if head.len() > MAX_HEAD {
+            return Err(BadRequest::TooLarge);
+        }
+    };
+    if end > MAX_HEAD {
+        return Err(BadRequest::TooLarge);
+    }
+    let text = std::str::from_utf8(&head[..end]).map_err(|_| BadRequest::Malformed)?;
+    let mut lines = text.split("\r\n");
+    let mut first = lines.next().unwrap_or("").split(' ');
+    let (Some(method), Some(target), Some(version)) = (first.next(), first.next(), first.next()) else {
+        return Err(BadRequest::Malformed);
+    };
+    if !version.starts_with("HTTP/1.") || !target.starts_with('/') {
+        return Err(BadRequest::Malformed);
+    }
+    let host = lines
+        .filter_map(|l| l.split_once(':'))
+        .find(|(name, _)| name.trim().eq_ignore_ascii_case("host"))
+        .map(|(_, value)| value.trim().to_ascii_lowercase());
+    Ok(Request {
+        method: method.to_string(),
+        target: target.to_string(),
+        host,
+    })
+}
+
+/// Whether a `Host` value names this preview: a loopback name, with this
+/// port or none. Any other name is a page of another site that reached
+/// 127.0.0.1 through its own DNS (rebinding), and gets nothing.
+fn is_own_host(host: &str, port: u16) -> bool {
+    let name = match host.rsplit_once(':') {
+        Some((name, p)) if !name.ends_with(':') && (name.starts_with('[') || !name.contains(':')) => {
+            if p != port.to_string() {
+                return false;
+            }
+            name
+        }
+        _ => host,
+    };
+    matches!(name, "127.0.0.1" | "localhost" | "[::1]")
+}
+
+/// Writes a whole response and closes the exchange (`Connection: close`).
+fn respond(
+    stream: &mut TcpStream,
+    status: u16,
+    headers: &[(&str, &str)],
+    body: &[u8],
+    head_only: bool,
+) -> io::Result<()> {
+    let reason = match status {
+        200 => "OK",
+        301 => "Moved Permanently",
+        400 => "Bad Request",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        421 => "Misdirected Request",
+        431 => "Request Header Fields Too Large",
+        _ => "Service Unavailable",
+    };
+    let mut head = format!(
+        "HTTP/1.1 {status} {reason}\r\nContent-Length: {}\r\nConnection: close\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes())?;
+    if !head_only {
+        stream.write_all(body)?;
+    }
+    stream.flush()
+}
+
+/// Serves one connection: one request, then close.
+fn connection(mut stream: TcpStream, state: &State) {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+    let _ = stream.set_write_timeout(Some(Duration::from_secs(10)));
+    const TEXT: [(&str, &str); 2] = [
+        ("Content-Type", "text/plain; charset=utf-8"),
+        ("X-Content-Type-Options", "nosniff"),
+    ];
+    let request = match read_request(&mut stream) {
+        Ok(r) => r,
+        Err(BadRequest::Gone) => return,
+        Err(BadRequest::TooLarge) => {
+            let _ = respond(&mut stream, 431, &TEXT, b"request head too large", false);
+            return;
+        }
+        Err(BadRequest::Malformed) => {
+            let _ = respond(&mut stream, 400, &TEXT, b"bad request", false);
+            return;
+        }
+    };
+    if !request.host.as_deref().is_some_and(|h| is_own_host(h, state.port)) {
+        let body = format!(
+            "this preview answers only for 127.0.0.1:{0} or localhost:{0}",
+            state.port
+        );
+        let _ = respond(&mut stream, 421, &TEXT, body.as_bytes(), false);
+        return;
+    }
+    let head_only = request.method == "HEAD";
+    if request.method != "GET" && !head_only {
+        let _ = respond(&mut stream, 405, &[("Allow", "GET, HEAD")], b"", false);
+        return;
+    }
+    handle(stream, &request.target, head_only, state);
+}
+
+/// Streams server-sent events until the page goes away: the head and each
+/// event are flushed as they are written, so a reload arrives at once.
+fn events(mut stream: TcpStream, state: &State) {
+    let (tx, rx) = channel();
+    state.clients.lock().unwrap_or_else(|e| e.into_inner()).push(tx);
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\nretry: 500\n\n";
+    if stream.write_all(head.as_bytes()).and_then(|()| stream.flush()).is_err() {
+        return;
+    }
+    loop {
+        let message = match rx.recv_timeout(Duration::from_secs(15)) {
+            Ok(event) => format!("event: {event}\ndata: {event}\n\n"),
+            // A comment keeps the connection alive and finds closed ones.
+            Err(RecvTimeoutError::Timeout) => ": ping\n\n".to_string(),
+            Err(RecvTimeoutError::Disconnected) => return,
+        };
+        if stream
+            .write_all(message.as_bytes())
+            .and_then(|()| stream.flush())
+            .is_err()
+        {
+            return;
+        }
     }
 }
 
-fn handle(request: Request, state: &State) {
-    let url = request.url().to_string();
-    if url == "/__sitrep/events" {
-        let (tx, rx) = channel();
-        state.clients.lock().unwrap_or_else(|e| e.into_inner()).push(tx);
-        let response = Response::new(
-            StatusCode(200),
-            vec![
-                header("Content-Type", "text/event-stream"),
-                header("Cache-Control", "no-store"),
-            ],
-            Events {
-                rx,
-                pending: b"retry: 500\n\n".to_vec(),
-            },
-            None,
-            None,
+fn handle(mut stream: TcpStream, target: &str, head_only: bool, state: &State) {
+    let path = target.split(['?', '#']).next().unwrap_or("");
+    let fixed = |stream: &mut TcpStream, body: &str, kind: &str| {
+        let _ = respond(
+            stream,
+            200,
+            &[("Content-Type", kind), ("Cache-Control", "no-store")],
+            body.as_bytes(),
+            head_only,
         );
-        let _ = request.respond(response);
-        return;
-    }
-    if url == "/__sitrep/reload.js" {
-        let r = Response::from_string(RELOAD_JS).with_header(header("Content-Type", "text/javascript; charset=utf-8"));
-        let _ = request.respond(r);
-        return;
-    }
-    if url == "/__sitrep/overlay.css" {
-        let r = Response::from_string(OVERLAY_CSS).with_header(header("Content-Type", "text/css; charset=utf-8"));
-        let _ = request.respond(r);
-        return;
+    };
+    match path {
+        "/__sitrep/events" => return events(stream, state),
+        "/__sitrep/reload.js" => return fixed(&mut stream, RELOAD_JS, "text/javascript; charset=utf-8"),
+        "/__sitrep/overlay.css" => return fixed(&mut stream, OVERLAY_CSS, "text/css; charset=utf-8"),
+        _ => {}
     }
     let Some(prepared) = state.prepared.read().unwrap_or_else(|e| e.into_inner()).clone() else {
-        let _ = request.respond(Response::from_string("the site has errors; see the terminal").with_status_code(503));
+        let _ = respond(
+            &mut stream,
+            503,
+            &[("Retry-After", "1")],
+            b"the site has errors; see the terminal",
+            head_only,
+        );
         return;
     };
     let problems = state.problems.read().unwrap_or_else(|e| e.into_inner()).clone();
-    let Some(decoded) = safe_path(url.split(['?', '#']).next().unwrap_or("")) else {
-        return respond_page(request, &prepared, crate::Page::NotFound, 404, &problems);
+    let page = |stream: &mut TcpStream, page: crate::Page, status: u16| {
+        respond_page(stream, &prepared, page, status, &problems, head_only)
     };
-    if let Some(page) = prepared.route(&decoded) {
-        // Pages are folders: relative links need the trailing slash.
+    let Some(decoded) = safe_path(path) else {
+        return page(&mut stream, crate::Page::NotFound, 404);
+    };
+    if let Some(found) = prepared.route(&decoded) {
+        // Pages are folders: relative links need the trailing slash. The
+        // target is this server's own path, never `//host` (an open redirect).
         if !decoded.ends_with('/') && !decoded.ends_with(".html") {
-            let r = Response::empty(301).with_header(header("Location", &format!("{decoded}/")));
-            let _ = request.respond(r);
+            let location = format!("/{}/", path.trim_start_matches('/'));
+            let _ = respond(&mut stream, 301, &[("Location", &location)], b"", head_only);
             return;
         }
-        return respond_page(request, &prepared, page, 200, &problems);
+        return page(&mut stream, found, 200);
     }
     let name = decoded.trim_start_matches('/');
     let mut body = Vec::new();
     let (bytes, kind) = if let Some(result) = prepared.write_file(name, &mut body) {
         match result {
             Ok(()) => (body, content_type(Path::new(name))),
-            Err(_) => return respond_page(request, &prepared, crate::Page::NotFound, 404, &problems),
+            Err(_) => return page(&mut stream, crate::Page::NotFound, 404),
         }
     } else if let Some(file) = resolve(&prepared.root.join("static"), &decoded) {
         match fs::read(&file) {
             Ok(b) => (b, content_type(&file)),
-            Err(_) => return respond_page(request, &prepared, crate::Page::NotFound, 404, &problems),
+            Err(_) => return page(&mut stream, crate::Page::NotFound, 404),
         }
     } else {
-        return respond_page(request, &prepared, crate::Page::NotFound, 404, &problems);
+        return page(&mut stream, crate::Page::NotFound, 404);
     };
-    let response = Response::from_data(bytes)
-        .with_header(header("Content-Type", kind))
-        .with_header(header("Cache-Control", "no-store"))
-        .with_header(header("X-Content-Type-Options", "nosniff"));
-    let _ = request.respond(response);
+    let headers = [
+        ("Content-Type", kind),
+        ("Cache-Control", "no-store"),
+        ("X-Content-Type-Options", "nosniff"),
+    ];
+    let _ = respond(&mut stream, 200, &headers, &bytes, head_only);
 }
 
 /// Decodes a request path, once; `None` if it tries to leave the site.
@@ -366,18 +549,25 @@ pub fn safe_path(path: &str) -> Option<String> {
 }
 
 /// Renders a page with the reload script (and the overlay) and sends it.
-fn respond_page(request: Request, prepared: &crate::Prepared, page: crate::Page, status: u16, problems: &str) {
+fn respond_page(
+    stream: &mut TcpStream,
+    prepared: &crate::Prepared,
+    page: crate::Page,
+    status: u16,
+    problems: &str,
+    head_only: bool,
+) {
     let renderer = prepared.renderer();
     let html = match prepared.render(&renderer, page) {
         Ok((_, html)) => inject(html, problems),
         Err(e) => inject(format!("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<title>Template error</title>\n</head>\n<body>\n<pre>{}</pre>\n</body>\n</html>\n", crate::escape::xml(&e)), problems),
     };
-    let response = Response::from_data(html.into_bytes())
-        .with_status_code(status)
-        .with_header(header("Content-Type", "text/html; charset=utf-8"))
-        .with_header(header("Cache-Control", "no-store"))
-        .with_header(header("X-Content-Type-Options", "nosniff"));
-    let _ = request.respond(response);
+    let headers = [
+        ("Content-Type", "text/html; charset=utf-8"),
+        ("Cache-Control", "no-store"),
+        ("X-Content-Type-Options", "nosniff"),
+    ];
+    let _ = respond(stream, status, &headers, html.as_bytes(), head_only);
 }
 
 #[cfg(test)]
