@@ -375,14 +375,22 @@ fn clip(text: &str) -> String {
 }
 
 /// Escapes data for Markdown inline context, in a table cell or a list:
-/// every ASCII punctuation character is backslash-escaped (so no `[`, `!`,
-/// `<`, `` ` ``, `|`, `#`, `:` or `.` can start a link, an image, markup,
-/// a code span, a cell or an autolink), and line breaks and control
-/// characters become spaces (so no value can start a line of its own).
+/// the characters that can open a link, an image, markup, a code span,
+/// emphasis or a cell (`[`, `]`, `(`, `)`, `!`, `<`, `>`, `` ` ``, `|`, `*`,
+/// `_`, `~`, `#`, `{`, `}`, `@`, `\`) are backslash-escaped, and so are the
+/// `:` of `scheme://` and the `.` of `www.`, which GitHub turns into links
+/// by themselves. Line breaks and control characters become spaces, so no
+/// value can start a line of its own (a heading, a list, an annotation).
 fn md(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 4);
-    for c in text.chars() {
-        if c.is_ascii_punctuation() {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let autolink = match c {
+            ':' => chars.peek() == Some(&'/'),
+            '.' => out.len() >= 3 && out.as_bytes()[out.len() - 3..].eq_ignore_ascii_case(b"www"),
+            _ => false,
+        };
+        if autolink || "\\`*_{}[]<>()#!|~@".contains(c) {
             out.push('\\');
             out.push(c);
         } else if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {

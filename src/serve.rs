@@ -127,15 +127,6 @@ pub fn run(options: Options, log: &(dyn Fn(&str) + Sync)) -> Result<(), ServeErr
         clients.retain(|c| c.send("reload").is_ok());
     };
     rebuild(&state);
-    log(&format!(
-        "serving {} on {base_url} (Ctrl-C to stop)\n",
-        options.root.display()
-    ));
-    if options.open {
-        let opener = if cfg!(target_os = "macos") { "open" } else { "xdg-open" };
-        let _ = std::process::Command::new(opener).arg(&base_url).spawn();
-    }
-
     // Ctrl-C (or SIGTERM): stop accepting and return.
     let stop = Arc::new(AtomicBool::new(false));
     // A connection to ourselves wakes the accept loop to see the flag.
@@ -158,6 +149,16 @@ pub fn run(options: Options, log: &(dyn Fn(&str) + Sync)) -> Result<(), ServeErr
             notify::Watcher::watch(&mut watcher, &path, notify::RecursiveMode::Recursive)
                 .map_err(|e| ServeError::Watch(format!("{}: {e}", path.display())))?;
         }
+    }
+
+    // Announced once the watch is on, so an edit made right after is seen.
+    log(&format!(
+        "serving {} on {base_url} (Ctrl-C to stop)\n",
+        options.root.display()
+    ));
+    if options.open {
+        let opener = if cfg!(target_os = "macos") { "open" } else { "xdg-open" };
+        let _ = std::process::Command::new(opener).arg(&base_url).spawn();
     }
 
     std::thread::scope(|scope| {

@@ -1,0 +1,734 @@
+//! Hostile pull requests, one test per class of attack: the real binary on
+//! real folders, with canary files standing in for what must survive or
+//! stay secret. No test touches a real system path.
+
+mod common;
+
+use std::fs;
+use std::io::{BufRead, Read, Write};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use common::{fixture, sitrep, stdout_of, tree};
+
+const SECRET: &str = "CANARY-SECRET-7f3a";
+
+/// A folder outside the project holding a canary file, and its snapshot.
+fn canary(dir: &Path) -> std::path::PathBuf {
+    let outside = dir.join("outside");
+    fs::create_dir_all(&outside).unwrap();
+    fs::write(outside.join("keep.txt"), SECRET).unwrap();
+    fs::write(outside.join("secret.html"), format!("<p>{SECRET}</p>")).unwrap();
+    fs::write(outside.join("secret.yaml"), format!("name: {SECRET}\n")).unwrap();
+    outside
+}
+
+/// A project (time-rules fixture) inside `dir/project`, beside `dir/outside`.
+fn project() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
+    let dir = fixture("valid/time-rules");
+    let root = dir.path().join("project");
+    fs::create_dir(&root).unwrap();
+    fs::rename(dir.path().join("content"), root.join("content")).unwrap();
+    let outside = canary(dir.path());
+    (dir, root, outside)
+}
+
+fn build(root: &Path, extra: &[&str]) -> (i32, String, String) {
+    stdout_of(sitrep().arg("build").arg("--root").arg(root).args(extra))
+}
+
+fn mkfifo(path: &Path) {
+    let ok = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "mkfifo");
+}
+
+// ---- the output folder ----
+
+#[test]
+fn a_committed_site_symlink_is_refused_and_its_target_kept() {
+    let (_dir, root, outside) = project();
+    std::os::unix::fs::symlink("../outside", root.join("site")).unwrap();
+    let (code, _, err) = build(&root, &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("symbolic link"), "{err}");
+    assert_eq!(fs::read_to_string(outside.join("keep.txt")).unwrap(), SECRET);
+    // A link higher up that leaves the project is refused too.
+    fs::remove_file(root.join("site")).unwrap();
+    std::os::unix::fs::symlink("../outside", root.join("out")).unwrap();
+    let (code, _, err) = build(&root, &["--out", root.join("out/site").to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("leads out of the project"), "{err}");
+    assert_eq!(
+        tree(&outside).len(),
+        3,
+        "nothing was added to or removed from the outside folder"
+    );
+}
+
+#[test]
+fn an_output_path_that_is_no_folder_or_a_foreign_folder_is_refused() {
+    let (_dir, root, _) = project();
+    let file = root.join("a-file");
+    fs::write(&file, SECRET).unwrap();
+    let fifo = root.join("a-fifo");
+    mkfifo(&fifo);
+    for (out, force) in [(&file, false), (&file, true), (&fifo, false), (&fifo, true)] {
+        let mut args = vec!["--out", out.to_str().unwrap()];
+        if force {
+            args.push("--force");
+        }
+        let (code, _, err) = build(&root, &args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains("not a folder"), "{err}");
+    }
+    assert_eq!(fs::read_to_string(&file).unwrap(), SECRET);
+    assert!(fs::symlink_metadata(&fifo).is_ok_and(|m| !m.is_file() && !m.is_dir()));
+    // A folder with someone's files and no marker: refused, then --force.
+    let foreign = root.join("docs");
+    fs::create_dir(&foreign).unwrap();
+    fs::write(foreign.join("thesis.txt"), SECRET).unwrap();
+    let (code, _, err) = build(&root, &["--out", foreign.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--force") && err.contains(".sitrep"), "{err}");
+    assert_eq!(fs::read_to_string(foreign.join("thesis.txt")).unwrap(), SECRET);
+    let (code, _, err) = build(&root, &["--out", foreign.to_str().unwrap(), "--force"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(foreign.join(".sitrep").is_file() && !foreign.join("thesis.txt").exists());
+    // The site written is sitrep's from now on: no --force needed.
+    let (code, _, err) = build(&root, &["--out", foreign.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn a_build_killed_between_its_renames_is_mended_by_the_next() {
+    let (_dir, root, _) = project();
+    let (code, _, err) = build(&root, &[]);
+    assert_eq!(code, 0, "{err}");
+    let before = tree(&root.join("site"));
+    // What a build killed after its first rename leaves: the previous site
+    // set aside, a finished staging folder, and no site.
+    let dead = 4_194_000; // above any pid this machine hands out by default
+    fs::rename(root.join("site"), root.join(format!(".site.sitrep-old-{dead}"))).unwrap();
+    fs::create_dir(root.join(format!(".site.sitrep-new-{dead}"))).unwrap();
+    fs::write(root.join(format!(".site.sitrep-new-{dead}/.sitrep")), "x").unwrap();
+    // Broken content: this build fails, yet the previous site is back.
+    let record = root.join("content/incidents/zulu-minutes.yaml");
+    let good = fs::read_to_string(&record).unwrap();
+    fs::write(&record, "title: [broken\n").unwrap();
+    let (code, _, err) = build(&root, &[]);
+    assert_eq!(code, 1, "{err}");
+    fs::write(&record, good).unwrap();
+    let (code, _, err) = build(&root, &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("interrupted"), "{err}");
+    assert_eq!(tree(&root.join("site")), before);
+    let leftovers: Vec<_> = fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("sitrep-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+// ---- nothing from outside the project ----
+
+/// Asserts the canary's text is nowhere in what a run printed or wrote.
+fn assert_no_leak(root: &Path, out: &str, err: &str) {
+    assert!(!out.contains(SECRET) && !err.contains(SECRET), "leaked: {out}{err}");
+    if root.join("site").is_dir() {
+        for (name, bytes) in tree(&root.join("site")) {
+            assert!(
+                !String::from_utf8_lossy(&bytes).contains(SECRET),
+                "leaked into site/{name}"
+            );
+        }
+    }
+}
+
+#[test]
+fn symlinks_out_of_templates_static_and_content_are_errors_naming_the_link() {
+    let cases: [(&str, &str, &str); 6] = [
+        (
+            "templates/base.html",
+            "../../outside/secret.html",
+            "templates/base.html",
+        ),
+        ("templates", "../outside", "templates"),
+        ("templates/assets/style.css", "../../../outside/keep.txt", "style.css"),
+        ("static/leak.txt", "../../outside/keep.txt", "leak.txt"),
+        ("static", "../outside", "static"),
+        ("content/actors", "../../outside", "content/actors"),
+    ];
+    for (link, to, named) in cases {
+        let (_dir, root, _) = project();
+        let link_path = root.join(link);
+        fs::create_dir_all(link_path.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(to, &link_path).unwrap();
+        let (code, out, err) = build(&root, &[]);
+        assert_ne!(code, 0, "{link}: {err}");
+        assert!(err.contains(named), "{link}: {err}");
+        assert!(err.contains("outside"), "{link}: {err}");
+        assert!(!root.join("site").exists(), "{link}: a site was written");
+        assert_no_leak(&root, &out, &err);
+        let (_, out, err) = stdout_of(sitrep().args(["check", "--root"]).arg(&root));
+        assert_no_leak(&root, &out, &err);
+    }
+}
+
+#[test]
+fn a_named_pipe_in_an_input_folder_is_an_error_not_a_hang() {
+    for at in [
+        "content/incidents/pipe.yaml",
+        "content/notes/pipe.md",
+        "content/site.yaml",
+        "static/pipe.txt",
+    ] {
+        let (_dir, root, _) = project();
+        let path = root.join(at);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let _ = fs::remove_file(&path);
+        mkfifo(&path);
+        let started = Instant::now();
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("sitrep"))
+            .arg("build")
+            .arg("--root")
+            .arg(&root)
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            if started.elapsed() > Duration::from_secs(20) {
+                let _ = child.kill();
+                panic!("{at}: sitrep waits on a named pipe");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let mut err = String::new();
+        child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+        assert!(!status.success(), "{at}");
+        assert!(err.contains("named pipe") && err.contains("pipe"), "{at}: {err}");
+    }
+}
+
+// ---- diff ----
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.org",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The example as a repository with two commits: HEAD changes ANSM's
+/// sector and adds `.gitattributes` that would hide and alter records.
+fn repository() -> tempfile::TempDir {
+    let dir = fixture("example");
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-qm", "base"]);
+    git(dir.path(), &["branch", "base"]);
+    let target = dir.path().join("content/targets/ansm.yaml");
+    let text = fs::read_to_string(&target).unwrap();
+    fs::write(&target, text.replace("sector: health", "sector: public health")).unwrap();
+    fs::write(
+        dir.path().join(".gitattributes"),
+        "content/targets/ansm.yaml export-ignore\ncontent/** filter=hide\n",
+    )
+    .unwrap();
+    git(dir.path(), &["config", "filter.hide.smudge", "cat /dev/null"]);
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-qm", "head"]);
+    dir
+}
+
+#[test]
+fn diff_reads_revisions_from_git_objects_whatever_the_work_tree_holds() {
+    let dir = repository();
+    // A folder named like the base revision, with content of its own.
+    let shadow = dir.path().join("base");
+    common::copy_dir(&dir.path().join("content"), &shadow.join("content"));
+    let ansm = shadow.join("content/targets/ansm.yaml");
+    fs::write(
+        &ansm,
+        fs::read_to_string(&ansm).unwrap().replace("public health", "shadowed"),
+    )
+    .unwrap();
+    let (code, out, err) = stdout_of(sitrep().current_dir(dir.path()).args(["diff", "base", "main"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("(git revision)"), "{out}");
+    // export-ignore and the filter hide nothing: the change is listed.
+    assert!(out.contains("sector: health → public health"), "{out}");
+    assert!(!out.contains("shadowed"), "{out}");
+    // With --folders, the folder is read, and the summary says so.
+    let (code, out, err) = stdout_of(
+        sitrep()
+            .current_dir(dir.path())
+            .args(["diff", "--folders", "base", "."]),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("(folder)") && out.contains("shadowed"), "{out}");
+}
+
+#[test]
+fn diff_escapes_every_value_for_markdown() {
+    let dir = repository();
+    let evil = "[click](https://evil.example/x) ![img](https://evil.example/i.png) <img src=x> `code` | cell\n# heading www.evil.example";
+    let incident = dir.path().join("content/incidents/2024/ansm-ddos.yaml");
+    let text = fs::read_to_string(&incident).unwrap();
+    let title_line = text.lines().find(|l| l.starts_with("title:")).unwrap().to_string();
+    fs::write(
+        &incident,
+        text.replace(&title_line, &format!("title: {}", serde_json::to_string(evil).unwrap())),
+    )
+    .unwrap();
+    let target = dir.path().join("content/targets/syane.yaml");
+    let text = fs::read_to_string(&target).unwrap();
+    let sector = text.lines().find(|l| l.starts_with("sector:")).unwrap().to_string();
+    fs::write(
+        &target,
+        text.replace(&sector, &format!("sector: {}", serde_json::to_string(evil).unwrap())),
+    )
+    .unwrap();
+    git(dir.path(), &["commit", "-qam", "evil"]);
+    let (code, out, err) = stdout_of(sitrep().current_dir(dir.path()).args(["diff", "base", "main"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("click"), "{out}");
+    // Read as GitHub Markdown would be: no link, image or HTML comes from the data.
+    let options = pulldown_cmark::Options::ENABLE_TABLES;
+    for event in pulldown_cmark::Parser::new_ext(&out, options) {
+        use pulldown_cmark::{Event, Tag};
+        match event {
+            Event::Start(Tag::Link { .. } | Tag::Image { .. } | Tag::Heading { .. }) => {
+                // The summary's own headings are `##`/`###` lines it writes.
+            }
+            Event::Html(h) | Event::InlineHtml(h) => panic!("HTML from the data: {h}"),
+            Event::Code(c) if c.contains("code") => panic!("a code span from the data: {c}"),
+            _ => {}
+        }
+    }
+    for line in out.lines() {
+        assert!(!line.starts_with("# "), "a heading from the data: {line}");
+        assert!(!line.contains("](http"), "{line}");
+        assert!(
+            !line.contains("https://") && !line.contains("www.evil"),
+            "an autolink: {line}"
+        );
+    }
+    let links = pulldown_cmark::Parser::new_ext(&out, options)
+        .filter(|e| {
+            matches!(
+                e,
+                pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link { .. } | pulldown_cmark::Tag::Image { .. })
+            )
+        })
+        .count();
+    assert_eq!(links, 0, "{out}");
+}
+
+// ---- bounded cost ----
+
+fn write_incident(root: &Path, name: &str, text: &str) {
+    fs::write(root.join("content/incidents").join(name), text).unwrap();
+}
+
+/// Peak memory of a `check` run in KiB, read from the kernel's record of
+/// the child (`/proc/<pid>/status`, VmHWM) while it runs.
+fn check_peak_kib(root: &Path) -> (u64, Duration, String) {
+    let started = Instant::now();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("sitrep"))
+        .args(["check", "--format", "github", "--root"])
+        .arg(root)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak = 0;
+    let mut out = String::new();
+    let mut stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = stdout.read_to_string(&mut s);
+        s
+    });
+    while child.try_wait().unwrap().is_none() {
+        if let Ok(status) = fs::read_to_string(&status_file) {
+            if let Some(kb) = status.lines().find_map(|l| l.strip_prefix("VmHWM:")) {
+                peak = peak.max(kb.trim().trim_end_matches(" kB").trim().parse().unwrap_or(0));
+            }
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "check runs away");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    out.push_str(&reader.join().unwrap());
+    (peak, started.elapsed(), out)
+}
+
+#[test]
+fn alias_expansion_is_bounded_by_the_size_written() {
+    let (_dir, root, _) = project();
+    // 9 levels of 9 aliases: 387 million strings if expanded.
+    let mut yaml = String::from("title: bomb\nattack: [ddos]\ntargets: [t]\nstarted: 2024-08-25\ntags: [&a [\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\"]");
+    let names = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'];
+    for pair in names.windows(2) {
+        let refs: Vec<String> = (0..9).map(|_| format!("*{}", pair[0])).collect();
+        yaml.push_str(&format!(", &{} [{}]", pair[1], refs.join(",")));
+    }
+    yaml.push_str("]\n");
+    write_incident(&root, "bomb.yaml", &yaml);
+    let (peak, took, out) = check_peak_kib(&root);
+    assert!(
+        out.contains("file=content/incidents/bomb.yaml") && out.contains("alias"),
+        "{out}"
+    );
+    assert!(peak < 200 * 1024, "check peaked at {peak} KiB");
+    assert!(took < Duration::from_secs(10), "{took:?}");
+}
+
+#[test]
+fn nesting_a_hundred_thousand_deep_fails_fast_in_yaml_and_markdown() {
+    let (_dir, root, _) = project();
+    let deep = format!(
+        "title: deep\nattack: [ddos]\ntargets: {}{}\nstarted: 2024-08-25\n",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    write_incident(&root, "deep.yaml", &deep);
+    let notes = root.join("content/notes");
+    fs::create_dir_all(&notes).unwrap();
+    fs::write(
+        notes.join("divs.md"),
+        format!("---\ntitle: divs\n---\nText\n\n{}\n", "<div>".repeat(100_000)),
+    )
+    .unwrap();
+    fs::write(
+        notes.join("quotes.md"),
+        format!("---\ntitle: quotes\n---\n{} x\n", "> ".repeat(100_000)),
+    )
+    .unwrap();
+    let summary = format!(
+        "title: s\nattack: [ddos]\ntargets: [t]\nstarted: 2024-08-25\nsummary: {}\n",
+        serde_json::to_string(&"<b>".repeat(100_000)).unwrap()
+    );
+    write_incident(&root, "summary.yaml", &summary);
+    let (_, took, out) = check_peak_kib(&root);
+    assert!(took < Duration::from_secs(5), "took {took:?}");
+    assert!(
+        out.contains("file=content/incidents/deep.yaml,line=3") && out.contains("nested more than 64"),
+        "{out}"
+    );
+    assert!(out.contains("file=content/notes/divs.md,line=6"), "{out}");
+    assert!(out.contains("file=content/notes/quotes.md,line=4"), "{out}");
+    assert!(out.contains("file=content/incidents/summary.yaml,line=5"), "{out}");
+}
+
+#[test]
+fn a_long_title_is_an_error_not_gigabytes_of_site() {
+    let (_dir, root, _) = project();
+    let long = "A".repeat(100_000);
+    let path = root.join("content/incidents/zulu-minutes.yaml");
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(
+        &path,
+        text.replace("title: Incident zulu-minutes", &format!("title: {long}")),
+    )
+    .unwrap();
+    let (code, out, _) = stdout_of(sitrep().args(["check", "--format", "github", "--root"]).arg(&root));
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("file=content/incidents/zulu-minutes.yaml,line=1") && out.contains("100000 characters"),
+        "{out}"
+    );
+    let (code, _, _) = build(&root, &[]);
+    assert_eq!(code, 1);
+    assert!(!root.join("site").exists());
+}
+
+// ---- valid output for any valid input ----
+
+#[test]
+fn characters_xml_forbids_never_reach_an_output() {
+    let (_dir, root, _) = project();
+    let path = root.join("content/incidents/zulu-minutes.yaml");
+    let text = fs::read_to_string(&path).unwrap();
+    // Written as YAML escapes: the raw characters are refused by the parser.
+    let escaped = r#""Incident \uFFFEzulu\uFFFF minutes""#;
+    fs::write(
+        &path,
+        format!(
+            "{}summary: \"{}\"\n",
+            text.replace("title: Incident zulu-minutes", &format!("title: {escaped}")),
+            "a\\uFFFEb"
+        ),
+    )
+    .unwrap();
+    let (code, _, err) = build(&root, &[]);
+    assert_eq!(code, 0, "{err}");
+    for (name, bytes) in tree(&root.join("site")) {
+        if name.ends_with(".xml") || name.ends_with(".html") {
+            let text = String::from_utf8(bytes).unwrap();
+            assert!(!text.contains(['\u{FFFE}', '\u{FFFF}']), "{name}");
+        }
+    }
+    let feed = fs::read_to_string(root.join("site/feed.xml")).unwrap();
+    assert!(feed.contains("Incident zulu minutes"), "the rest of the title stays");
+}
+
+#[test]
+fn years_outside_0001_to_9999_and_bad_site_settings_are_errors_at_their_line() {
+    let (_dir, root, _) = project();
+    write_incident(
+        &root,
+        "year-zero.yaml",
+        "title: y\nattack: [ddos]\ntargets: [t]\nstarted: 0000-12-31\n",
+    );
+    write_incident(
+        &root,
+        "year-max.yaml",
+        "title: y\nattack: [ddos]\ntargets: [t]\nstarted: 9999\n",
+    );
+    let site = root.join("content/site.yaml");
+    let text = fs::read_to_string(&site).unwrap();
+    let text = text.replace(
+        "base_url: https://example.org/time/",
+        "base_url: https://example.org/time/?a=1#top",
+    );
+    fs::write(
+        &site,
+        format!("{text}language: \"en_US!\"\ncname: \"evil.example/path\"\n"),
+    )
+    .unwrap();
+    let (code, out, _) = stdout_of(sitrep().args(["check", "--format", "github", "--root"]).arg(&root));
+    assert_eq!(code, 1, "{out}");
+    for expected in [
+        "file=content/incidents/year-zero.yaml,line=4",
+        "file=content/incidents/year-max.yaml,line=4",
+        "file=content/site.yaml,line=2",
+        "BCP 47",
+        "host name",
+        "query or a fragment",
+    ] {
+        assert!(out.contains(expected), "{expected}: {out}");
+    }
+    assert!(!out.contains("-001-"), "{out}");
+}
+
+// ---- terminal and CI safety ----
+
+#[test]
+fn control_characters_of_the_data_never_reach_a_terminal_or_a_log() {
+    let (_dir, root, _) = project();
+    let evil_name = "evil\u{1b}[2J\u{7}.yaml";
+    write_incident(
+        &root,
+        "zz-ctl.yaml",
+        "title: x\n\"k\\e]0;pwned\\a\\r\\n::error file=x::injected\": 1\nattack: [ddos]\ntargets: [\"t\\e[31m\"]\nstarted: 2024-08-25\n",
+    );
+    fs::write(root.join("content/incidents").join(evil_name), "title: x\n").unwrap();
+    for format in ["human", "github", "json"] {
+        let (_, out, err) = stdout_of(sitrep().args(["check", "--format", format, "--root"]).arg(&root));
+        let all = format!("{out}{err}");
+        for c in all.chars() {
+            assert!(
+                !c.is_control() || c == '\n' || c == '\t',
+                "{format}: {:?} printed in {all}",
+                c
+            );
+        }
+        if format == "github" {
+            let annotations: Vec<&str> = out
+                .lines()
+                .filter(|l| l.contains("::error") || l.contains("::warning"))
+                .collect();
+            assert!(annotations.iter().all(|l| l.starts_with("::")), "{out}");
+            assert!(
+                !out.lines().any(|l| l.starts_with("::error file=x")),
+                "an injected annotation: {out}"
+            );
+        }
+    }
+    let (_, _, err) = build(&root, &[]);
+    assert!(!err.contains('\u{1b}'), "{err}");
+}
+
+// ---- serve ----
+
+struct Served {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `sitrep serve --port 0` on `root`: the port it printed.
+fn serve(root: &Path) -> Served {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("sitrep"))
+        .args(["serve", "--port", "0", "--root"])
+        .arg(root)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    let port: u16 = loop {
+        line.clear();
+        assert!(stderr.read_line(&mut line).unwrap() > 0, "serve exited");
+        if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
+            break rest.split('/').next().unwrap().parse().unwrap();
+        }
+    };
+    std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
+    Served { child, port }
+}
+
+/// Sends `request` as it is; the response's status and whole text.
+fn send(port: u16, request: &[u8]) -> (u16, String) {
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let _ = stream.write_all(request);
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let status = text.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    (status, text)
+}
+
+#[test]
+fn serve_limits_heads_answers_only_its_own_host_and_never_redirects_away() {
+    let (_dir, root, _) = project();
+    let served = serve(&root);
+    let port = served.port;
+    assert_ne!(port, 0, "--port 0 prints the real port");
+    let get = |path: &str, host: &str| send(port, format!("GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n").as_bytes());
+    assert_eq!(get("/", &format!("127.0.0.1:{port}")).0, 200);
+    assert_eq!(get("/", &format!("localhost:{port}")).0, 200);
+    for host in [
+        format!("evil.example:{port}"),
+        "evil.example".into(),
+        format!("127.0.0.1:{}", port.wrapping_add(1)),
+    ] {
+        let (status, text) = get("/", &host);
+        assert_eq!(status, 421, "{host}");
+        assert!(!text.contains("<html"), "{host}");
+    }
+    let (status, _) = send(port, b"GET / HTTP/1.1\r\n\r\n");
+    assert_eq!(status, 421, "no Host");
+    let big = format!(
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nX-Big: {}\r\n\r\n",
+        "a".repeat(20_000)
+    );
+    assert_eq!(send(port, big.as_bytes()).0, 431);
+    let (_, text) = get("//evil.example/incidents", &format!("127.0.0.1:{port}"));
+    assert!(!text.to_lowercase().contains("location: //"), "{text}");
+    let (status, text) = get("//incidents", &format!("127.0.0.1:{port}"));
+    assert_eq!(status, 301);
+    assert!(text.contains("Location: /incidents/\r\n"), "{text}");
+    assert_eq!(
+        send(
+            port,
+            format!("DELETE / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n").as_bytes()
+        )
+        .0,
+        405
+    );
+    // Garbage never takes the server down.
+    for junk in [&b"\xff\xfe\r\n\r\n"[..], b"GET\r\n\r\n", b"GET x HTTP/1.1\r\n\r\n"] {
+        assert_eq!(send(port, junk).0, 400);
+    }
+    assert_eq!(get("/", &format!("127.0.0.1:{port}")).0, 200);
+}
+
+#[test]
+fn serve_overlay_works_with_any_template() {
+    let (_dir, root, _) = project();
+    fs::create_dir_all(root.join("templates")).unwrap();
+    // No newline after <body>, a multi-byte character right after it, upper case.
+    fs::write(
+        root.join("templates/404.html"),
+        "<!DOCTYPE html><HTML><HEAD><title>é</title></HEAD><BODY class=\"x\">é<p>Page not found</p></BODY></HTML>",
+    )
+    .unwrap();
+    let served = serve(&root);
+    let record = root.join("content/incidents/zulu-minutes.yaml");
+    fs::write(&record, "title: [broken\n").unwrap();
+    let start = Instant::now();
+    loop {
+        let (status, text) = send(
+            served.port,
+            format!("GET /nope/ HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n", served.port).as_bytes(),
+        );
+        assert_eq!(status, 404);
+        if text.contains("sitrep-errors") {
+            assert!(text.contains("<BODY class=\"x\">\n<div id=\"sitrep-errors\""), "{text}");
+            assert!(text.contains("reload.js"), "{text}");
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(5), "no overlay");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn serve_pushes_a_reload_within_a_second_of_a_rebuild() {
+    let (_dir, root, _) = project();
+    let served = serve(&root);
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", served.port)).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    write!(
+        stream,
+        "GET /__sitrep/events HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n",
+        served.port
+    )
+    .unwrap();
+    let mut reader = std::io::BufReader::new(stream);
+    let mut line = String::new();
+    // The head arrives at once, before any event.
+    reader.read_line(&mut line).unwrap();
+    assert!(line.starts_with("HTTP/1.1 200"), "{line}");
+    loop {
+        line.clear();
+        reader.read_line(&mut line).unwrap();
+        if line.starts_with("retry:") {
+            break;
+        }
+    }
+    let record = root.join("content/incidents/zulu-minutes.yaml");
+    let text = fs::read_to_string(&record).unwrap();
+    fs::write(&record, text.replace("Incident zulu-minutes", "Edited")).unwrap();
+    let edited = Instant::now();
+    loop {
+        line.clear();
+        assert!(reader.read_line(&mut line).unwrap() > 0, "the stream closed");
+        if line.trim() == "event: reload" {
+            break;
+        }
+    }
+    // The watcher waits 100 ms for edits to settle; the rebuild is ms.
+    assert!(edited.elapsed() < Duration::from_millis(1500), "{:?}", edited.elapsed());
+}
