@@ -1,0 +1,61 @@
+// The preview in a real browser: `sitrep serve` pushes a reload to an open
+// page within a second of a rebuild.
+//
+//   node tests/e2e/reload.mjs SITREP_BINARY FIXTURE_DIR
+//
+// Copies FIXTURE_DIR (a project with content/) to a temporary folder, serves
+// it on an OS-chosen port, opens an incident page, edits the record, and
+// waits for the page to show the edit without being told to reload.
+import { spawn } from "node:child_process";
+import { cp, mkdtemp, readFile, writeFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { chromium } from "playwright-core";
+
+const [binary, fixture] = process.argv.slice(2).map((p) => resolve(p));
+const root = await mkdtemp(join(tmpdir(), "sitrep-reload-"));
+await cp(join(fixture, "content"), join(root, "content"), { recursive: true });
+const serve = spawn(binary, ["serve", "--port", "0", "--root", root], { stdio: ["ignore", "ignore", "pipe"] });
+const port = await new Promise((ok, fail) => {
+  let seen = "";
+  serve.stderr.on("data", (chunk) => {
+    seen += chunk;
+    const m = seen.match(/http:\/\/127\.0\.0\.1:(\d+)\//);
+    if (m) ok(Number(m[1]));
+  });
+  serve.on("exit", () => fail(new Error("serve exited: " + seen)));
+});
+let failed = false;
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+try {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on("console", (m) => m.type() === "error" && !m.text().includes("404") && errors.push(m.text()));
+  // The browser asks for /favicon.ico on its own; any other missing file is an error.
+  page.on("response", (r) => r.status() === 404 && !r.url().endsWith("/favicon.ico") && errors.push("404: " + r.url()));
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(`http://127.0.0.1:${port}/incidents/zulu-minutes/`);
+  await page.waitForSelector("h1");
+  // Let the page open its event stream before the edit.
+  await page.waitForTimeout(300);
+  const file = join(root, "content/incidents/zulu-minutes.yaml");
+  const text = await readFile(file, "utf8");
+  await writeFile(file, text.replace("title: Incident zulu-minutes", "title: Edited in the browser test"));
+  const edited = Date.now();
+  await page.waitForFunction(() => document.querySelector("h1")?.textContent.includes("Edited in the browser test"), null, { timeout: 5000 });
+  const took = Date.now() - edited;
+  console.log(`reloaded ${took} ms after the edit`);
+  if (took > 1500) { console.error("FAIL: the reload took more than 1.5 s"); failed = true; }
+  if (errors.length) { console.error("FAIL: console errors: " + errors.join("; ")); failed = true; }
+} catch (e) {
+  console.error("FAIL: " + e.message);
+  failed = true;
+} finally {
+  await browser.close();
+  serve.kill();
+  await rm(root, { recursive: true, force: true });
+}
+process.exit(failed ? 1 : 0);
