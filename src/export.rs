@@ -270,18 +270,13 @@ pub fn atom_feed(site: &Site, summary_of: &dyn Fn(usize) -> Option<String>, w: &
 }
 
 /// `sitemap.xml`: every page, absolute URLs, sorted.
-pub fn sitemap(site: &Site, pages: &[String]) -> String {
-    let mut urls: Vec<String> = pages
-        .iter()
-        .filter(|p| p.ends_with("index.html"))
-        .map(|p| format!("{}{}", site.base_url, p.trim_end_matches("index.html")))
-        .collect();
-    urls.sort();
+/// The sitemap of `urls` (absolute, in order).
+pub fn sitemap(urls: &[String]) -> String {
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for u in urls {
-        out.push_str(&format!("<url>\n<loc>{}</loc>\n</url>\n", xml(&u)));
+        out.push_str(&format!("<url>\n<loc>{}</loc>\n</url>\n", xml(u)));
     }
     out.push_str("</urlset>\n");
     out

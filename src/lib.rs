@@ -25,6 +25,7 @@ pub mod model;
 pub mod parse;
 pub mod records;
 pub mod render;
+pub mod routes;
 pub mod scaffold;
 pub mod schema;
 pub mod serve;
@@ -119,10 +120,32 @@ pub fn check(root: &Path, base_url: Option<&str>, cache: Option<&parse::ParseCac
 pub enum BuildError {
     #[error("the content has {} error(s)", .0.errors())]
     Content(Report),
+    /// A template that does not parse or render, or a file of `static/`
+    /// that would replace a generated one: the project is wrong.
     #[error("{0}")]
     Template(String),
+    /// A bad argument (`--base-url`).
+    #[error("{0}")]
+    Usage(String),
     #[error(transparent)]
     Write(#[from] write::WriteError),
+}
+
+/// The exit code of every outcome, in one place: 0 ok, 1 the project
+/// (content, templates, static files) has errors, 2 usage or I/O.
+pub mod exit {
+    pub const OK: u8 = 0;
+    pub const CONTENT_ERRORS: u8 = 1;
+    pub const USAGE_OR_IO: u8 = 2;
+}
+
+impl BuildError {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            BuildError::Content(_) | BuildError::Template(_) => exit::CONTENT_ERRORS,
+            BuildError::Usage(_) | BuildError::Write(_) => exit::USAGE_OR_IO,
+        }
+    }
 }
 
 /// What a successful build did.
@@ -138,15 +161,7 @@ pub struct Built {
     pub prepared: Prepared,
 }
 
-/// A page of the site.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Page {
-    Home,
-    NotFound,
-    /// Page `n` (from 1) of the list of a kind.
-    List(Kind, usize),
-    Record(Kind, usize),
-}
+pub use routes::{Output, Page};
 
 /// Everything rendering needs, prepared once: the model, the templates, and
 /// what pages share (summaries as HTML, table rows). `build` renders every
@@ -157,8 +172,10 @@ pub struct Prepared {
     pub tera: tera::Tera,
     pub shared: render::Shared,
     /// Files that are the same text whatever the data: assets (the
-    /// project's or the built-in ones) and schemas, read and made once.
-    fixed: Vec<(String, String)>,
+    /// project's or the built-in ones) and schemas, read and made once:
+    /// their names (for [`routes::Routes`]) and, by position, their texts.
+    fixed_names: Vec<String>,
+    fixed: Vec<String>,
 }
 
 impl std::fmt::Debug for Prepared {
@@ -179,9 +196,9 @@ impl Prepared {
         cache: Option<&parse::ParseCache>,
     ) -> Result<(Prepared, Report), BuildError> {
         if let Some(url) = base_url {
-            records::HttpUrl::parse(url).map_err(|e| BuildError::Template(format!("--base-url: {e}")))?;
+            records::HttpUrl::parse(url).map_err(|e| BuildError::Usage(format!("--base-url: {e}")))?;
             if url.contains(['?', '#']) {
-                return Err(BuildError::Template(format!(
+                return Err(BuildError::Usage(format!(
                     "--base-url: `{url}` has a query or a fragment; every page's address is made by adding to it"
                 )));
             }
@@ -192,7 +209,7 @@ impl Prepared {
         };
         let tera = render::load_templates(root).map_err(BuildError::Template)?;
         let shared = render::Shared::new(&site);
-        let fixed = render::assets(root)
+        let (fixed_names, fixed) = render::assets(root)
             .map_err(BuildError::Template)?
             .into_iter()
             .map(|(name, text)| (name.to_string(), text))
@@ -201,150 +218,71 @@ impl Prepared {
                     .into_iter()
                     .map(|(name, value)| (format!("schema/{name}"), schema::to_text(&value))),
             )
-            .collect();
-        Ok((
-            Prepared {
-                root: root.to_path_buf(),
-                site,
-                tera,
-                shared,
-                fixed,
-            },
-            report,
-        ))
+            .unzip();
+        let prepared = Prepared {
+            root: root.to_path_buf(),
+            site,
+            tera,
+            shared,
+            fixed_names,
+            fixed,
+        };
+        let statics = write::static_files(root);
+        let collisions = prepared.routes().collisions(&statics);
+        if let Some((file, generated)) = collisions.first() {
+            return Err(BuildError::Template(format!(
+                "static/{file} would replace the generated {generated}{}; rename or remove it in static/",
+                match collisions.len() {
+                    1 => String::new(),
+                    n => format!(" (and {} more files of static/ collide)", n - 1),
+                }
+            )));
+        }
+        Ok((prepared, report))
     }
-
     pub fn renderer(&self) -> render::Renderer<'_> {
         render::Renderer::new(&self.site, &self.tera, &self.shared)
     }
 
-    /// Every page, in a fixed order.
-    pub fn pages(&self) -> Vec<Page> {
-        let s = &self.site;
-        let mut pages = vec![Page::Home, Page::NotFound];
-        for kind in [Kind::Incident, Kind::Actor, Kind::Target, Kind::Campaign, Kind::Note] {
-            pages.extend((1..=s.list_pages(kind)).map(|n| Page::List(kind, n)));
-            pages.extend((0..s.count(kind)).map(|i| Page::Record(kind, i)));
-        }
-        pages
+    /// The table of the site's outputs.
+    pub fn routes(&self) -> routes::Routes<'_> {
+        routes::Routes::new(&self.site, &self.fixed_names)
     }
 
-    /// The page at a path of the site (`/incidents/x/`, `/incidents/x/index.html`).
-    pub fn route(&self, path: &str) -> Option<Page> {
-        let path = path.trim_start_matches('/');
-        if path == "404.html" {
-            return Some(Page::NotFound);
-        }
-        let path = path.strip_suffix("index.html").unwrap_or(path).trim_end_matches('/');
-        let parts: Vec<&str> = if path.is_empty() {
-            Vec::new()
-        } else {
-            path.split('/').collect()
-        };
-        let kind_of = |folder: &str| {
-            [Kind::Incident, Kind::Actor, Kind::Target, Kind::Campaign, Kind::Note]
-                .into_iter()
-                .find(|k| k.folder() == folder)
-        };
-        match parts.as_slice() {
-            [] => Some(Page::Home),
-            [folder] => kind_of(folder).map(|kind| Page::List(kind, 1)),
-            [folder, "page", n] => {
-                let kind = kind_of(folder)?;
-                let n: usize = n.parse().ok()?;
-                (2..=self.site.list_pages(kind))
-                    .contains(&n)
-                    .then_some(Page::List(kind, n))
-            }
-            [folder, id] => {
-                let kind = kind_of(folder)?;
-                let id = records::Id::parse(id).ok()?;
-                self.site.position(kind, &id).map(|i| Page::Record(kind, i))
-            }
-            _ => None,
-        }
-    }
-
-    /// Renders one page: its path inside the site and its HTML.
-    pub fn render(&self, renderer: &render::Renderer, page: Page) -> Result<(String, String), String> {
+    /// Renders one page's HTML.
+    pub fn render(&self, renderer: &render::Renderer, page: Page) -> Result<String, String> {
+        let at = self.routes().place(page);
         match page {
-            Page::Home => renderer.home(),
-            Page::NotFound => renderer.not_found(),
-            Page::List(kind, n) => renderer.list(kind, n),
-            Page::Record(Kind::Incident, i) => renderer.incident(i),
-            Page::Record(Kind::Actor, i) => renderer.actor(i),
-            Page::Record(Kind::Target, i) => renderer.target(i),
-            Page::Record(Kind::Campaign, i) => renderer.campaign(i),
-            Page::Record(Kind::Note, i) => renderer.note(i),
+            Page::Home => renderer.home(&at),
+            Page::NotFound => renderer.not_found(&at),
+            Page::List(kind, n) => renderer.list(kind, n, &at),
+            Page::Record(Kind::Incident, i) => renderer.incident(i, &at),
+            Page::Record(Kind::Actor, i) => renderer.actor(i, &at),
+            Page::Record(Kind::Target, i) => renderer.target(i, &at),
+            Page::Record(Kind::Campaign, i) => renderer.campaign(i, &at),
+            Page::Record(Kind::Note, i) => renderer.note(i, &at),
         }
     }
 
-    /// The site's path of every page, for the sitemap.
-    fn page_paths(&self, pages: &[Page]) -> Vec<String> {
-        pages
-            .iter()
-            .map(|p| match *p {
-                Page::Home => "index.html".to_string(),
-                Page::NotFound => "404.html".to_string(),
-                Page::List(kind, n) => format!("{}index.html", model::list_path(kind, n)),
-                Page::Record(kind, i) => {
-                    let s = &self.site;
-                    let id = match kind {
-                        Kind::Incident => &s.incidents[i].id,
-                        Kind::Actor => &s.actors[i].id,
-                        Kind::Target => &s.targets[i].id,
-                        Kind::Campaign => &s.campaigns[i].id,
-                        Kind::Note => &s.notes[i].parsed.id,
-                    };
-                    format!("{}index.html", model::page_path(kind, id))
-                }
-            })
-            .collect()
-    }
-
-    /// Writes a file that is not a page (exports, schemas, assets, …) into
-    /// `w`; `None` if `name` is not one.
-    pub fn write_file(&self, name: &str, w: &mut dyn std::io::Write) -> Option<std::io::Result<()>> {
+    /// Writes a file that is not a page (exports, schemas, assets, …) into `w`.
+    pub fn write_file(&self, file: routes::File, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+        use routes::File;
         let site = &self.site;
         let text = |w: &mut dyn std::io::Write, t: &str| w.write_all(t.as_bytes());
-        Some(match name {
-            "stix.json" => stix::bundle(site, w),
-            "incidents.json" => export::incidents_json(site, w),
-            "incidents.csv" => export::incidents_csv(site, w),
-            "feed.xml" => {
+        match file {
+            File::Stix => stix::bundle(site, w),
+            File::IncidentsJson => export::incidents_json(site, w),
+            File::IncidentsCsv => export::incidents_csv(site, w),
+            File::Feed => {
                 let renderer = self.renderer();
                 export::atom_feed(site, &|i| renderer.summary(i).map(str::to_string), w)
             }
-            "robots.txt" => text(w, &export::robots(site)),
-            "sitemap.xml" => text(w, &export::sitemap(site, &self.page_paths(&self.pages()))),
-            ".nojekyll" => Ok(()),
-            "CNAME" => text(w, &format!("{}\n", site.cname.as_deref()?)),
-            _ => {
-                let (_, fixed) = self.fixed.iter().find(|(n, _)| n == name)?;
-                text(w, fixed)
-            }
-        })
-    }
-
-    /// The names `write_file` knows, in a fixed order.
-    pub fn file_names(&self) -> Vec<String> {
-        let mut names: Vec<String> = [
-            "stix.json",
-            "incidents.json",
-            "incidents.csv",
-            "feed.xml",
-            "robots.txt",
-            ".nojekyll",
-        ]
-        .into_iter()
-        .map(String::from)
-        .collect();
-        names.extend(self.fixed.iter().map(|(n, _)| n.clone()));
-        if self.site.cname.is_some() {
-            names.push("CNAME".into());
+            File::Robots => text(w, &export::robots(site)),
+            File::Sitemap => text(w, &export::sitemap(&self.routes().sitemap_urls())),
+            File::NoJekyll => Ok(()),
+            File::Cname => text(w, &format!("{}\n", site.cname.as_deref().unwrap_or_default())),
+            File::Fixed(n) => text(w, &self.fixed[n]),
         }
-        names.push("sitemap.xml".into());
-        names
     }
 }
 
@@ -359,26 +297,27 @@ pub fn build(root: &Path, out: &Path, base_url: Option<&str>, force: bool) -> Re
     let renderer = prepared.renderer();
     renderer.prepare_all().map_err(BuildError::Template)?;
     lap("rows, summaries and bar titles made");
-    let pages = prepared.pages();
+    let routes = prepared.routes();
+    let pages = routes.pages();
     // Pages and other files are independent: render them side by side, each
     // export as its own task (streamed to its file, never held whole), so no
     // export is the critical path.
-    let names = prepared.file_names();
+    let files = routes.files();
     let results = std::sync::Mutex::new(Vec::new());
     let mut written = Ok(0);
     rayon::scope(|scope| {
-        for name in &names {
-            let (results, staging, prepared) = (&results, &staging, &prepared);
+        for &file in &files {
+            let (results, staging, prepared, routes) = (&results, &staging, &prepared, &routes);
             scope.spawn(move |_| {
-                let result = staging.stream(name, |w| prepared.write_file(name, w).unwrap_or(Ok(())));
+                let result = staging.stream(routes.file_path(file), |w| prepared.write_file(file, w));
                 results.lock().unwrap_or_else(|e| e.into_inner()).push(result);
             });
         }
         written = pages
             .par_iter()
             .map(|&page| {
-                let (path, html) = prepared.render(&renderer, page).map_err(BuildError::Template)?;
-                staging.write(&path, html.as_bytes())?;
+                let html = prepared.render(&renderer, page).map_err(BuildError::Template)?;
+                staging.write(&routes.place(page).file, html.as_bytes())?;
                 Ok(1)
             })
             .sum::<Result<usize, BuildError>>();

@@ -94,9 +94,7 @@ enum Command {
     },
 }
 
-const OK: u8 = 0;
-const CONTENT_ERRORS: u8 = 1;
-const USAGE_OR_IO: u8 = 2;
+use sitrep::exit::{CONTENT_ERRORS, OK, USAGE_OR_IO};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -167,26 +165,24 @@ fn build(root: PathBuf, out: Option<PathBuf>, base_url: Option<String>, force: b
             std::mem::forget(built.prepared);
             OK
         }
-        Err(BuildError::Content(report)) => {
-            eprint(&report.render(&root, Format::Human));
-            eprint(&format!(
-                "error: {} error(s), {} warning(s); nothing was written, {} is unchanged\n",
-                report.errors(),
-                report.warnings(),
-                out.display()
-            ));
-            CONTENT_ERRORS
-        }
-        Err(BuildError::Template(message)) => {
-            eprint(&format!(
-                "error: {message}\nnothing was written, {} is unchanged\n",
-                out.display()
-            ));
-            CONTENT_ERRORS
-        }
-        Err(BuildError::Write(e)) => {
-            eprint(&format!("error: {e}\n"));
-            USAGE_OR_IO
+        Err(e) => {
+            match &e {
+                BuildError::Content(report) => {
+                    eprint(&report.render(&root, Format::Human));
+                    eprint(&format!(
+                        "error: {} error(s), {} warning(s); nothing was written, {} is unchanged\n",
+                        report.errors(),
+                        report.warnings(),
+                        out.display()
+                    ));
+                }
+                BuildError::Template(message) | BuildError::Usage(message) => eprint(&format!(
+                    "error: {message}\nnothing was written, {} is unchanged\n",
+                    out.display()
+                )),
+                BuildError::Write(e) => eprint(&format!("error: {e}\n")),
+            }
+            e.exit_code()
         }
     }
 }

@@ -20,6 +20,7 @@ use crate::markdown::to_html;
 use crate::model::page_path;
 use crate::model::{list_path, Site, ROWS_PER_PAGE};
 use crate::records::{Id, Kind};
+use crate::routes::Place;
 use crate::time::{local_text, TimeSpan};
 use crate::timeline;
 use crate::wording;
@@ -269,9 +270,6 @@ fn push_with_root(out: &mut String, row: &str, root: &str) {
     out.push_str(rest);
 }
 
-/// The path of a page inside the site and its HTML.
-pub type Page = (String, String);
-
 impl<'a> Renderer<'a> {
     /// A renderer; `shared` caches what pages share (see [`Shared`]).
     pub fn new(site: &'a Site, tera: &'a Tera, shared: &'a Shared) -> Self {
@@ -325,11 +323,11 @@ impl<'a> Renderer<'a> {
             .as_deref()
     }
 
-    fn context(&self, root: &str, page_path: &str, section: &str) -> Context {
+    fn context(&self, at: &Place, section: &str) -> Context {
         let mut c = self.base.clone();
-        c.insert("root", root);
+        c.insert("root", &at.root);
         c.insert("section", section);
-        c.insert("canonical", &format!("{}{}", self.site.base_url, page_path));
+        c.insert("canonical", &format!("{}{}", self.site.base_url, at.folder));
         c
     }
 
@@ -481,10 +479,10 @@ impl<'a> Renderer<'a> {
         timeline::svg(self.site, incidents, title, &|i| self.bar_title(i), focus)
     }
 
-    pub fn home(&self) -> Result<Page, String> {
+    pub fn home(&self, at: &Place) -> Result<String, String> {
         let s = self.site;
         let all: Vec<usize> = (0..s.incidents.len()).collect();
-        let mut c = self.context("", "", "home");
+        let mut c = self.context(at, "home");
         let mut figures = self.figures(&all);
         figures.targets = s.targets.len();
         figures.actors = s.actors.len();
@@ -535,15 +533,14 @@ impl<'a> Renderer<'a> {
                 .map(|n| self.link(Kind::Note, &s.notes[n].parsed.id))
                 .collect::<Vec<_>>(),
         );
-        Ok(("index.html".into(), self.render("index.html", &c)?))
+        self.render("index.html", &c)
     }
 
-    pub fn incident(&self, i: usize) -> Result<Page, String> {
+    pub fn incident(&self, i: usize, at: &Place) -> Result<String, String> {
         let s = self.site;
         let inc = &s.incidents[i];
         let r = &inc.record;
-        let path = page_path(Kind::Incident, &inc.id);
-        let mut c = self.context("../../", &path, "incidents");
+        let mut c = self.context(at, "incidents");
         c.insert("incident", &self.row(i, usize::MAX));
         c.insert("summary_html", &self.summary(i));
         c.insert("tags", &r.tags);
@@ -618,15 +615,14 @@ impl<'a> Renderer<'a> {
             .collect();
         c.insert("sources", &sources);
         c.insert("notes", &self.note_links(Kind::Incident, &inc.id));
-        Ok((format!("{path}index.html"), self.render("incident.html", &c)?))
+        self.render("incident.html", &c)
     }
 
-    pub fn actor(&self, i: usize) -> Result<Page, String> {
+    pub fn actor(&self, i: usize, at: &Place) -> Result<String, String> {
         let s = self.site;
         let p = &s.actors[i];
         let a = &p.record;
-        let path = page_path(Kind::Actor, &p.id);
-        let mut c = self.context("../../", &path, "actors");
+        let mut c = self.context(at, "actors");
         let incidents = s.incidents_of(Kind::Actor, &p.id);
         c.insert(
             "actor",
@@ -656,7 +652,7 @@ impl<'a> Renderer<'a> {
                 .collect();
             let hidden = group.len().saturating_sub(ROWS_PER_PAGE);
             if !group.is_empty() {
-                by_basis.push((basis, self.rows_for(&group[hidden..], "../../")?, hidden));
+                by_basis.push((basis, self.rows_for(&group[hidden..], &at.root)?, hidden));
             }
         }
         c.insert("by_basis", &by_basis);
@@ -666,15 +662,14 @@ impl<'a> Renderer<'a> {
             "timeline",
             &self.timeline(incidents, &format!("Incidents involving {}", a.name), None),
         );
-        Ok((format!("{path}index.html"), self.render("actor.html", &c)?))
+        self.render("actor.html", &c)
     }
 
-    pub fn target(&self, i: usize) -> Result<Page, String> {
+    pub fn target(&self, i: usize, at: &Place) -> Result<String, String> {
         let s = self.site;
         let p = &s.targets[i];
         let t = &p.record;
-        let path = page_path(Kind::Target, &p.id);
-        let mut c = self.context("../../", &path, "targets");
+        let mut c = self.context(at, "targets");
         let incidents = s.incidents_of(Kind::Target, &p.id);
         c.insert(
             "target",
@@ -687,22 +682,21 @@ impl<'a> Renderer<'a> {
             }),
         );
         c.insert("description_html", &t.description.as_deref().map(to_html));
-        self.recent_rows(&mut c, "../../", incidents)?;
+        self.recent_rows(&mut c, &at.root, incidents)?;
         c.insert("figures", &self.figures(incidents));
         c.insert("notes", &self.note_links(Kind::Target, &p.id));
         c.insert(
             "timeline",
             &self.timeline(incidents, &format!("Incidents against {}", t.name), Some(i)),
         );
-        Ok((format!("{path}index.html"), self.render("target.html", &c)?))
+        self.render("target.html", &c)
     }
 
-    pub fn campaign(&self, i: usize) -> Result<Page, String> {
+    pub fn campaign(&self, i: usize, at: &Place) -> Result<String, String> {
         let s = self.site;
         let p = &s.campaigns[i];
         let k = &p.record;
-        let path = page_path(Kind::Campaign, &p.id);
-        let mut c = self.context("../../", &path, "campaigns");
+        let mut c = self.context(at, "campaigns");
         let incidents = s.incidents_of(Kind::Campaign, &p.id);
         c.insert(
             "campaign",
@@ -722,22 +716,21 @@ impl<'a> Renderer<'a> {
             }
         });
         c.insert("span", &span);
-        self.recent_rows(&mut c, "../../", incidents)?;
+        self.recent_rows(&mut c, &at.root, incidents)?;
         c.insert("figures", &self.figures(incidents));
         c.insert("notes", &self.note_links(Kind::Campaign, &p.id));
         c.insert(
             "timeline",
             &self.timeline(incidents, &format!("Incidents of {}", k.name), None),
         );
-        Ok((format!("{path}index.html"), self.render("campaign.html", &c)?))
+        self.render("campaign.html", &c)
     }
 
-    pub fn note(&self, i: usize) -> Result<Page, String> {
+    pub fn note(&self, i: usize, at: &Place) -> Result<String, String> {
         let s = self.site;
         let n = &s.notes[i];
         let front = &n.parsed.record.front;
-        let path = page_path(Kind::Note, &n.parsed.id);
-        let mut c = self.context("../../", &path, "notes");
+        let mut c = self.context(at, "notes");
         c.insert(
             "note",
             &serde_json::json!({
@@ -751,18 +744,17 @@ impl<'a> Renderer<'a> {
             &front.about.iter().map(|r| self.link(r.kind, &r.id)).collect::<Vec<_>>(),
         );
         c.insert("body_html", &to_html(&n.parsed.record.body));
-        Ok((format!("{path}index.html"), self.render("note.html", &c)?))
+        self.render("note.html", &c)
     }
 
     /// The list page of a kind.
     /// Page `n` (from 1) of the list of a kind, [`ROWS_PER_PAGE`] records a
     /// page, with a pager when there is more than one.
-    pub fn list(&self, kind: Kind, n: usize) -> Result<Page, String> {
+    pub fn list(&self, kind: Kind, n: usize, at: &Place) -> Result<String, String> {
         let s = self.site;
         let folder = kind.folder();
-        let path = list_path(kind, n);
-        let root = if n == 1 { "../" } else { "../../../" };
-        let mut c = self.context(root, &path, folder);
+        let root = at.root.as_str();
+        let mut c = self.context(at, folder);
         let pages = s.list_pages(kind);
         let from = (n - 1) * ROWS_PER_PAGE;
         let to = (from + ROWS_PER_PAGE).min(s.count(kind));
@@ -813,7 +805,7 @@ impl<'a> Renderer<'a> {
             Kind::Incident => {
                 let range: Vec<usize> = (from..to).collect();
                 c.insert("rows", &self.rows_for(&range, root)?);
-                return Ok((format!("{path}index.html"), self.render("incidents.html", &c)?));
+                return self.render("incidents.html", &c);
             }
             Kind::Actor => s.actors[from..to]
                 .iter()
@@ -839,13 +831,11 @@ impl<'a> Renderer<'a> {
                 .collect(),
         };
         c.insert("entries", &entries);
-        Ok((format!("{path}index.html"), self.render(&format!("{folder}.html"), &c)?))
+        self.render(&format!("{folder}.html"), &c)
     }
 
-    pub fn not_found(&self) -> Result<Page, String> {
-        let base_path = url::Url::parse(&self.site.base_url).map_or_else(|_| "/".to_string(), |u| u.path().to_string());
-        let c = self.context(&base_path, "404.html", "404");
-        Ok(("404.html".into(), self.render("404.html", &c)?))
+    pub fn not_found(&self, at: &Place) -> Result<String, String> {
+        self.render("404.html", &self.context(at, "404"))
     }
 }
 

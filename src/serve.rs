@@ -224,25 +224,7 @@ pub fn run(options: Options, log: &(dyn Fn(&str) + Sync)) -> Result<(), ServeErr
     Ok(())
 }
 
-fn content_type(path: &Path) -> &'static str {
-    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
-        "html" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
-        "xml" => "application/xml",
-        "csv" => "text/csv; charset=utf-8",
-        "txt" => "text/plain; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "ico" => "image/x-icon",
-        "woff2" => "font/woff2",
-        _ => "application/octet-stream",
-    }
-}
+use crate::routes::content_type;
 
 /// Maps a decoded request path (see [`safe_path`]) to a file inside `dir`,
 /// or `None` if there is none there or it would leave `dir`.
@@ -507,30 +489,32 @@ fn handle(mut stream: TcpStream, target: &str, head_only: bool, state: &State) {
     let Some(decoded) = safe_path(path) else {
         return page(&mut stream, crate::Page::NotFound, 404);
     };
-    if let Some(found) = prepared.route(&decoded) {
-        // Pages are folders: relative links need the trailing slash. The
-        // target is this server's own path, never `//host` (an open redirect).
-        if !decoded.ends_with('/') && !decoded.ends_with(".html") {
-            let location = format!("/{}/", path.trim_start_matches('/'));
-            let _ = respond(&mut stream, 301, &[("Location", &location)], b"", head_only);
-            return;
+    let routes = prepared.routes();
+    let (bytes, kind) = match routes.find(&decoded) {
+        Some(crate::Output::Page(found)) => {
+            // Pages are folders: relative links need the trailing slash. The
+            // target is this server's own path, never `//host` (an open redirect).
+            if !decoded.ends_with('/') && !decoded.ends_with(".html") {
+                let location = format!("/{}/", path.trim_start_matches('/'));
+                let _ = respond(&mut stream, 301, &[("Location", &location)], b"", head_only);
+                return;
+            }
+            return page(&mut stream, found, 200);
         }
-        return page(&mut stream, found, 200);
-    }
-    let name = decoded.trim_start_matches('/');
-    let mut body = Vec::new();
-    let (bytes, kind) = if let Some(result) = prepared.write_file(name, &mut body) {
-        match result {
-            Ok(()) => (body, content_type(Path::new(name))),
-            Err(_) => return page(&mut stream, crate::Page::NotFound, 404),
+        Some(crate::Output::File(file)) => {
+            let mut body = Vec::new();
+            if prepared.write_file(file, &mut body).is_err() {
+                return page(&mut stream, crate::Page::NotFound, 404);
+            }
+            (body, content_type(routes.file_path(file)))
         }
-    } else if let Some(file) = resolve(&prepared.root.join("static"), &decoded) {
-        match fs::read(&file) {
-            Ok(b) => (b, content_type(&file)),
-            Err(_) => return page(&mut stream, crate::Page::NotFound, 404),
-        }
-    } else {
-        return page(&mut stream, crate::Page::NotFound, 404);
+        None => match resolve(&prepared.root.join("static"), &decoded) {
+            Some(file) => match fs::read(&file) {
+                Ok(b) => (b, content_type(&file.to_string_lossy())),
+                Err(_) => return page(&mut stream, crate::Page::NotFound, 404),
+            },
+            None => return page(&mut stream, crate::Page::NotFound, 404),
+        },
     };
     let headers = [
         ("Content-Type", kind),
@@ -560,7 +544,7 @@ fn respond_page(
 ) {
     let renderer = prepared.renderer();
     let html = match prepared.render(&renderer, page) {
-        Ok((_, html)) => inject(html, problems),
+        Ok(html) => inject(html, problems),
         Err(e) => inject(format!("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<title>Template error</title>\n</head>\n<body>\n<pre>{}</pre>\n</body>\n</html>\n", crate::escape::xml(&e)), problems),
     };
     let headers = [

