@@ -12,7 +12,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::model::Site;
-use crate::render::downtime_words;
 use crate::wording;
 
 /// Where a side was read from: the objects of a git revision, or a folder.
@@ -452,7 +451,7 @@ pub fn summarize(base: &Side, head: &Side, limit: usize) -> String {
             s.actors.len().to_string(),
             s.campaigns.len().to_string(),
             s.ongoing(&all).to_string(),
-            downtime_words(s.site_downtime()),
+            wording::downtime_words(s.site_downtime()),
         ]
     };
     let names = [

@@ -12,7 +12,6 @@
 //! and writes the site, while [`serve`] renders pages of it on request.
 
 pub mod bounds;
-pub mod charts;
 pub mod diagnostics;
 pub mod diff;
 pub mod escape;
@@ -25,13 +24,12 @@ pub mod model;
 pub mod parse;
 pub mod records;
 pub mod render;
+pub use render::{charts, timeline};
 pub mod routes;
 pub mod scaffold;
 pub mod schema;
 pub mod serve;
-pub mod stix;
 pub mod time;
-pub mod timeline;
 pub mod validate;
 pub mod wording;
 pub mod write;
@@ -270,15 +268,15 @@ impl Prepared {
         let site = &self.site;
         let text = |w: &mut dyn std::io::Write, t: &str| w.write_all(t.as_bytes());
         match file {
-            File::Stix => stix::bundle(site, w),
+            File::Stix => export::stix::bundle(site, w),
             File::IncidentsJson => export::incidents_json(site, w),
             File::IncidentsCsv => export::incidents_csv(site, w),
             File::Feed => {
                 let renderer = self.renderer();
                 export::atom_feed(site, &|i| renderer.summary(i).map(str::to_string), w)
             }
-            File::Robots => text(w, &export::robots(site)),
-            File::Sitemap => text(w, &export::sitemap(&self.routes().sitemap_urls())),
+            File::Robots => export::robots(site, w),
+            File::Sitemap => export::sitemap(&self.routes().sitemap_urls(), w),
             File::NoJekyll => Ok(()),
             File::Cname => text(w, &format!("{}\n", site.cname.as_deref().unwrap_or_default())),
             File::Fixed(n) => text(w, &self.fixed[n]),

@@ -97,6 +97,25 @@ fn plus_minus(min: i64, max: i64) -> String {
     format!("{} ± {}", exact(mid), exact(reach))
 }
 
+/// Total downtime in words.
+pub fn downtime_words(d: crate::bounds::DurationBounds) -> String {
+    match d.max {
+        None if d.min == 0 => "unknown, an incident is ongoing".into(),
+        None => format!("at least {}, an incident is ongoing", at_least(d.min)),
+        Some(0) => "none".into(),
+        Some(_) => duration(d),
+    }
+}
+
+/// A span as a reader reads it: `2024-08-25 00:00 CEST – 2024-08-26 00:00 CEST`.
+pub fn span_text(span: crate::time::TimeSpan, zone: chrono_tz::Tz) -> String {
+    format!(
+        "{} – {}",
+        crate::time::local_text(span.earliest, zone),
+        crate::time::local_text(span.latest, zone)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

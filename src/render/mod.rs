@@ -8,203 +8,27 @@
 //! sub-path of `base_url`; only `404.html`, served at any depth, uses
 //! root-absolute links.
 
-use std::path::Path;
 use std::sync::OnceLock;
 
-use chrono_tz::Tz;
-use serde::Serialize;
 use tera::{Context, Tera};
 
-use crate::bounds::DurationBounds;
 use crate::markdown::to_html;
 use crate::model::page_path;
 use crate::model::{list_path, Site, ROWS_PER_PAGE};
 use crate::records::{Id, Kind};
 use crate::routes::Place;
-use crate::time::{local_text, TimeSpan};
-use crate::timeline;
+use crate::time::local_text;
 use crate::wording;
 
-/// The built-in templates: name and text.
-pub const BUILTIN_TEMPLATES: [(&str, &str); 16] = [
-    ("base.html", include_str!("../templates/base.html")),
-    ("incident_table.html", include_str!("../templates/incident_table.html")),
-    ("incident_row.html", include_str!("../templates/incident_row.html")),
-    ("pager.html", include_str!("../templates/pager.html")),
-    ("index.html", include_str!("../templates/index.html")),
-    ("incident.html", include_str!("../templates/incident.html")),
-    ("incidents.html", include_str!("../templates/incidents.html")),
-    ("actor.html", include_str!("../templates/actor.html")),
-    ("actors.html", include_str!("../templates/actors.html")),
-    ("target.html", include_str!("../templates/target.html")),
-    ("targets.html", include_str!("../templates/targets.html")),
-    ("campaign.html", include_str!("../templates/campaign.html")),
-    ("campaigns.html", include_str!("../templates/campaigns.html")),
-    ("note.html", include_str!("../templates/note.html")),
-    ("notes.html", include_str!("../templates/notes.html")),
-    ("404.html", include_str!("../templates/404.html")),
-];
+pub mod charts;
+mod html;
+mod templates;
+pub mod timeline;
+mod views;
 
-/// The built-in stylesheet, written to `assets/style.css`.
-pub const BUILTIN_CSS: &str = include_str!("../templates/assets/style.css");
-/// The built-in table script (sort and filter), written to `assets/table.js`.
-pub const BUILTIN_JS: &str = include_str!("../templates/assets/table.js");
-
-/// Loads the built-in templates, then the project's overrides.
-pub fn load_templates(root: &Path) -> Result<Tera, String> {
-    let mut tera = Tera::default();
-    let mut all: Vec<(String, String)> = BUILTIN_TEMPLATES
-        .iter()
-        .map(|(n, t)| (n.to_string(), t.to_string()))
-        .collect();
-    let dir = root.join("templates");
-    if std::fs::symlink_metadata(&dir).is_ok() {
-        let folder = templates_folder(root)?;
-        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name().follow_links(false) {
-            let entry = entry.map_err(|e| format!("templates/: {e}"))?;
-            let path = entry.path();
-            if entry.file_type().is_dir() || path.extension().is_none_or(|e| e != "html") {
-                continue;
-            }
-            let name = crate::diagnostics::display_path(&dir, path);
-            let text = folder
-                .read_walked(path, crate::load::MAX_FILE_BYTES)
-                .and_then(|b| String::from_utf8(b).map_err(|_| "this file is not valid UTF-8 text".into()))
-                .map_err(|why| format!("templates/{name}: {why}"))?;
-            match all.iter_mut().find(|(n, _)| *n == name) {
-                Some(slot) => slot.1 = text,
-                None => all.push((name, text)),
-            }
-        }
-    }
-    tera.add_raw_templates(all).map_err(|e| tera_error(&e))?;
-    tera.register_filter("datetime", datetime_filter);
-    tera.autoescape_on(vec![".html", ".xml", ".svg"]);
-    // Tera's default also escapes `/`, which makes every link unreadable in
-    // a diff; `&<>"'` is what HTML text and quoted attributes need.
-    tera.set_escape_fn(crate::escape::xml);
-    Ok(tera)
-}
-
-/// `{{ t | datetime }}`: a written time as an HTML `datetime` value
-/// ([`crate::time::WrittenTime::html_datetime`]), so that
-/// `<time datetime="{{ t | datetime }}">{{ t }}</time>` is valid HTML for
-/// every form of SPEC §3 (`2024-08-25T14` is not a valid `<time>` text).
-/// Anything else comes back as it is.
-fn datetime_filter(
-    value: &tera::Value,
-    _: &std::collections::HashMap<String, tera::Value>,
-) -> tera::Result<tera::Value> {
-    Ok(match value.as_str().map(str::parse::<crate::time::WrittenTime>) {
-        Some(Ok(t)) => tera::Value::String(t.html_datetime()),
-        _ => value.clone(),
-    })
-}
-
-/// The whole chain of a Tera error, which hides the useful part in sources.
-pub fn tera_error(e: &tera::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
-    }
-    text
-}
-
-/// The project's `templates/`, checked: a folder inside the project, whose
-/// links stay inside it.
-fn templates_folder(root: &Path) -> Result<crate::guard::Project, String> {
-    crate::guard::Project::new(root)
-        .map_err(|e| format!("templates/: {}", crate::guard::reason(&e)))?
-        .folder("templates")
-        .map_err(|why| format!("templates/: {why}"))
-}
-
-/// The assets: the project's `templates/assets/<name>` if present, else the
-/// built-in. One that is there but cannot be read (a link out of the
-/// project, a pipe) is an error, not a silent fall-back.
-pub fn assets(root: &Path) -> Result<[(&'static str, String); 2], String> {
-    let dir = root.join("templates/assets");
-    let folder = if std::fs::symlink_metadata(&dir).is_ok() {
-        Some(templates_folder(root)?)
-    } else {
-        None
-    };
-    let read = |name: &str, builtin: &str| -> Result<String, String> {
-        let path = dir.join(name);
-        match &folder {
-            Some(folder) if std::fs::symlink_metadata(&path).is_ok() => folder
-                .read_text(&path, crate::load::MAX_FILE_BYTES)
-                .map_err(|why| format!("templates/assets/{name}: {why}")),
-            _ => Ok(builtin.to_string()),
-        }
-    };
-    Ok([
-        ("assets/style.css", read("style.css", BUILTIN_CSS)?),
-        ("assets/table.js", read("table.js", BUILTIN_JS)?),
-    ])
-}
-
-#[derive(Serialize)]
-struct SiteView<'a> {
-    title: &'a str,
-    description_html: Option<String>,
-    base_url: &'a str,
-    language: &'a str,
-    timezone: &'a str,
-    as_of: String,
-}
-
-#[derive(Serialize, Clone)]
-struct Link {
-    name: String,
-    url: String,
-}
-
-#[derive(Serialize)]
-struct ActorLink {
-    name: String,
-    url: String,
-    basis: &'static str,
-}
-
-/// One row of the who / what / when / how-long table.
-#[derive(Serialize)]
-struct IncidentRow {
-    id: String,
-    url: String,
-    title: String,
-    attack: Vec<&'static str>,
-    targets: Vec<Link>,
-    /// Targets left out of `targets` (table rows name [`ROW_LINKS`]).
-    more_targets: usize,
-    actors: Vec<ActorLink>,
-    /// Actors left out of `actors`.
-    more_actors: usize,
-    campaign: Option<Link>,
-    started: String,
-    ended: Option<String>,
-    /// With no `ended`: the `up` observation that bounds the end.
-    up_by: Option<String>,
-    duration: String,
-    status: &'static str,
-    /// Sort keys for the optional table script.
-    start_key: i64,
-    min_seconds: i64,
-    max_seconds: Option<i64>,
-}
-
-#[derive(Serialize)]
-struct Figures {
-    incidents: usize,
-    targets: usize,
-    actors: usize,
-    campaigns: usize,
-    ongoing: usize,
-    downtime: String,
-}
+use html::{drop_blank_lines, push_with_root, ROOT_MARK};
+pub use templates::{assets, load_templates, tera_error, BUILTIN_CSS, BUILTIN_JS, BUILTIN_TEMPLATES};
+use views::*;
 
 /// Renders pages; shared between page kinds.
 pub struct Renderer<'a> {
@@ -244,31 +68,6 @@ impl Shared {
 /// on the page of each of its targets, so naming them all would make those
 /// pages grow with the square of a mass incident's targets.
 pub const ROW_LINKS: usize = 10;
-
-/// Stands for a page's relative `root` in rows rendered once for all pages.
-const ROOT_MARK: &str = "\u{e000}root\u{e000}";
-/// The first character of [`ROOT_MARK`], which rows are searched for.
-const ROOT_MARK_START: char = '\u{e000}';
-
-/// Appends a cached row with the page's `root` in place of [`ROOT_MARK`].
-/// Like `str::replace`, but finds the mark by its first character (a
-/// `memchr`) instead of setting up a substring search for every row, and
-/// writes into the page's buffer.
-fn push_with_root(out: &mut String, row: &str, root: &str) {
-    let mark = ROOT_MARK_START;
-    let mut rest = row;
-    while let Some(at) = rest.find(mark) {
-        out.push_str(&rest[..at]);
-        if rest[at..].starts_with(ROOT_MARK) {
-            out.push_str(root);
-            rest = &rest[at + ROOT_MARK.len()..];
-        } else {
-            out.push(mark);
-            rest = &rest[at + mark.len_utf8()..];
-        }
-    }
-    out.push_str(rest);
-}
 
 impl<'a> Renderer<'a> {
     /// A renderer; `shared` caches what pages share (see [`Shared`]).
@@ -469,7 +268,7 @@ impl<'a> Renderer<'a> {
             actors: actors.len(),
             campaigns: campaigns.len(),
             ongoing: s.ongoing(incidents),
-            downtime: downtime_words(s.downtime(incidents)),
+            downtime: wording::downtime_words(s.downtime(incidents)),
         }
     }
 
@@ -490,20 +289,13 @@ impl<'a> Renderer<'a> {
         c.insert("figures", &figures);
         self.recent_rows(&mut c, "", &all)?;
         c.insert("timeline", &self.timeline(&all, "All incidents by target", None));
-        #[derive(Serialize)]
-        struct Charts {
-            per_day: String,
-            per_target: String,
-            per_actor: String,
-            per_attack: String,
-        }
         c.insert(
             "charts",
             &Charts {
-                per_day: crate::charts::incidents_per_day(s),
-                per_target: crate::charts::downtime_per_target(s),
-                per_actor: crate::charts::incidents_per_actor(s),
-                per_attack: crate::charts::incidents_per_attack(s),
+                per_day: charts::incidents_per_day(s),
+                per_target: charts::downtime_per_target(s),
+                per_actor: charts::incidents_per_actor(s),
+                per_attack: charts::incidents_per_attack(s),
             },
         );
         // Every target and actor by name (the busiest first past the limit),
@@ -545,8 +337,8 @@ impl<'a> Renderer<'a> {
         c.insert("summary_html", &self.summary(i));
         c.insert("tags", &r.tags);
         let zone = s.zone;
-        c.insert("started_span", &span_text(inc.started, zone));
-        c.insert("ended_span", &inc.ended.map(|e| span_text(e, zone)));
+        c.insert("started_span", &wording::span_text(inc.started, zone));
+        c.insert("ended_span", &inc.ended.map(|e| wording::span_text(e, zone)));
         let b = inc.bounds;
         c.insert(
             "start_bounds",
@@ -566,20 +358,13 @@ impl<'a> Renderer<'a> {
                 ),
             },
         );
-        #[derive(Serialize)]
-        struct ObservationView {
-            at: String,
-            span: String,
-            state: &'static str,
-            source: Option<String>,
-        }
         let observations: Vec<ObservationView> = r
             .observations
             .iter()
             .zip(&inc.observations)
             .map(|(o, span)| ObservationView {
                 at: o.at.text().to_string(),
-                span: span_text(*span, zone),
+                span: wording::span_text(*span, zone),
                 state: match o.state {
                     crate::records::State::Down => "down",
                     crate::records::State::Up => "up",
@@ -594,14 +379,6 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         c.insert("observations", &observations);
-        #[derive(Serialize)]
-        struct SourceView<'b> {
-            id: &'b str,
-            title: Option<&'b str>,
-            publisher: Option<&'b str>,
-            url: Option<&'b str>,
-            published: Option<&'b str>,
-        }
         let sources: Vec<SourceView> = r
             .sources
             .iter()
@@ -626,14 +403,14 @@ impl<'a> Renderer<'a> {
         let incidents = s.incidents_of(Kind::Actor, &p.id);
         c.insert(
             "actor",
-            &serde_json::json!({
-                "id": p.id.as_str(),
-                "name": a.name,
-                "aliases": a.aliases,
-                "kind": a.kind.map(|k| k.key()),
-                "country": a.country,
-                "links": a.links.iter().map(|l| l.as_str()).collect::<Vec<_>>(),
-            }),
+            &ActorView {
+                id: p.id.as_str(),
+                name: &a.name,
+                aliases: &a.aliases,
+                kind: a.kind.map(|k| k.key()),
+                country: a.country.as_deref(),
+                links: a.links.iter().map(|l| l.as_str()).collect(),
+            },
         );
         c.insert("description_html", &a.description.as_deref().map(to_html));
         // What the actor claimed, what others attributed to it, what is suspected.
@@ -673,13 +450,13 @@ impl<'a> Renderer<'a> {
         let incidents = s.incidents_of(Kind::Target, &p.id);
         c.insert(
             "target",
-            &serde_json::json!({
-                "id": p.id.as_str(),
-                "name": t.name,
-                "url": t.url.as_ref().map(|u| u.as_str()),
-                "sector": t.sector,
-                "country": t.country,
-            }),
+            &TargetView {
+                id: p.id.as_str(),
+                name: &t.name,
+                url: t.url.as_ref().map(|u| u.as_str()),
+                sector: t.sector.as_deref(),
+                country: t.country.as_deref(),
+            },
         );
         c.insert("description_html", &t.description.as_deref().map(to_html));
         self.recent_rows(&mut c, &at.root, incidents)?;
@@ -700,11 +477,11 @@ impl<'a> Renderer<'a> {
         let incidents = s.incidents_of(Kind::Campaign, &p.id);
         c.insert(
             "campaign",
-            &serde_json::json!({
-                "id": p.id.as_str(),
-                "name": k.name,
-                "hashtags": k.hashtags,
-            }),
+            &CampaignView {
+                id: p.id.as_str(),
+                name: &k.name,
+                hashtags: &k.hashtags,
+            },
         );
         c.insert("summary_html", &k.summary.as_deref().map(to_html));
         c.insert("trigger_html", &k.trigger.as_deref().map(to_html));
@@ -733,11 +510,11 @@ impl<'a> Renderer<'a> {
         let mut c = self.context(at, "notes");
         c.insert(
             "note",
-            &serde_json::json!({
-                "id": n.parsed.id.as_str(),
-                "title": front.title,
-                "date": front.date.as_ref().map(|d| d.text()),
-            }),
+            &NoteView {
+                id: n.parsed.id.as_str(),
+                title: &front.title,
+                date: front.date.as_ref().map(|d| d.text()),
+            },
         );
         c.insert(
             "about",
@@ -758,17 +535,6 @@ impl<'a> Renderer<'a> {
         let pages = s.list_pages(kind);
         let from = (n - 1) * ROWS_PER_PAGE;
         let to = (from + ROWS_PER_PAGE).min(s.count(kind));
-        #[derive(Serialize)]
-        struct Pager {
-            current: usize,
-            total: usize,
-            first: usize,
-            last: usize,
-            count: usize,
-            prev: Option<String>,
-            next: Option<String>,
-            pages: Vec<(usize, String)>,
-        }
         c.insert(
             "pager",
             &Pager {
@@ -782,14 +548,6 @@ impl<'a> Renderer<'a> {
                 pages: (1..=pages).map(|k| (k, list_path(kind, k))).collect(),
             },
         );
-        #[derive(Serialize)]
-        struct Entry {
-            name: String,
-            url: String,
-            detail: String,
-            incidents: usize,
-            downtime: String,
-        }
         let entry = |id: &Id, detail: String| {
             let incidents = s.incidents_of(kind, id);
             let l = self.link(kind, id);
@@ -798,7 +556,7 @@ impl<'a> Renderer<'a> {
                 url: l.url,
                 detail,
                 incidents: incidents.len(),
-                downtime: downtime_words(s.downtime(incidents)),
+                downtime: wording::downtime_words(s.downtime(incidents)),
             }
         };
         let entries: Vec<Entry> = match kind {
@@ -836,76 +594,5 @@ impl<'a> Renderer<'a> {
 
     pub fn not_found(&self, at: &Place) -> Result<String, String> {
         self.render("404.html", &self.context(at, "404"))
-    }
-}
-
-/// Removes the blank lines that template tags leave behind, so a page reads
-/// one element per line and diffs cleanly; pages with `<pre>` are left as is.
-fn drop_blank_lines(html: String) -> String {
-    if html.contains("<pre") || !html.contains("\n\n") {
-        return html;
-    }
-    // The blank lines, found with `memchr` (behind `match_indices` of a
-    // `char`); then the page is compacted in place, with no second copy.
-    let mut blank: Vec<(usize, usize)> = Vec::new();
-    let mut start = 0;
-    for end in html.match_indices('\n').map(|(i, _)| i + 1).chain([html.len()]) {
-        if html.as_bytes()[start..end].iter().all(u8::is_ascii_whitespace) && end > start {
-            blank.push((start, end));
-        }
-        start = end;
-    }
-    let mut bytes = html.into_bytes();
-    let (mut read, mut write) = (0, 0);
-    for (from, to) in blank {
-        bytes.copy_within(read..from, write);
-        write += from - read;
-        read = to;
-    }
-    let len = bytes.len();
-    bytes.copy_within(read..len, write);
-    bytes.truncate(write + len - read);
-    // Whole lines were kept or dropped, so this is still UTF-8.
-    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
-}
-
-/// A span as a reader reads it: `2024-08-25 00:00 CEST – 2024-08-26 00:00 CEST`.
-pub fn span_text(span: TimeSpan, zone: Tz) -> String {
-    format!(
-        "{} – {}",
-        local_text(span.earliest, zone),
-        local_text(span.latest, zone)
-    )
-}
-
-/// Total downtime in words.
-pub fn downtime_words(d: DurationBounds) -> String {
-    match d.max {
-        None if d.min == 0 => "unknown, an incident is ongoing".into(),
-        None => format!("at least {}, an incident is ongoing", wording::at_least(d.min)),
-        Some(0) => "none".into(),
-        Some(_) => wording::duration(d),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn blank_lines_are_dropped_but_not_in_pre() {
-        let html = "<p>\n\n  \t\n<b>é</b>\n \n\nend\n  ".to_string();
-        assert_eq!(super::drop_blank_lines(html), "<p>\n<b>é</b>\nend\n");
-        let pre = "<pre>\n\n</pre>\n".to_string();
-        assert_eq!(super::drop_blank_lines(pre.clone()), pre);
-        assert_eq!(super::drop_blank_lines("a\nb".into()), "a\nb");
-    }
-
-    #[test]
-    fn push_with_root_replaces_the_mark_and_nothing_else() {
-        assert!(super::ROOT_MARK.starts_with(super::ROOT_MARK_START));
-        let row = format!("<a href=\"{m}x\">\u{e000}t{m}</a>{m}", m = super::ROOT_MARK);
-        let mut out = String::from("<tr>");
-        super::push_with_root(&mut out, &row, "../../");
-        assert_eq!(out, "<tr><a href=\"../../x\">\u{e000}t../../</a>../../");
-        assert_eq!(out[4..], row.replace(super::ROOT_MARK, "../../"));
     }
 }

@@ -14,7 +14,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::model::Site;
-use crate::records::{ActorKind, AttackKind, Basis, Id};
+use crate::records::{ActorKind, AttackKind, Basis, Id, Kind};
 
 /// The namespace of every sitrep STIX id (UUIDv5 of the URL namespace and "sitrep").
 fn namespace() -> Uuid {
@@ -195,9 +195,42 @@ enum Node {
     Pattern(AttackKind),
 }
 
-/// The whole bundle.
+/// The STIX ids of every record, computed once.
+struct Ids {
+    campaigns: Vec<String>,
+    actors: Vec<String>,
+    targets: Vec<String>,
+    patterns: BTreeMap<AttackKind, String>,
+}
+
+impl Ids {
+    fn new(site: &Site) -> Ids {
+        let of = |kind: &str, ids: Vec<&Id>| ids.into_iter().map(|id| stix_id(kind, id.as_str())).collect();
+        let used: BTreeSet<AttackKind> = site
+            .incidents
+            .iter()
+            .flat_map(|i| i.record.attack.iter().copied())
+            .collect();
+        Ids {
+            campaigns: of("campaign", site.campaigns.iter().map(|c| &c.id).collect()),
+            actors: of("threat-actor", site.actors.iter().map(|a| &a.id).collect()),
+            targets: of("identity", site.targets.iter().map(|t| &t.id).collect()),
+            patterns: used.iter().map(|&k| (k, stix_id("attack-pattern", k.key()))).collect(),
+        }
+    }
+
+    fn of(&self, node: Node) -> &str {
+        match node {
+            Node::Campaign(i) => &self.campaigns[i],
+            Node::Actor(i) => &self.actors[i],
+            Node::Target(i) => &self.targets[i],
+            Node::Pattern(k) => &self.patterns[&k],
+        }
+    }
+}
+
+/// The whole bundle: records, then relationships, then sightings.
 pub fn bundle(site: &Site, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    use crate::records::Kind;
     write!(
         out,
         "{{\n  \"type\": \"bundle\",\n  \"id\": \"{}\"",
@@ -208,40 +241,23 @@ pub fn bundle(site: &Site, out: &mut dyn std::io::Write) -> std::io::Result<()> 
         now: timestamp(site.as_of),
         first: true,
     };
-    // Ids computed once per record.
-    let campaign_ids: Vec<String> = site
-        .campaigns
-        .iter()
-        .map(|c| stix_id("campaign", c.id.as_str()))
-        .collect();
-    let actor_ids: Vec<String> = site
-        .actors
-        .iter()
-        .map(|a| stix_id("threat-actor", a.id.as_str()))
-        .collect();
-    let target_ids: Vec<String> = site
-        .targets
-        .iter()
-        .map(|t| stix_id("identity", t.id.as_str()))
-        .collect();
-    let used: BTreeSet<AttackKind> = site
-        .incidents
-        .iter()
-        .flat_map(|i| i.record.attack.iter().copied())
-        .collect();
-    let patterns: BTreeMap<AttackKind, String> =
-        used.iter().map(|&k| (k, stix_id("attack-pattern", k.key()))).collect();
-    let id_of = |node: Node| -> &str {
-        match node {
-            Node::Campaign(i) => &campaign_ids[i],
-            Node::Actor(i) => &actor_ids[i],
-            Node::Target(i) => &target_ids[i],
-            Node::Pattern(k) => &patterns[&k],
-        }
-    };
-    let position = |kind: Kind, id: &Id| site.position(kind, id).unwrap_or(0);
+    let ids = Ids::new(site);
+    write_campaigns_and_actors(&mut w, site, &ids)?;
+    write_targets_and_patterns(&mut w, site, &ids)?;
+    write_relationships(&mut w, site, &ids)?;
+    write_sightings(&mut w, site, &ids)?;
+    if !w.first {
+        w.out.write_all(b"\n  ]")?;
+    }
+    w.out.write_all(b"\n}\n")
+}
 
-    for (c, id) in site.campaigns.iter().zip(&campaign_ids) {
+fn position(site: &Site, kind: Kind, id: &Id) -> usize {
+    site.position(kind, id).unwrap_or(0)
+}
+
+fn write_campaigns_and_actors(w: &mut Writer, site: &Site, ids: &Ids) -> std::io::Result<()> {
+    for (c, id) in site.campaigns.iter().zip(&ids.campaigns) {
         let extent = site.extent(site.incidents_of(Kind::Campaign, &c.id));
         let props = CampaignProps {
             name: &c.record.name,
@@ -252,7 +268,7 @@ pub fn bundle(site: &Site, out: &mut dyn std::io::Write) -> std::io::Result<()> 
         };
         w.push("campaign", id, props)?;
     }
-    for (a, id) in site.actors.iter().zip(&actor_ids) {
+    for (a, id) in site.actors.iter().zip(&ids.actors) {
         let props = ActorProps {
             name: &a.record.name,
             threat_actor_types: [actor_type(a.record.kind)],
@@ -261,7 +277,11 @@ pub fn bundle(site: &Site, out: &mut dyn std::io::Write) -> std::io::Result<()> 
         };
         w.push("threat-actor", id, props)?;
     }
-    for (t, id) in site.targets.iter().zip(&target_ids) {
+    Ok(())
+}
+
+fn write_targets_and_patterns(w: &mut Writer, site: &Site, ids: &Ids) -> std::io::Result<()> {
+    for (t, id) in site.targets.iter().zip(&ids.targets) {
         let mut description = t.record.description.clone().unwrap_or_default();
         if let Some(sector) = &t.record.sector {
             description = format!("{description}\n\nSector: {sector}").trim().to_string();
@@ -274,7 +294,7 @@ pub fn bundle(site: &Site, out: &mut dyn std::io::Write) -> std::io::Result<()> 
         };
         w.push("identity", id, props)?;
     }
-    for (kind, id) in &patterns {
+    for (kind, id) in &ids.patterns {
         let reference = attack_reference(*kind);
         let props = PatternProps {
             name: reference.map_or(kind.label(), |(_, name)| name),
@@ -289,9 +309,12 @@ pub fn bundle(site: &Site, out: &mut dyn std::io::Write) -> std::io::Result<()> 
         };
         w.push("attack-pattern", id, props)?;
     }
+    Ok(())
+}
 
-    // Relationships, each once, keyed by (source, type, target) with the
-    // strongest basis seen; written in the order of their STIX ids.
+/// Relationships, each once, keyed by (source, type, target) with the
+/// strongest basis seen.
+fn relationships(site: &Site) -> BTreeMap<(Node, &'static str, Node), Option<Basis>> {
     let mut relations: BTreeMap<(Node, &'static str, Node), Option<Basis>> = BTreeMap::new();
     let mut relate = |from: Node, kind: &'static str, to: Node, basis: Option<Basis>| {
         let slot = relations.entry((from, kind, to)).or_insert(basis);
@@ -303,11 +326,15 @@ pub fn bundle(site: &Site, out: &mut dyn std::io::Write) -> std::io::Result<()> 
     };
     for inc in &site.incidents {
         let r = &inc.record;
-        let campaign = r.campaign.as_ref().map(|c| Node::Campaign(position(Kind::Campaign, c)));
+        let target = |t: &Id| Node::Target(position(site, Kind::Target, t));
+        let campaign = r
+            .campaign
+            .as_ref()
+            .map(|c| Node::Campaign(position(site, Kind::Campaign, c)));
         for a in &r.actors {
-            let actor = Node::Actor(position(Kind::Actor, &a.actor));
+            let actor = Node::Actor(position(site, Kind::Actor, &a.actor));
             for t in &r.targets {
-                relate(actor, "targets", Node::Target(position(Kind::Target, t)), Some(a.basis));
+                relate(actor, "targets", target(t), Some(a.basis));
             }
             for &k in &r.attack {
                 relate(actor, "uses", Node::Pattern(k), Some(a.basis));
@@ -318,16 +345,21 @@ pub fn bundle(site: &Site, out: &mut dyn std::io::Write) -> std::io::Result<()> 
         }
         if let Some(c) = campaign {
             for t in &r.targets {
-                relate(c, "targets", Node::Target(position(Kind::Target, t)), None);
+                relate(c, "targets", target(t), None);
             }
             for &k in &r.attack {
                 relate(c, "uses", Node::Pattern(k), None);
             }
         }
     }
-    let mut relations: Vec<(&str, &str, &str, Option<Basis>)> = relations
+    relations
+}
+
+/// The relationships, written in the order of their STIX ids.
+fn write_relationships(w: &mut Writer, site: &Site, ids: &Ids) -> std::io::Result<()> {
+    let mut relations: Vec<(&str, &str, &str, Option<Basis>)> = relationships(site)
         .into_iter()
-        .map(|((from, kind, to), basis)| (id_of(from), kind, id_of(to), basis))
+        .map(|((from, kind, to), basis)| (ids.of(from), kind, ids.of(to), basis))
         .collect();
     relations.sort_unstable_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
     for (from, kind, to, basis) in relations {
@@ -344,13 +376,17 @@ pub fn bundle(site: &Site, out: &mut dyn std::io::Write) -> std::io::Result<()> 
             props,
         )?;
     }
+    Ok(())
+}
 
+/// Each incident, a sighting of its campaign (or attack pattern) at its targets.
+fn write_sightings(w: &mut Writer, site: &Site, ids: &Ids) -> std::io::Result<()> {
     for inc in &site.incidents {
         let r = &inc.record;
         let b = inc.bounds;
         let sighted = match (&r.campaign, r.attack.first()) {
-            (Some(c), _) => campaign_ids[position(Kind::Campaign, c)].as_str(),
-            (None, Some(k)) => patterns[k].as_str(),
+            (Some(c), _) => ids.campaigns[position(site, Kind::Campaign, c)].as_str(),
+            (None, Some(k)) => ids.patterns[k].as_str(),
             (None, None) => continue,
         };
         let props = SightingProps {
@@ -358,7 +394,7 @@ pub fn bundle(site: &Site, out: &mut dyn std::io::Write) -> std::io::Result<()> 
             where_sighted_refs: r
                 .targets
                 .iter()
-                .map(|t| target_ids[position(Kind::Target, t)].as_str())
+                .map(|t| ids.targets[position(site, Kind::Target, t)].as_str())
                 .collect(),
             first_seen: timestamp(b.start_earliest),
             last_seen: timestamp(b.end_latest.unwrap_or(site.as_of).max(b.start_earliest)),
@@ -377,10 +413,7 @@ pub fn bundle(site: &Site, out: &mut dyn std::io::Write) -> std::io::Result<()> 
         };
         w.push("sighting", &stix_id("sighting", inc.id.as_str()), props)?;
     }
-    if !w.first {
-        w.out.write_all(b"\n  ]")?;
-    }
-    w.out.write_all(b"\n}\n")
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,0 +1,66 @@
+//! `incidents.csv`: the rows of `incidents.json` for spreadsheets, each
+//! cell quoted and neutralised (no formula runs).
+
+use std::io::{self, Write};
+
+use crate::escape::csv_cell;
+use crate::model::Site;
+use crate::records::Kind;
+use crate::time::rfc3339;
+use crate::wording;
+
+/// `incidents.csv`: the same rows as the JSON, one header line, CRLF lines.
+pub fn incidents_csv(site: &Site, w: &mut dyn Write) -> io::Result<()> {
+    let header = [
+        "id",
+        "title",
+        "campaign",
+        "attack",
+        "targets",
+        "actors",
+        "started",
+        "ended",
+        "start_earliest",
+        "start_latest",
+        "end_earliest",
+        "end_latest",
+        "duration_min_seconds",
+        "duration_max_seconds",
+        "duration",
+        "status",
+        "url",
+    ];
+    w.write_all(header.join(",").as_bytes())?;
+    w.write_all(b"\r\n")?;
+    for inc in &site.incidents {
+        let r = &inc.record;
+        let b = inc.bounds;
+        let cells = [
+            inc.id.to_string(),
+            r.title.clone(),
+            r.campaign.as_ref().map_or(String::new(), |c| c.to_string()),
+            r.attack.iter().map(|a| a.key()).collect::<Vec<_>>().join(" "),
+            r.targets.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(" "),
+            r.actors
+                .iter()
+                .map(|a| format!("{} ({})", a.actor, a.basis.key()))
+                .collect::<Vec<_>>()
+                .join("; "),
+            r.started.text().to_string(),
+            r.ended.as_ref().map_or(String::new(), |e| e.text().to_string()),
+            rfc3339(b.start_earliest),
+            rfc3339(b.start_latest),
+            rfc3339(b.end_earliest),
+            b.end_latest.map_or(String::new(), rfc3339),
+            inc.duration.min.to_string(),
+            inc.duration.max.map_or(String::new(), |m| m.to_string()),
+            wording::duration(inc.duration),
+            inc.status().to_string(),
+            site.url_of(Kind::Incident, &inc.id),
+        ];
+        let line: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
+        w.write_all(line.join(",").as_bytes())?;
+        w.write_all("\r\n".as_bytes())?;
+    }
+    Ok(())
+}

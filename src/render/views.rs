@@ -1,0 +1,145 @@
+//! The values templates see: small borrowed `Serialize` structs built for
+//! display, apart from the model, so that a template change never touches
+//! the model (the pattern of Zola's `ser.rs`). One struct per thing a page
+//! shows; no page is a `json!` value.
+
+use serde::Serialize;
+
+#[derive(Serialize)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub description_html: Option<String>,
+    pub base_url: &'a str,
+    pub language: &'a str,
+    pub timezone: &'a str,
+    pub as_of: String,
+}
+
+#[derive(Serialize, Clone)]
+pub struct Link {
+    pub name: String,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct ActorLink {
+    pub name: String,
+    pub url: String,
+    pub basis: &'static str,
+}
+
+/// One row of the who / what / when / how-long table.
+#[derive(Serialize)]
+pub struct IncidentRow {
+    pub id: String,
+    pub url: String,
+    pub title: String,
+    pub attack: Vec<&'static str>,
+    pub targets: Vec<Link>,
+    /// Targets left out of `targets` (table rows name [`ROW_LINKS`]).
+    pub more_targets: usize,
+    pub actors: Vec<ActorLink>,
+    /// Actors left out of `actors`.
+    pub more_actors: usize,
+    pub campaign: Option<Link>,
+    pub started: String,
+    pub ended: Option<String>,
+    /// With no `ended`: the `up` observation that bounds the end.
+    pub up_by: Option<String>,
+    pub duration: String,
+    pub status: &'static str,
+    /// Sort keys for the optional table script.
+    pub start_key: i64,
+    pub min_seconds: i64,
+    pub max_seconds: Option<i64>,
+}
+
+#[derive(Serialize)]
+pub struct Figures {
+    pub incidents: usize,
+    pub targets: usize,
+    pub actors: usize,
+    pub campaigns: usize,
+    pub ongoing: usize,
+    pub downtime: String,
+}
+
+#[derive(Serialize)]
+pub struct Charts {
+    pub per_day: String,
+    pub per_target: String,
+    pub per_actor: String,
+    pub per_attack: String,
+}
+
+#[derive(Serialize)]
+pub struct ObservationView {
+    pub at: String,
+    pub span: String,
+    pub state: &'static str,
+    pub source: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct SourceView<'a> {
+    pub id: &'a str,
+    pub title: Option<&'a str>,
+    pub publisher: Option<&'a str>,
+    pub url: Option<&'a str>,
+    pub published: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub struct Pager {
+    pub current: usize,
+    pub total: usize,
+    pub first: usize,
+    pub last: usize,
+    pub count: usize,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    pub pages: Vec<(usize, String)>,
+}
+
+#[derive(Serialize)]
+pub struct Entry {
+    pub name: String,
+    pub url: String,
+    pub detail: String,
+    pub incidents: usize,
+    pub downtime: String,
+}
+
+/// A record's own fields, as its page shows them.
+#[derive(Serialize)]
+pub struct ActorView<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub aliases: &'a [String],
+    pub kind: Option<&'static str>,
+    pub country: Option<&'a str>,
+    pub links: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+pub struct TargetView<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub url: Option<&'a str>,
+    pub sector: Option<&'a str>,
+    pub country: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub struct CampaignView<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub hashtags: &'a [String],
+}
+
+#[derive(Serialize)]
+pub struct NoteView<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub date: Option<&'a str>,
+}
