@@ -1,4 +1,4 @@
-//! How long an incident lasted, as the interval the evidence allows (SPEC §3).
+//! How long an incident lasted, as the interval the evidence allows (docs/format.md, "Times").
 //!
 //! Input: the spans of `started`, `ended` and the observations, and the
 //! site's `as_of`. Output: the bounds S and E of the outage's start and end,
@@ -23,7 +23,7 @@ pub struct Evidence {
     pub as_of: DateTime<Utc>,
 }
 
-/// What the evidence says about an outage: S and E of SPEC §3.
+/// What the evidence says about an outage: S and E of docs/format.md ("Times").
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Bounds {
     pub start_earliest: DateTime<Utc>,
@@ -58,7 +58,7 @@ impl Evidence {
         self.ups.iter().enumerate().filter(move |(_, u)| u.earliest >= after)
     }
 
-    /// S and E, exactly as SPEC §3 defines them.
+    /// S and E, exactly as docs/format.md ("How long an incident lasted") defines them.
     pub fn bounds(&self) -> Bounds {
         let start_earliest = self.started.earliest;
         let start_latest = self

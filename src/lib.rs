@@ -5,7 +5,7 @@
 //! [`validate`] (references, time contradictions) → [`model`] (the resolved
 //! site, with [`bounds`] of every outage) → [`render`] (Markdown, Tera,
 //! [`timeline`], [`export`]) → [`write`] (atomic output).
-//! The time model of SPEC §3 lives in [`time`] and [`bounds`]; its wording in
+//! The time model of docs/format.md ("Times") lives in [`time`] and [`bounds`]; its wording in
 //! [`wording`]. [`lint`] runs the stages up to validation (what `sitrep
 //! check` reports); [`check`] adds the model; [`Prepared`] adds
 //! the templates and what pages share; [`build`] renders every page of it

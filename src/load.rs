@@ -1,4 +1,4 @@
-//! Stage 1: find and read every content file (SPEC §1).
+//! Stage 1: find and read every content file (docs/format.md).
 //!
 //! Walks `content/` in a fixed order, decides what each file is from its
 //! folder, checks the id rule on its stem, and reads it as UTF-8 text. A file

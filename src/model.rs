@@ -1,6 +1,6 @@
 //! Stage 4: the resolved site, ready to render.
 //!
-//! Incidents carry their derived bounds (SPEC §3); records are sorted once;
+//! Incidents carry their derived bounds (docs/format.md, "Times"); records are sorted once;
 //! indexes from a target, actor, campaign or any record to its incidents and
 //! notes are built once, so every page and aggregate is a lookup, never a scan.
 
@@ -54,7 +54,7 @@ pub struct Site {
     /// `as_of` for readers: as written in `site.yaml`, or the derived instant.
     pub as_of_text: String,
     pub cname: Option<String>,
-    /// Ordered by `started.earliest`, then id (SPEC §4).
+    /// Ordered by `started.earliest`, then id (docs/format.md, "Exports").
     pub incidents: Vec<IncidentModel>,
     /// Ordered by id.
     pub actors: Vec<Parsed<Actor>>,

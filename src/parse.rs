@@ -1,4 +1,4 @@
-//! Stage 2: turn file text into typed records (SPEC §2).
+//! Stage 2: turn file text into typed records (docs/format.md).
 //!
 //! YAML goes through `serde_yaml` into the strict types of `records`; notes
 //! are split into front matter and Markdown body first. A serde error becomes

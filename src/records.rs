@@ -1,4 +1,4 @@
-//! The record types of SPEC §2, exactly as they are written in `content/`.
+//! The record types of docs/format.md, exactly as they are written in `content/`.
 //!
 //! Strict by construction: unknown keys are errors, closed vocabularies are
 //! enums, times, ids and URLs are checked while parsing so a mistake carries
@@ -163,7 +163,7 @@ pub struct SiteConfig {
     pub cname: Option<String>,
 }
 
-/// The attack kinds of SPEC §2.
+/// The kinds of attack an incident records.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum AttackKind {
@@ -463,7 +463,7 @@ impl<'de> Deserialize<'de> for RecordRef {
 
 /// The regular expression of an id, for JSON Schema.
 pub const ID_PATTERN: &str = "^[a-z0-9][a-z0-9-]{0,63}$";
-/// The regular expression of a written time (SPEC §3), for JSON Schema.
+/// The regular expression of a written time (docs/format.md, "Times"), for JSON Schema.
 pub const TIME_PATTERN: &str =
     "^[0-9]{4}(-[0-9]{2}(-[0-9]{2}(T[0-9]{2}(:[0-9]{2}(:[0-9]{2})?)?)?)?)?(Z|[+-][0-9]{2}:[0-9]{2})?$";
 

@@ -1,4 +1,4 @@
-//! Written times and the intervals they denote (SPEC §3).
+//! Written times and the intervals they denote (docs/format.md, "Times").
 //!
 //! A record says *when* with the precision that is known: `2024`, `2024-08-25`,
 //! `2024-08-25T14:30Z`… A [`WrittenTime`] keeps that text and its fields; once
@@ -51,7 +51,7 @@ pub struct TimeSpan {
     pub latest: DateTime<Utc>,
 }
 
-/// Why a string is not a time of SPEC §3.
+/// Why a string is not a time of docs/format.md ("Times").
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("`{text}` is not a time: {reason}; write `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, `YYYY-MM-DDTHH`, `YYYY-MM-DDTHH:MM` or `YYYY-MM-DDTHH:MM:SS`, optionally followed by `Z` or `+HH:MM`/`-HH:MM`")]
 pub struct TimeSyntaxError {
@@ -235,7 +235,7 @@ impl FromStr for WrittenTime {
     }
 }
 
-/// Parses the time forms of SPEC §3; the error is the reason, for a message.
+/// Parses the time forms of docs/format.md ("Times"); the error is the reason, for a message.
 fn parse(text: &str) -> Result<WrittenTime, String> {
     let (body, offset) = split_offset(text)?;
     let bytes = body.as_bytes();

@@ -1,4 +1,4 @@
-//! Stage 3: rules that span fields and records (SPEC §2–3).
+//! Stage 3: rules that span fields and records (docs/format.md: the record sections and "Times").
 //!
 //! Unique ids, non-empty required lists, references that resolve, source ids,
 //! times that exist in the site's timezone, evidence that does not contradict
@@ -25,7 +25,7 @@ pub struct IncidentTimes {
     pub ended: Option<TimeSpan>,
     pub observations: Vec<TimeSpan>,
     pub published: Vec<Option<TimeSpan>>,
-    /// S and E of SPEC §3, once `as_of` is known (set by `validate`).
+    /// S and E of docs/format.md ("Times"), once `as_of` is known (set by `validate`).
     pub bounds: Option<Bounds>,
 }
 

@@ -133,7 +133,7 @@ fn builds_are_byte_identical_whatever_the_environment() {
     assert!(tree(&a) == tree(&b), "two builds differ");
 }
 
-// ---- time rules (SPEC §3) ----
+// ---- time rules (docs/format.md, "Times") ----
 
 #[test]
 fn time_rules_give_the_expected_bounds() {
@@ -207,7 +207,7 @@ fn incidents_json_has_the_spec_shape() {
         "url",
     ];
     assert_eq!(keys.len(), spec.len(), "{keys:?}");
-    // The keys come in the order SPEC §4 lists them.
+    // The keys come in the order docs/format.md ("Exports") lists them.
     let raw = fs::read_to_string(dir.path().join("site/incidents.json")).unwrap();
     let object = &raw[raw.find("\"id\": \"date-start-hour-end\"").unwrap()..];
     let positions: Vec<usize> = spec[1..]

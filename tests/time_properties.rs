@@ -1,4 +1,4 @@
-//! Property tests of the time model (SPEC §3): parsing, bounds, aggregates.
+//! Property tests of the time model (docs/format.md, "Times"): parsing, bounds, aggregates.
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use chrono_tz::Tz;
@@ -157,7 +157,7 @@ fn check_bounds(b: &Bounds) {
     assert!(b.start_earliest < b.start_latest, "{b:?}");
     assert!(b.start_earliest <= b.end_earliest, "{b:?}");
     if let Some(l) = b.end_latest {
-        // S.latest is not capped by E.latest in SPEC §3, so only E is checked.
+        // S.latest is not capped by E.latest in docs/format.md ("Times"), so only E is checked.
         assert!(b.end_earliest < l, "{b:?}");
     }
     let d = b.duration();

@@ -112,7 +112,7 @@ fn json_incident<'a>(site: &Site, inc: &'a IncidentModel) -> JsonIncident<'a> {
     }
 }
 
-/// `incidents.json`, exactly as SPEC §4 defines it.
+/// `incidents.json`, exactly as docs/format.md ("Exports") defines it.
 pub fn incidents_json(site: &Site, w: &mut dyn Write) -> io::Result<()> {
     let doc = JsonSite {
         as_of: rfc3339(site.as_of),

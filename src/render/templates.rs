@@ -72,7 +72,7 @@ pub fn load_templates(root: &Path) -> Result<Tera, String> {
 /// `{{ t | datetime }}`: a written time as an HTML `datetime` value
 /// ([`crate::time::WrittenTime::html_datetime`]), so that
 /// `<time datetime="{{ t | datetime }}">{{ t }}</time>` is valid HTML for
-/// every form of SPEC §3 (`2024-08-25T14` is not a valid `<time>` text).
+/// every form of docs/format.md ("Times") (`2024-08-25T14` is not a valid `<time>` text).
 /// Anything else comes back as it is.
 fn datetime_filter(
     value: &tera::Value,

@@ -1,4 +1,4 @@
-//! The timeline, drawn at build time as inline SVG (SPEC §4).
+//! The timeline, drawn at build time as inline SVG (docs/format.md, "Exports").
 //!
 //! One lane per target, one bar per incident. The part of a bar where the
 //! outage was certainly under way, `[S.latest, E.earliest]`, is solid; the
@@ -14,11 +14,14 @@ use std::fmt::Write;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 
 use crate::model::Site;
-use crate::records::{Id, State};
+use crate::records::State;
 use crate::wording;
 
+mod layout;
+use layout::Layout;
+
 /// Lanes drawn at most; the rest are summarised in the text alternative.
-const MAX_LANES: usize = 40;
+pub(super) const MAX_LANES: usize = 40;
 /// Bars drawn one by one at most (an incident has a bar in each of its
 /// targets' lanes); past this, each lane's outages are drawn merged.
 pub const MAX_BARS: usize = 1000;
@@ -27,10 +30,10 @@ pub const MAX_BARS: usize = 1000;
 pub const MAX_MARKS: usize = 2000;
 const WIDTH: f64 = 960.0;
 const LABEL: f64 = 200.0;
-const LANE: f64 = 30.0;
-const TOP: f64 = 34.0;
+pub(super) const LANE: f64 = 30.0;
+pub(super) const TOP: f64 = 34.0;
 /// Height of a campaign heading between groups of lanes.
-const GROUP: f64 = 20.0;
+pub(super) const GROUP: f64 = 20.0;
 
 use crate::escape::xml as escape;
 
@@ -74,159 +77,97 @@ pub fn svg<'t>(
     if incidents.is_empty() {
         return String::new();
     }
-    // Lanes: targets in order of their first incident, with the campaign
-    // of that incident and how many bars each lane has. Each (incident,
-    // target) pair's lane is kept, so drawing looks nothing up again.
-    let mut lanes: Vec<u32> = Vec::new();
-    let mut per_lane: Vec<usize> = Vec::new();
-    let mut marks_per_lane: Vec<usize> = Vec::new();
-    let mut campaign_of_lane: Vec<Option<&Id>> = Vec::new();
-    let mut pair_lanes: Vec<u32> = Vec::new();
-    LANE_OF.with_borrow_mut(|lane_of| {
-        if lane_of.len() < site.targets.len() {
-            lane_of.resize(site.targets.len(), NO_LANE);
-        }
-        for &i in incidents {
-            let r = &site.incidents[i].record;
-            for &t in site.incidents[i].target_at.iter() {
-                let slot = &mut lane_of[t as usize];
-                if *slot == NO_LANE {
-                    *slot = lanes.len() as u32;
-                    lanes.push(t);
-                    per_lane.push(0);
-                    marks_per_lane.push(0);
-                    campaign_of_lane.push(r.campaign.as_ref());
-                }
-                let n = *slot as usize;
-                per_lane[n] += 1;
-                marks_per_lane[n] += r.observations.len();
-                pair_lanes.push(n as u32);
-            }
-        }
-        // Left as found, for the next timeline on this thread.
-        for &t in &lanes {
-            lane_of[t as usize] = NO_LANE;
-        }
-    });
-    // For each lane kept, its number when found (pairs are numbered so).
-    let mut found_at: Vec<usize> = (0..lanes.len()).collect();
-    let targets = lanes.len();
-    let hidden_lanes = lanes.len().saturating_sub(MAX_LANES);
-    let mut drawn_bars: usize = per_lane.iter().sum();
-    let mut drawn_marks: usize = marks_per_lane.iter().sum();
-    if hidden_lanes > 0 {
-        // Keep the focus and the busiest lanes, in their original order.
-        let mut order: Vec<usize> = (0..lanes.len()).collect();
-        let focus = focus.map(|t| t as u32);
-        order.sort_by_key(|&n| (Some(lanes[n]) != focus, std::cmp::Reverse(per_lane[n]), n));
-        let mut keep: Vec<usize> = order[..MAX_LANES].to_vec();
-        keep.sort_unstable();
-        drawn_bars = keep.iter().map(|&n| per_lane[n]).sum();
-        drawn_marks = keep.iter().map(|&n| marks_per_lane[n]).sum();
-        lanes = keep.iter().map(|&n| lanes[n]).collect();
-        campaign_of_lane = keep.iter().map(|&n| campaign_of_lane[n]).collect();
-        found_at = keep;
-    }
-    let merged = drawn_bars > MAX_BARS;
-    let marks = !merged && drawn_marks <= MAX_MARKS;
-
-    // Group lanes by the campaign of their first incident, groups in order
-    // of their first incident, when more than one campaign is drawn.
-    let mut group_order: Vec<Option<&Id>> = Vec::new();
-    for c in &campaign_of_lane {
-        if !group_order.contains(c) {
-            group_order.push(*c);
-        }
-    }
-    let grouped = group_order.len() > 1;
-    let mut order: Vec<usize> = (0..lanes.len()).collect();
-    order.sort_by_key(|&n| (group_order.iter().position(|c| *c == campaign_of_lane[n]), n));
-    let campaign_of_lane: Vec<Option<&Id>> = order.iter().map(|&n| campaign_of_lane[n]).collect();
-    lanes = order.iter().map(|&n| lanes[n]).collect();
-    // Pairs' lanes renumbered as drawn; NO_LANE for a hidden lane.
-    let mut lane_now = vec![NO_LANE; targets];
-    for (now, &n) in order.iter().enumerate() {
-        lane_now[found_at[n]] = now as u32;
-    }
-    for lane in &mut pair_lanes {
-        *lane = lane_now[*lane as usize];
-    }
-    // Vertical position of each lane, leaving room for group headings.
-    let mut lane_y = Vec::with_capacity(lanes.len());
-    let mut headings: Vec<(f64, String)> = Vec::new();
-    let mut y = TOP;
-    for (n, c) in campaign_of_lane.iter().enumerate() {
-        if grouped && (n == 0 || campaign_of_lane[n - 1] != *c) {
-            let name = c
-                .and_then(|c| site.position(crate::records::Kind::Campaign, c))
-                .map_or("No campaign".to_string(), |k| {
-                    format!("Campaign: {}", site.campaigns[k].record.name)
-                });
-            headings.push((y + 14.0, name));
-            y += GROUP;
-        }
-        lane_y.push(y);
-        y += LANE;
-    }
-    let lanes_bottom = y;
-
-    let first = incidents
-        .iter()
-        .map(|&i| site.incidents[i].bounds.start_earliest)
-        .min()
-        .unwrap_or(site.as_of);
-    let last = incidents
-        .iter()
-        .map(|&i| site.incidents[i].bounds.end_latest.unwrap_or(site.as_of))
-        .max()
-        .unwrap_or(site.as_of)
-        .max(first + Duration::hours(1));
+    let layout = Layout::new(site, incidents, focus);
+    let (first, last) = (layout.first, layout.last);
     let span = (last - first).num_seconds().max(1) as f64;
     let x = |t: DateTime<Utc>| LABEL + (WIDTH - LABEL - 10.0) * ((t - first).num_seconds() as f64 / span);
-    let height = lanes_bottom + 10.0;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "<svg class=\"timeline\" viewBox=\"0 0 {} {}\" role=\"img\" aria-labelledby=\"timeline-title timeline-desc\" xmlns=\"http://www.w3.org/2000/svg\">",
+        P(WIDTH),
+        P(layout.height)
+    );
+    let _ = writeln!(s, "<title id=\"timeline-title\">{}</title>", escape(title));
+    let _ = writeln!(
+        s,
+        "<desc id=\"timeline-desc\">{}</desc>",
+        escape(&describe(site, incidents, &layout))
+    );
+    s.push_str("<defs>\n<pattern id=\"hatch\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">\n<rect class=\"hatch-bg\" width=\"6\" height=\"6\"/>\n<line class=\"hatch-line\" x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke-width=\"3\"/>\n</pattern>\n</defs>\n");
+    draw_axis(&mut s, site, &layout, &x);
+    draw_lanes(&mut s, site, &layout);
+    let scale = Scale {
+        x: &x,
+        lane_y: &layout.lane_y,
+        last,
+    };
+    if layout.merged {
+        merged_bars(
+            &mut s,
+            site,
+            incidents,
+            &layout.lanes,
+            &layout.pair_lanes,
+            &scale,
+            bar_title,
+        );
+    } else {
+        bars(
+            &mut s,
+            site,
+            incidents,
+            &layout.pair_lanes,
+            &scale,
+            bar_title,
+            layout.marks,
+        );
+    }
+    s.push_str("</svg>\n");
+    s
+}
 
+/// The text alternative: what is drawn, and what is left out or merged.
+fn describe(site: &Site, incidents: &[usize], layout: &Layout) -> String {
     let zone = site.zone;
+    let targets = layout.targets;
     let mut desc = format!(
         "{} incident{} on {} target{}, from {} to {} ({}). Solid: certainly down; hatched: possibly down; an open end: ongoing. The table lists the same incidents.",
         incidents.len(),
         if incidents.len() == 1 { "" } else { "s" },
         targets,
         if targets == 1 { "" } else { "s" },
-        first.with_timezone(&zone).format("%Y-%m-%d %H:%M"),
-        last.with_timezone(&zone).format("%Y-%m-%d %H:%M"),
+        layout.first.with_timezone(&zone).format("%Y-%m-%d %H:%M"),
+        layout.last.with_timezone(&zone).format("%Y-%m-%d %H:%M"),
         zone.name(),
     );
-    if hidden_lanes > 0 {
+    if layout.hidden_lanes > 0 {
         let _ = write!(
             desc,
-            " The {hidden_lanes} targets with the fewest incidents are not drawn."
+            " The {} targets with the fewest incidents are not drawn.",
+            layout.hidden_lanes
         );
     }
-    if merged {
+    if layout.merged {
         desc.push_str(
             " Too many incidents to draw one by one: each target's overlapping outages are drawn merged, paler where they cover only part of a pixel's time, without observation marks.",
         );
-    } else if !marks {
+    } else if !layout.marks {
         let _ = write!(
             desc,
-            " The {drawn_marks} observations are too many to mark; the incidents' pages list them."
+            " The {} observations are too many to mark; the incidents' pages list them.",
+            layout.drawn_marks
         );
     }
+    desc
+}
 
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "<svg class=\"timeline\" viewBox=\"0 0 {} {}\" role=\"img\" aria-labelledby=\"timeline-title timeline-desc\" xmlns=\"http://www.w3.org/2000/svg\">",
-        P(WIDTH),
-        P(height)
-    );
-    let _ = writeln!(s, "<title id=\"timeline-title\">{}</title>", escape(title));
-    let _ = writeln!(s, "<desc id=\"timeline-desc\">{}</desc>", escape(&desc));
-    s.push_str("<defs>\n<pattern id=\"hatch\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">\n<rect class=\"hatch-bg\" width=\"6\" height=\"6\"/>\n<line class=\"hatch-line\" x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke-width=\"3\"/>\n</pattern>\n</defs>\n");
-
-    // Axis.
+/// The time axis: ticks at round local times and the `as_of` line.
+fn draw_axis(s: &mut String, site: &Site, layout: &Layout, x: &dyn Fn(DateTime<Utc>) -> f64) {
+    let zone = site.zone;
+    let height = layout.height;
     s.push_str("<g class=\"axis\">\n");
-    for (t, label) in ticks(first, last, zone) {
+    for (t, label) in ticks(layout.first, layout.last, zone) {
         let tx = P(x(t));
         let _ = writeln!(
             s,
@@ -236,7 +177,7 @@ pub fn svg<'t>(
         );
         let _ = writeln!(s, "<text x=\"{tx}\" y=\"{}\">{}</text>", P(TOP - 12.0), escape(&label));
     }
-    let asx = P(x(site.as_of.min(last)));
+    let asx = P(x(site.as_of.min(layout.last)));
     let _ = writeln!(
         s,
         "<line class=\"as-of\" x1=\"{asx}\" y1=\"{}\" x2=\"{asx}\" y2=\"{}\"><title>as of {}</title></line>",
@@ -245,9 +186,11 @@ pub fn svg<'t>(
         escape(&crate::time::local_text(site.as_of, zone))
     );
     s.push_str("</g>\n");
+}
 
-    // Lanes.
-    for (y, name) in &headings {
+/// Campaign headings, and each lane's label and line.
+fn draw_lanes(s: &mut String, site: &Site, layout: &Layout) {
+    for (y, name) in &layout.headings {
         let _ = writeln!(
             s,
             "<text class=\"group-label\" x=\"4\" y=\"{}\">{}</text>",
@@ -255,8 +198,8 @@ pub fn svg<'t>(
             escape(name)
         );
     }
-    for (n, &t) in lanes.iter().enumerate() {
-        let y = lane_y[n];
+    for (n, &t) in layout.lanes.iter().enumerate() {
+        let y = layout.lane_y[n];
         let name = site.targets[t as usize].record.name.as_str();
         let short: String = if name.chars().count() > 26 {
             name.chars().take(25).chain(['…']).collect()
@@ -280,19 +223,6 @@ pub fn svg<'t>(
         );
         let _ = writeln!(s, "</g>");
     }
-
-    let scale = Scale {
-        x: &x,
-        lane_y: &lane_y,
-        last,
-    };
-    if merged {
-        merged_bars(&mut s, site, incidents, &lanes, &pair_lanes, &scale, bar_title);
-    } else {
-        bars(&mut s, site, incidents, &pair_lanes, &scale, bar_title, marks);
-    }
-    s.push_str("</svg>\n");
-    s
 }
 
 /// Where things go on a timeline: `x` of a time, `y` of a lane, the time
@@ -304,7 +234,7 @@ struct Scale<'a> {
 }
 
 /// A pair's lane when its target is not drawn.
-const NO_LANE: u32 = u32::MAX;
+pub(super) const NO_LANE: u32 = u32::MAX;
 
 thread_local! {
     /// The lane of each target (by position in `Site::targets`) on the
@@ -312,7 +242,7 @@ thread_local! {
     /// index, not a hash, which counts on pages where each of thousands of
     /// incidents has dozens of targets. One table per thread, reset to
     /// [`NO_LANE`] after each timeline by clearing only the lanes it used.
-    static LANE_OF: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
+    pub(super) static LANE_OF: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 fn lane_index(lane: u32) -> Option<usize> {
@@ -492,7 +422,7 @@ fn shades(solid: &[Run]) -> Vec<(f64, f64, u8)> {
 /// possible parts, hatched, with the union of their certain parts, solid
 /// (paler where it covers only part of a pixel's time: [`shades`]), over
 /// it. The target was certainly down wherever one of its incidents
-/// says so (SPEC §3), so the union keeps the chart's meaning. Bars that
+/// says so (docs/format.md, "Times"), so the union keeps the chart's meaning. Bars that
 /// touch on screen become one run, titled with its count and times; the
 /// size of the drawing is bounded by the lanes' width in pixels, whatever
 /// the number of incidents.
@@ -569,34 +499,38 @@ fn merged_bars<'t>(
             }
             s.push_str("</g>\n");
         }
-        // The certain parts over the runs, one path per shade: a lane can
-        // have hundreds of strips, and a path spends a few bytes on each
-        // where a rect would spend seventy.
-        for level in 1..=4u8 {
-            let mut d = String::new();
-            let mut at = None;
-            for &(x0, width, _) in solid_runs.iter().filter(|r| r.2 == level) {
-                // `z` brings the pen back to where a strip began: the next
-                // strip moves on from there.
-                match at {
-                    None => {
-                        let _ = write!(d, "M{} {}", x0, P(y));
-                    }
-                    Some(prev) => {
-                        let _ = write!(d, "m{} 0", x0 - prev);
-                    }
+        draw_shades(s, &solid_runs, y);
+    }
+}
+
+/// The certain parts over a lane's runs, one path per shade: a lane can
+/// have hundreds of strips, and a path spends a few bytes on each where a
+/// rect would spend seventy.
+fn draw_shades(s: &mut String, solid_runs: &[(f64, f64, u8)], y: f64) {
+    for level in 1..=4u8 {
+        let mut d = String::new();
+        let mut at = None;
+        for &(x0, width, _) in solid_runs.iter().filter(|r| r.2 == level) {
+            // `z` brings the pen back to where a strip began: the next
+            // strip moves on from there.
+            match at {
+                None => {
+                    let _ = write!(d, "M{} {}", x0, P(y));
                 }
-                let _ = write!(d, "h{width}v{BAR}h-{width}z");
-                at = Some(x0);
+                Some(prev) => {
+                    let _ = write!(d, "m{} 0", x0 - prev);
+                }
             }
-            if !d.is_empty() {
-                let shade = if level < 4 {
-                    format!(" shade{level}")
-                } else {
-                    String::new()
-                };
-                let _ = writeln!(s, "<path class=\"certain{shade}\" d=\"{d}\"/>");
-            }
+            let _ = write!(d, "h{width}v{BAR}h-{width}z");
+            at = Some(x0);
+        }
+        if !d.is_empty() {
+            let shade = if level < 4 {
+                format!(" shade{level}")
+            } else {
+                String::new()
+            };
+            let _ = writeln!(s, "<path class=\"certain{shade}\" d=\"{d}\"/>");
         }
     }
 }
