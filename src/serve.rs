@@ -174,14 +174,7 @@ pub fn run(options: Options, log: &(dyn Fn(&str) + Sync)) -> Result<(), ServeErr
                 let state = accept_state.clone();
                 if state.open.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
                     state.open.fetch_sub(1, Ordering::SeqCst);
-                    let mut stream = stream;
-                    let _ = respond(
-                        &mut stream,
-                        503,
-                        &[("Retry-After", "1")],
-                        b"too many connections",
-                        false,
-                    );
+                    busy(stream, b"too many connections", false);
                     continue;
                 }
                 std::thread::spawn(move || {
@@ -393,6 +386,11 @@ fn respond(
     stream.flush()
 }
 
+/// 503 with a hint to retry: too many connections, or no good build yet.
+fn busy(mut stream: TcpStream, why: &[u8], head_only: bool) {
+    let _ = respond(&mut stream, 503, &[("Retry-After", "1")], why, head_only);
+}
+
 /// Serves one connection: one request, then close.
 fn connection(mut stream: TcpStream, state: &State) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
@@ -473,14 +471,7 @@ fn handle(mut stream: TcpStream, target: &str, head_only: bool, state: &State) {
         _ => {}
     }
     let Some(prepared) = state.prepared.read().unwrap_or_else(|e| e.into_inner()).clone() else {
-        let _ = respond(
-            &mut stream,
-            503,
-            &[("Retry-After", "1")],
-            b"the site has errors; see the terminal",
-            head_only,
-        );
-        return;
+        return busy(stream, b"the site has errors; see the terminal", head_only);
     };
     let problems = state.problems.read().unwrap_or_else(|e| e.into_inner()).clone();
     let page = |stream: &mut TcpStream, page: crate::Page, status: u16| {

@@ -743,24 +743,8 @@ fn serve_rebuilds_on_edit_keeps_the_last_good_site_and_stays_inside() {
     .unwrap();
     // A port of our own: tests run in parallel.
     let port = 20_000 + (std::process::id() % 20_000) as u16;
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("sitrep"))
-        .args(["serve", "--port", &port.to_string(), "--root"])
-        .arg(dir.path())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
     // The port actually used is printed (the next free one if taken).
-    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    let port: u16 = loop {
-        line.clear();
-        use std::io::BufRead;
-        assert!(stderr.read_line(&mut line).unwrap() > 0, "serve exited");
-        if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
-            break rest.split('/').next().unwrap().parse().unwrap();
-        }
-    };
-    std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
+    let (mut child, port) = common::start_serve(dir.path(), port);
 
     let (status, home) = http_get(port, "/");
     assert_eq!(status, 200);

@@ -588,22 +588,7 @@ impl Drop for Served {
 
 /// `sitrep serve --port 0` on `root`: the port it printed.
 fn serve(root: &Path) -> Served {
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("sitrep"))
-        .args(["serve", "--port", "0", "--root"])
-        .arg(root)
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    let port: u16 = loop {
-        line.clear();
-        assert!(stderr.read_line(&mut line).unwrap() > 0, "serve exited");
-        if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
-            break rest.split('/').next().unwrap().parse().unwrap();
-        }
-    };
-    std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
+    let (child, port) = common::start_serve(root, 0);
     Served { child, port }
 }
 
