@@ -196,24 +196,9 @@ pub fn incidents_per_attack(site: &Site) -> String {
     )
 }
 
-/// Incidents under way per day (or month, over long spans): how many were
-/// certainly under way at some moment of it, and how many possibly.
-pub fn incidents_per_day(site: &Site) -> String {
-    if site.incidents.is_empty() {
-        return String::new();
-    }
-    let zone = site.zone;
-    let first = site
-        .incidents
-        .iter()
-        .map(|i| i.bounds.start_earliest)
-        .min()
-        .unwrap_or(site.as_of);
-    let last = site.as_of.max(first + Duration::hours(1));
-    let day = |t: DateTime<Utc>| t.with_timezone(&zone).date_naive();
-    let (d0, d1) = (day(first), day(last));
-    let monthly = (d1 - d0).num_days() > 92;
-    // Bucket starts, as local dates.
+/// The first local date of each bucket (day or month) from `d0` to `d1`,
+/// at most 2,000 of them.
+fn bucket_starts(d0: NaiveDate, d1: NaiveDate, monthly: bool) -> Vec<NaiveDate> {
     let mut starts: Vec<NaiveDate> = Vec::new();
     let mut d = if monthly {
         NaiveDate::from_ymd_opt(d0.year(), d0.month(), 1).unwrap_or(d0)
@@ -233,11 +218,17 @@ pub fn incidents_per_day(site: &Site) -> String {
             d + Duration::days(1)
         };
     }
+    starts
+}
+
+/// For each bucket, how many incidents were certainly and possibly under
+/// way, by difference arrays: O(incidents + buckets).
+fn under_way(site: &Site, starts: &[NaiveDate], last: DateTime<Utc>) -> Vec<(i64, i64)> {
+    let zone = site.zone;
     let bucket = |t: DateTime<Utc>| -> usize {
-        let d = day(t);
+        let d = t.with_timezone(&zone).date_naive();
         starts.partition_point(|s| *s <= d).saturating_sub(1)
     };
-    // Difference arrays: O(incidents + buckets).
     let n = starts.len();
     let mut certain = vec![0i64; n + 1];
     let mut possible = vec![0i64; n + 1];
@@ -263,26 +254,18 @@ pub fn incidents_per_day(site: &Site) -> String {
         p += possible[k];
         counts.push((c, p));
     }
-    let top = counts.iter().map(|(_, p)| *p).max().unwrap_or(1).max(1);
-    let (height, base) = (150i64, 130i64);
-    let bar_w = ((WIDTH - 40) / n as i64).clamp(1, 40);
-    let unit = if monthly { "month" } else { "day" };
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "<svg class=\"chart\" viewBox=\"0 0 {WIDTH} {height}\" role=\"img\" aria-labelledby=\"chart-days-title chart-days-desc\" xmlns=\"http://www.w3.org/2000/svg\">"
-    );
-    let _ = writeln!(
-        s,
-        "<title id=\"chart-days-title\">Incidents under way per {unit}</title>"
-    );
-    let peak = counts.iter().map(|(c, _)| *c).max().unwrap_or(0);
-    let _ = writeln!(
-        s,
-        "<desc id=\"chart-days-desc\">For each {unit} from {} to {}, how many incidents were certainly under way (solid, at most {peak}) and possibly under way (hatched, at most {top}).</desc>",
-        d0.format("%Y-%m-%d"),
-        d1.format("%Y-%m-%d")
-    );
+    counts
+}
+
+/// One column per bucket: its possible count hatched, its certain count
+/// solid over it, scaled to `top`, from `base` up, `bar_w` wide.
+fn draw_columns(
+    s: &mut String,
+    counts: &[(i64, i64)],
+    starts: &[NaiveDate],
+    monthly: bool,
+    (top, base, bar_w): (i64, i64, i64),
+) {
     for (k, (c, p)) in counts.iter().enumerate() {
         let x = 30 + bar_w * k as i64;
         let label = if monthly {
@@ -316,6 +299,49 @@ pub fn incidents_per_day(site: &Site) -> String {
         }
         s.push_str("</g>\n");
     }
+}
+
+/// Incidents under way per day (or month, over long spans): how many were
+/// certainly under way at some moment of it, and how many possibly.
+pub fn incidents_per_day(site: &Site) -> String {
+    if site.incidents.is_empty() {
+        return String::new();
+    }
+    let zone = site.zone;
+    let first = site
+        .incidents
+        .iter()
+        .map(|i| i.bounds.start_earliest)
+        .min()
+        .unwrap_or(site.as_of);
+    let last = site.as_of.max(first + Duration::hours(1));
+    let day = |t: DateTime<Utc>| t.with_timezone(&zone).date_naive();
+    let (d0, d1) = (day(first), day(last));
+    let monthly = (d1 - d0).num_days() > 92;
+    let starts = bucket_starts(d0, d1, monthly);
+    let n = starts.len();
+    let counts = under_way(site, &starts, last);
+    let top = counts.iter().map(|(_, p)| *p).max().unwrap_or(1).max(1);
+    let (height, base) = (150i64, 130i64);
+    let bar_w = ((WIDTH - 40) / n as i64).clamp(1, 40);
+    let unit = if monthly { "month" } else { "day" };
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "<svg class=\"chart\" viewBox=\"0 0 {WIDTH} {height}\" role=\"img\" aria-labelledby=\"chart-days-title chart-days-desc\" xmlns=\"http://www.w3.org/2000/svg\">"
+    );
+    let _ = writeln!(
+        s,
+        "<title id=\"chart-days-title\">Incidents under way per {unit}</title>"
+    );
+    let peak = counts.iter().map(|(c, _)| *c).max().unwrap_or(0);
+    let _ = writeln!(
+        s,
+        "<desc id=\"chart-days-desc\">For each {unit} from {} to {}, how many incidents were certainly under way (solid, at most {peak}) and possibly under way (hatched, at most {top}).</desc>",
+        d0.format("%Y-%m-%d"),
+        d1.format("%Y-%m-%d")
+    );
+    draw_columns(&mut s, &counts, &starts, monthly, (top, base, bar_w));
     // First and last labels.
     let _ = writeln!(
         s,

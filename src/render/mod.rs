@@ -548,6 +548,20 @@ impl<'a> Renderer<'a> {
                 pages: (1..=pages).map(|k| (k, list_path(kind, k))).collect(),
             },
         );
+        if kind == Kind::Incident {
+            let range: Vec<usize> = (from..to).collect();
+            c.insert("rows", &self.rows_for(&range, root)?);
+            return self.render("incidents.html", &c);
+        }
+        let entries = self.list_entries(kind, from, to);
+        c.insert("entries", &entries);
+        self.render(&format!("{folder}.html"), &c)
+    }
+
+    /// The entries of a list page of actors, targets, campaigns or notes:
+    /// records `from..to`, each with a detail and its incidents' downtime.
+    fn list_entries(&self, kind: Kind, from: usize, to: usize) -> Vec<Entry> {
+        let s = self.site;
         let entry = |id: &Id, detail: String| {
             let incidents = s.incidents_of(kind, id);
             let l = self.link(kind, id);
@@ -559,12 +573,8 @@ impl<'a> Renderer<'a> {
                 downtime: wording::downtime_words(s.downtime(incidents)),
             }
         };
-        let entries: Vec<Entry> = match kind {
-            Kind::Incident => {
-                let range: Vec<usize> = (from..to).collect();
-                c.insert("rows", &self.rows_for(&range, root)?);
-                return self.render("incidents.html", &c);
-            }
+        match kind {
+            Kind::Incident => Vec::new(),
             Kind::Actor => s.actors[from..to]
                 .iter()
                 .map(|p| entry(&p.id, p.record.kind.map_or("", |k| k.key()).to_string()))
@@ -587,9 +597,7 @@ impl<'a> Renderer<'a> {
                     entry(&n.parsed.id, date.map_or(String::new(), |d| d.text().to_string()))
                 })
                 .collect(),
-        };
-        c.insert("entries", &entries);
-        self.render(&format!("{folder}.html"), &c)
+        }
     }
 
     pub fn not_found(&self, at: &Place) -> Result<String, String> {
