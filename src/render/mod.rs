@@ -8,8 +8,6 @@
 //! sub-path of `base_url`; only `404.html`, served at any depth, uses
 //! root-absolute links.
 
-use std::sync::OnceLock;
-
 use tera::{Context, Tera};
 
 use crate::markdown::to_html;
@@ -20,6 +18,7 @@ use crate::routes::Place;
 use crate::time::local_text;
 use crate::wording;
 
+mod cache;
 pub mod charts;
 mod html;
 mod templates;
@@ -30,6 +29,8 @@ use html::{drop_blank_lines, push_with_root, ROOT_MARK};
 pub use templates::{assets, load_templates, tera_error, BUILTIN_CSS, BUILTIN_JS, BUILTIN_TEMPLATES};
 use views::*;
 
+pub use cache::Shared;
+
 /// Renders pages; shared between page kinds.
 pub struct Renderer<'a> {
     pub site: &'a Site,
@@ -39,29 +40,6 @@ pub struct Renderer<'a> {
     base: Context,
     /// Summaries and table rows, rendered once for all pages.
     shared: &'a Shared,
-}
-
-/// What pages share, computed at most once per incident and only when a page
-/// needs it: `build` needs all of it, `serve` only what is viewed.
-pub struct Shared {
-    /// Each incident's summary as sanitised HTML.
-    summaries: Vec<OnceLock<Option<String>>>,
-    /// Each incident's table row from `incident_row.html`, with [`ROOT_MARK`]
-    /// where the page's `root` goes.
-    rows: Vec<OnceLock<Result<String, String>>>,
-    /// Each incident's bar title on timelines (it is drawn on up to three).
-    bar_titles: Vec<OnceLock<String>>,
-}
-
-impl Shared {
-    pub fn new(site: &Site) -> Shared {
-        let n = site.incidents.len();
-        Shared {
-            summaries: (0..n).map(|_| OnceLock::new()).collect(),
-            rows: (0..n).map(|_| OnceLock::new()).collect(),
-            bar_titles: (0..n).map(|_| OnceLock::new()).collect(),
-        }
-    }
 }
 
 /// Targets (and actors) a table row names; the rest are counted. A row is

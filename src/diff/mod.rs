@@ -6,10 +6,11 @@
 //! touching the working tree). Both sides go through the full pipeline, so
 //! the summary speaks of derived facts too: status and duration bounds.
 
+mod git;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use crate::model::Site;
 use crate::wording;
@@ -70,8 +71,8 @@ impl Drop for TempDir {
 /// a content folder) is read when `spec` is no revision, or always with
 /// `folders` (`--folders`).
 pub fn load_side(spec: &str, repo: &Path, folders: bool) -> Result<Side, DiffError> {
-    let (root, source, checkout) = if !folders && is_revision(spec, repo) {
-        let tmp = checkout_revision(spec, repo)?;
+    let (root, source, checkout) = if !folders && git::is_revision(spec, repo) {
+        let tmp = git::checkout_revision(spec, repo)?;
         (tmp.0.clone(), Source::Revision, Some(tmp))
     } else {
         let (root, checkout) = folder_side(spec)?.ok_or_else(|| {
@@ -119,29 +120,7 @@ fn folder_side(spec: &str) -> Result<Option<(PathBuf, Option<TempDir>)>, DiffErr
     Ok(Some((tmp.0.clone(), Some(tmp))))
 }
 
-fn git(repo: &Path) -> Command {
-    let mut cmd = Command::new("git");
-    // No pager, no prompt, no attribute or filter of the repository's own.
-    cmd.arg("-C")
-        .arg(repo)
-        .env("GIT_TERMINAL_PROMPT", "0")
-        .env("GIT_ATTR_NOSYSTEM", "1")
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_WORK_TREE");
-    cmd
-}
-
-/// Whether `spec` names a commit of the repository at `repo`.
-fn is_revision(spec: &str, repo: &Path) -> bool {
-    !spec.starts_with('-')
-        && git(repo)
-            .args(["rev-parse", "--verify", "--quiet", "--end-of-options"])
-            .arg(format!("{spec}^{{commit}}"))
-            .output()
-            .is_ok_and(|o| o.status.success())
-}
-
-fn temp_dir(what: &str) -> std::io::Result<TempDir> {
+pub(super) fn temp_dir(what: &str) -> std::io::Result<TempDir> {
     let base = std::env::temp_dir();
     for n in 0..1000u32 {
         let path = base.join(format!("sitrep-diff-{what}-{}-{n}", std::process::id()));
@@ -164,141 +143,6 @@ fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
         }
     }
     Ok(())
-}
-
-/// One entry of `git ls-tree -r -z`: mode, object id, path.
-struct TreeEntry {
-    mode: String,
-    oid: String,
-    path: String,
-}
-
-fn parse_tree(listing: &[u8]) -> Vec<TreeEntry> {
-    listing
-        .split(|&b| b == 0)
-        .filter(|e| !e.is_empty())
-        .filter_map(|e| {
-            let e = String::from_utf8_lossy(e);
-            let (meta, path) = e.split_once('\t')?;
-            let mut parts = meta.split(' ');
-            let (mode, kind, oid) = (parts.next()?, parts.next()?, parts.next()?);
-            (kind == "blob").then(|| TreeEntry {
-                mode: mode.into(),
-                oid: oid.into(),
-                path: path.into(),
-            })
-        })
-        .collect()
-}
-
-/// Writes `content/` of a git revision into a temporary folder, from git's
-/// objects (`ls-tree`, `cat-file`): no `.gitattributes` (export-ignore,
-/// filters, LFS smudging) can hide or alter a file, and the working tree is
-/// never read.
-fn checkout_revision(rev: &str, repo: &Path) -> Result<TempDir, DiffError> {
-    let fail = |message: String| DiffError::Git {
-        rev: rev.into(),
-        message,
-    };
-    let run = |cmd: &mut Command| -> Result<Vec<u8>, DiffError> {
-        let out = cmd.output().map_err(|e| fail(e.to_string()))?;
-        if out.status.success() {
-            Ok(out.stdout)
-        } else {
-            Err(fail(String::from_utf8_lossy(&out.stderr).trim().to_string()))
-        }
-    };
-    let prefix = String::from_utf8_lossy(&run(git(repo).args(["rev-parse", "--show-prefix"]))?)
-        .trim()
-        .to_string();
-    let commit = String::from_utf8_lossy(&run(git(repo)
-        .args(["rev-parse", "--verify", "--quiet", "--end-of-options"])
-        .arg(format!("{rev}^{{commit}}")))?)
-    .trim()
-    .to_string();
-    let listing = run(git(repo)
-        .args(["ls-tree", "-r", "-z", "--end-of-options"])
-        .arg(format!("{commit}:{prefix}content")))?;
-    let entries = parse_tree(&listing);
-    let tmp = temp_dir("rev")?;
-    let content = tmp.0.join("content");
-    std::fs::create_dir(&content)?;
-    let mut child = git(repo)
-        .args(["cat-file", "--batch"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .map_err(|e| fail(e.to_string()))?;
-    let mut stdin = child.stdin.take().ok_or_else(|| fail("no stdin".into()))?;
-    let oids: Vec<String> = entries.iter().map(|e| e.oid.clone()).collect();
-    let feeder = std::thread::spawn(move || {
-        use std::io::Write as _;
-        let mut w = std::io::BufWriter::new(&mut stdin);
-        for oid in oids {
-            if writeln!(w, "{oid}").is_err() {
-                break;
-            }
-        }
-    });
-    let stdout = child.stdout.take().ok_or_else(|| fail("no stdout".into()))?;
-    let mut reader = std::io::BufReader::new(stdout);
-    for entry in &entries {
-        let bytes = read_blob(&mut reader).map_err(|e| fail(format!("{}: {e}", entry.path)))?;
-        let Some(dest) = safe_join(&content, &entry.path) else {
-            return Err(fail(format!(
-                "the tree holds a path that leaves content/: {}",
-                entry.path
-            )));
-        };
-        if let Some(dir) = dest.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        match entry.mode.as_str() {
-            // A link is kept a link, so the loader applies its own rule to it
-            // (it must stay inside content/), as in a build.
-            "120000" => {
-                #[cfg(unix)]
-                std::os::unix::fs::symlink(String::from_utf8_lossy(&bytes).as_ref(), &dest)?;
-            }
-            _ => std::fs::write(&dest, &bytes)?,
-        }
-    }
-    let _ = feeder.join();
-    let _ = child.wait();
-    Ok(tmp)
-}
-
-/// Reads one object of `git cat-file --batch`: a header line, the bytes, a newline.
-fn read_blob(reader: &mut impl std::io::BufRead) -> std::io::Result<Vec<u8>> {
-    let mut header = String::new();
-    reader.read_line(&mut header)?;
-    let size: usize = header
-        .split(' ')
-        .nth(2)
-        .and_then(|s| s.trim().parse().ok())
-        .ok_or_else(|| std::io::Error::other(format!("unexpected answer from git: {}", header.trim())))?;
-    if size > 64 << 20 {
-        return Err(std::io::Error::other(format!(
-            "an object of {size} bytes is too big for a record"
-        )));
-    }
-    let mut bytes = vec![0; size + 1];
-    std::io::Read::read_exact(reader, &mut bytes)?;
-    bytes.pop();
-    Ok(bytes)
-}
-
-/// `base/rel` for a path from a git tree, if it has no `..`, `.` or empty part.
-fn safe_join(base: &Path, rel: &str) -> Option<PathBuf> {
-    let mut out = base.to_path_buf();
-    for part in rel.split('/') {
-        if part.is_empty() || part == "." || part == ".." || part.contains('\\') {
-            return None;
-        }
-        out.push(part);
-    }
-    Some(out)
 }
 
 /// The facts of an incident a reviewer cares about, as field → text.

@@ -1,0 +1,30 @@
+//! What pages share: each incident's summary as HTML, its table row and its
+//! timeline bar title, made at most once (in parallel first by `build`, on
+//! demand by `serve`).
+
+use std::sync::OnceLock;
+
+use crate::model::Site;
+
+/// What pages share, computed at most once per incident and only when a page
+/// needs it: `build` needs all of it, `serve` only what is viewed.
+pub struct Shared {
+    /// Each incident's summary as sanitised HTML.
+    pub(super) summaries: Vec<OnceLock<Option<String>>>,
+    /// Each incident's table row from `incident_row.html`, with the root mark (`html::ROOT_MARK`)
+    /// where the page's `root` goes.
+    pub(super) rows: Vec<OnceLock<Result<String, String>>>,
+    /// Each incident's bar title on timelines (it is drawn on up to three).
+    pub(super) bar_titles: Vec<OnceLock<String>>,
+}
+
+impl Shared {
+    pub fn new(site: &Site) -> Shared {
+        let n = site.incidents.len();
+        Shared {
+            summaries: (0..n).map(|_| OnceLock::new()).collect(),
+            rows: (0..n).map(|_| OnceLock::new()).collect(),
+            bar_titles: (0..n).map(|_| OnceLock::new()).collect(),
+        }
+    }
+}
