@@ -109,11 +109,6 @@ impl WrittenTime {
         }
     }
 
-    /// Whether the time carries its own offset (`Z`, `+02:00`).
-    pub fn has_offset(&self) -> bool {
-        self.offset.is_some()
-    }
-
     /// The first wall-clock moment after the written unit.
     fn end(&self) -> NaiveDateTime {
         let s = self.start;
