@@ -373,6 +373,22 @@ impl<'a> Renderer<'a> {
         self.render("incident.html", &c)
     }
 
+    /// What the page of an actor, target or campaign shows of its
+    /// incidents: headline figures, notes about the record, the timeline.
+    fn record_sections(
+        &self,
+        c: &mut Context,
+        kind: Kind,
+        id: &Id,
+        incidents: &[usize],
+        title: &str,
+        focus: Option<usize>,
+    ) {
+        c.insert("figures", &self.figures(incidents));
+        c.insert("notes", &self.note_links(kind, id));
+        c.insert("timeline", &self.timeline(incidents, title, focus));
+    }
+
     pub fn actor(&self, i: usize, at: &Place) -> Result<String, String> {
         let s = self.site;
         let p = &s.actors[i];
@@ -411,12 +427,8 @@ impl<'a> Renderer<'a> {
             }
         }
         c.insert("by_basis", &by_basis);
-        c.insert("figures", &self.figures(incidents));
-        c.insert("notes", &self.note_links(Kind::Actor, &p.id));
-        c.insert(
-            "timeline",
-            &self.timeline(incidents, &format!("Incidents involving {}", a.name), None),
-        );
+        let title = format!("Incidents involving {}", a.name);
+        self.record_sections(&mut c, Kind::Actor, &p.id, incidents, &title, None);
         self.render("actor.html", &c)
     }
 
@@ -438,12 +450,8 @@ impl<'a> Renderer<'a> {
         );
         c.insert("description_html", &t.description.as_deref().map(to_html));
         self.recent_rows(&mut c, &at.root, incidents)?;
-        c.insert("figures", &self.figures(incidents));
-        c.insert("notes", &self.note_links(Kind::Target, &p.id));
-        c.insert(
-            "timeline",
-            &self.timeline(incidents, &format!("Incidents against {}", t.name), Some(i)),
-        );
+        let title = format!("Incidents against {}", t.name);
+        self.record_sections(&mut c, Kind::Target, &p.id, incidents, &title, Some(i));
         self.render("target.html", &c)
     }
 
@@ -472,12 +480,8 @@ impl<'a> Renderer<'a> {
         });
         c.insert("span", &span);
         self.recent_rows(&mut c, &at.root, incidents)?;
-        c.insert("figures", &self.figures(incidents));
-        c.insert("notes", &self.note_links(Kind::Campaign, &p.id));
-        c.insert(
-            "timeline",
-            &self.timeline(incidents, &format!("Incidents of {}", k.name), None),
-        );
+        let title = format!("Incidents of {}", k.name);
+        self.record_sections(&mut c, Kind::Campaign, &p.id, incidents, &title, None);
         self.render("campaign.html", &c)
     }
 
