@@ -116,7 +116,7 @@ pub fn check(root: &Path, base_url: Option<&str>, cache: Option<&parse::ParseCac
 /// Why a build wrote nothing.
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
-    #[error("the content has {} error(s)", .0.errors())]
+    #[error("the content has {}", wording::count(.0.errors(), "error"))]
     Content(Report),
     /// A template that does not parse or render, or a file of `static/`
     /// that would replace a generated one: the project is wrong.

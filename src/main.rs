@@ -13,6 +13,7 @@ use clap::{Parser, Subcommand};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use sitrep::diagnostics::Format;
+use sitrep::wording::count;
 use sitrep::BuildError;
 
 #[derive(Parser)]
@@ -154,11 +155,11 @@ fn build(root: PathBuf, out: Option<PathBuf>, base_url: Option<String>, force: b
                 eprint(&format!("note: {note}\n"));
             }
             eprint(&format!(
-                "built {} pages for {} incidents into {} ({} warning(s))\n",
-                built.pages,
-                built.incidents,
+                "built {} for {} into {} ({})\n",
+                count(built.pages, "page"),
+                count(built.incidents, "incident"),
                 out.display(),
-                built.report.warnings()
+                count(built.report.warnings(), "warning")
             ));
             // As in `check`: the process ends here, and the OS takes the
             // model, rows and summaries back faster than their destructors.
@@ -170,9 +171,9 @@ fn build(root: PathBuf, out: Option<PathBuf>, base_url: Option<String>, force: b
                 BuildError::Content(report) => {
                     eprint(&report.render(&root, Format::Human));
                     eprint(&format!(
-                        "error: {} error(s), {} warning(s); nothing was written, {} is unchanged\n",
-                        report.errors(),
-                        report.warnings(),
+                        "error: {}, {}; nothing was written, {} is unchanged\n",
+                        count(report.errors(), "error"),
+                        count(report.warnings(), "warning"),
                         out.display()
                     ));
                 }
@@ -202,9 +203,9 @@ fn check(root: PathBuf, format: Format) -> u8 {
     print(&report.render(&root, format));
     if format == Format::Human {
         eprint(&format!(
-            "{} error(s), {} warning(s)\n",
-            report.errors(),
-            report.warnings()
+            "{}, {}\n",
+            count(report.errors(), "error"),
+            count(report.warnings(), "warning")
         ));
     }
     if report.errors() > 0 {

@@ -108,9 +108,10 @@ pub fn run(options: Options, log: &(dyn Fn(&str) + Sync)) -> Result<(), ServeErr
                 *state.prepared.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(prepared));
                 state.problems.write().unwrap_or_else(|e| e.into_inner()).clear();
                 log(&format!(
-                    "rebuilt {incidents} incidents in {} ms ({} warning(s))\n",
+                    "rebuilt {} in {} ms ({})\n",
+                    crate::wording::count(incidents, "incident"),
                     started.elapsed().as_millis(),
-                    report.warnings()
+                    crate::wording::count(report.warnings(), "warning")
                 ));
             }
             Err(e) => {

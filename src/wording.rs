@@ -97,6 +97,15 @@ fn plus_minus(min: i64, max: i64) -> String {
     format!("{} ± {}", exact(mid), exact(reach))
 }
 
+/// A count and its noun, agreeing in number: "1 warning", "2 warnings".
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// Total downtime in words.
 pub fn downtime_words(d: crate::bounds::DurationBounds) -> String {
     match d.max {
@@ -118,6 +127,14 @@ pub fn span_text(span: crate::time::TimeSpan, zone: chrono_tz::Tz) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn counts_agree_in_number() {
+        assert_eq!(count(0, "error"), "0 errors");
+        assert_eq!(count(1, "warning"), "1 warning");
+        assert_eq!(count(2, "incident"), "2 incidents");
+    }
+
     use super::*;
 
     const H: i64 = 3600;

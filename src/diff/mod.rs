@@ -49,7 +49,7 @@ pub enum DiffError {
     NotAFolder(String),
     #[error("git failed for {rev}: {message}")]
     Git { rev: String, message: String },
-    #[error("{label} has {errors} error(s) in its content; run `sitrep check` on it")]
+    #[error("{label} has {} in its content; run `sitrep check` on it", crate::wording::count(*errors, "error"))]
     Content { label: String, errors: usize },
     #[error("{0}")]
     Io(#[from] std::io::Error),
