@@ -9,20 +9,16 @@
 //! page or a file of their own (`language`, `cname`, `base_url`) must be
 //! well-formed.
 
-use crate::diagnostics::{locate, Diagnostic, Seg};
+use rayon::prelude::*;
+
+use crate::diagnostics::{Diagnostic, Seg};
 use crate::markdown;
 use crate::parse::{Content, Parsed};
 use crate::path;
+use crate::validate::error_at;
 
 /// The most characters a title, a name, an alias, a tag or a hashtag may have.
 pub const MAX_SHORT_TEXT: usize = 300;
-
-fn error_at<T>(p: &Parsed<T>, path: &[Seg], message: impl Into<String>) -> Diagnostic {
-    let (l, c, w) = locate(&p.yaml, path)
-        .map(|(l, c, w)| (l + p.first_line - 1, c, w))
-        .unwrap_or((p.first_line, 1, 1));
-    Diagnostic::error(&p.file, (l, c), message).with_width(w)
-}
 
 /// Checks one short text at `path`.
 fn short<T>(p: &Parsed<T>, path: &[Seg], text: &str, out: &mut Vec<Diagnostic>) {
@@ -39,6 +35,13 @@ fn short<T>(p: &Parsed<T>, path: &[Seg], text: &str, out: &mut Vec<Diagnostic>) 
             )
             .with_hint("shorten it; put the rest in the summary or description, which have no such limit"),
         );
+    }
+}
+
+/// Checks each short text of the list at `key`.
+fn shorts<T>(p: &Parsed<T>, key: &str, texts: &[String], out: &mut Vec<Diagnostic>) {
+    for (i, text) in texts.iter().enumerate() {
+        short(p, &path![key, i], text, out);
     }
 }
 
@@ -65,27 +68,32 @@ pub fn check(content: &Content, out: &mut Vec<Diagnostic>) {
     if let Some(p) = &content.site {
         check_site(p, out);
     }
-    for p in &content.incidents {
-        let r = &p.record;
-        short(p, &path!["title"], &r.title, out);
-        for (i, tag) in r.tags.iter().enumerate() {
-            short(p, &path!["tags", i], tag, out);
-        }
-        for (i, s) in r.sources.iter().enumerate() {
-            for (key, text) in [("title", &s.title), ("publisher", &s.publisher)] {
-                if let Some(text) = text {
-                    short(p, &path!["sources", i, key], text, out);
+    // Incidents are most of a site, and Markdown may need a parse: in
+    // parallel; diagnostics are sorted after validation anyway.
+    let per_incident: Vec<Diagnostic> = content
+        .incidents
+        .par_iter()
+        .flat_map_iter(|p| {
+            let out = &mut Vec::new();
+            let r = &p.record;
+            short(p, &path!["title"], &r.title, out);
+            shorts(p, "tags", &r.tags, out);
+            for (i, s) in r.sources.iter().enumerate() {
+                for (key, text) in [("title", &s.title), ("publisher", &s.publisher)] {
+                    if let Some(text) = text {
+                        short(p, &path!["sources", i, key], text, out);
+                    }
                 }
             }
-        }
-        markdown_at(p, &path!["summary"], r.summary.as_deref(), out);
-    }
+            markdown_at(p, &path!["summary"], r.summary.as_deref(), out);
+            std::mem::take(out)
+        })
+        .collect();
+    out.extend(per_incident);
     for p in &content.actors {
         let r = &p.record;
         short(p, &path!["name"], &r.name, out);
-        for (i, alias) in r.aliases.iter().enumerate() {
-            short(p, &path!["aliases", i], alias, out);
-        }
+        shorts(p, "aliases", &r.aliases, out);
         if let Some(country) = &r.country {
             short(p, &path!["country"], country, out);
         }
@@ -104,9 +112,7 @@ pub fn check(content: &Content, out: &mut Vec<Diagnostic>) {
     for p in &content.campaigns {
         let r = &p.record;
         short(p, &path!["name"], &r.name, out);
-        for (i, tag) in r.hashtags.iter().enumerate() {
-            short(p, &path!["hashtags", i], tag, out);
-        }
+        shorts(p, "hashtags", &r.hashtags, out);
         markdown_at(p, &path!["summary"], r.summary.as_deref(), out);
         markdown_at(p, &path!["trigger"], r.trigger.as_deref(), out);
     }

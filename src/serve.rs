@@ -342,15 +342,8 @@ fn read_request(stream: &mut TcpStream) -> Result<Request, BadRequest> {
 /// port or none. Any other name is a page of another site that reached
 /// 127.0.0.1 through its own DNS (rebinding), and gets nothing.
 fn is_own_host(host: &str, port: u16) -> bool {
-    let name = match host.rsplit_once(':') {
-        Some((name, p)) if !name.ends_with(':') && (name.starts_with('[') || !name.contains(':')) => {
-            if p != port.to_string() {
-                return false;
-            }
-            name
-        }
-        _ => host,
-    };
+    // The allowed names carry no port: any port but ours is left on and fails.
+    let name = host.strip_suffix(&format!(":{port}")).unwrap_or(host);
     matches!(name, "127.0.0.1" | "localhost" | "[::1]")
 }
 

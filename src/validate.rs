@@ -49,7 +49,8 @@ fn at<T>(p: &Parsed<T>, path: &[Seg]) -> (usize, usize, usize) {
         .unwrap_or((p.first_line, 1, 1))
 }
 
-fn error_at<T>(p: &Parsed<T>, path: &[Seg], message: impl Into<String>) -> Diagnostic {
+/// An error at the value at `path` in a parsed record (also used by `limits`).
+pub(crate) fn error_at<T>(p: &Parsed<T>, path: &[Seg], message: impl Into<String>) -> Diagnostic {
     let (l, c, w) = at(p, path);
     Diagnostic::error(&p.file, (l, c), message).with_width(w)
 }

@@ -31,7 +31,7 @@ fn flow_depth(text: &str) -> (usize, Option<(usize, usize)>) {
                 continue;
             }
             ' ' | '\t' | '\r' => continue,
-            '#' if matches!(before, '\n') || column == 1 => {
+            '#' if before == '\n' => {
                 for c in chars.by_ref() {
                     if c == '\n' {
                         break;
@@ -75,14 +75,23 @@ fn flow_depth(text: &str) -> (usize, Option<(usize, usize)>) {
     (deepest, too_deep)
 }
 
-/// Whether a text could expand aliases or nest deeply enough for
-/// [`check_cost`]'s event pass to be worth its time.
-fn may_be_costly(text: &str) -> bool {
-    memchr_any(text, b'*') && memchr_any(text, b'&')
-}
-
-fn memchr_any(text: &str, byte: u8) -> bool {
-    text.as_bytes().contains(&byte)
+/// Whether a text has both an anchor (`&name`) and an alias (`*name`) as
+/// YAML writes them, after a space, a line start or a flow indicator: only
+/// then is [`check_cost`]'s event pass worth its time. An `&` or a `*` inside
+/// prose ("AT&T", `*emphasis*` in a summary) does not qualify, so ordinary
+/// records are never parsed twice.
+fn may_expand_aliases(text: &str) -> bool {
+    let token = |sigil: u8| {
+        let bytes = text.as_bytes();
+        (0..bytes.len()).any(|i| {
+            bytes[i] == sigil
+                && (i == 0 || matches!(bytes[i - 1], b' ' | b'\t' | b'\n' | b'[' | b'{' | b','))
+                && bytes
+                    .get(i + 1)
+                    .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
+        })
+    };
+    token(b'&') && token(b'*')
 }
 
 /// Refuses YAML whose cost is out of proportion to its size, before the
@@ -103,7 +112,7 @@ pub(super) fn check_cost(text: &str, file: &str, first_line: usize) -> Result<()
     if let (_, Some((line, column))) = flow_depth(text) {
         return Err(too_deep((line + first_line - 1, column)));
     }
-    if !may_be_costly(text) {
+    if !may_expand_aliases(text) {
         return Ok(());
     }
     let at = |span: saphyr_parser::Span| (span.start.line() + first_line - 1, span.start.col() + 1);
