@@ -8,6 +8,7 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::records::Impact;
 use crate::time::TimeSpan;
 
 /// The resolved evidence about one incident.
@@ -143,23 +144,117 @@ impl Bounds {
     }
 }
 
+/// Where an incident stands (docs/format.md, "Impact").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    /// An outage not known to have ended.
+    Ongoing,
+    /// An outage with a known latest end.
+    Ended,
+    /// The attack had no effect on the target.
+    NoImpact,
+    /// Claimed or reported, not verified.
+    Unverified,
+}
+
+impl Status {
+    pub const ALL: [Status; 4] = [Status::Ongoing, Status::Ended, Status::NoImpact, Status::Unverified];
+
+    /// The word of exports and CSS classes.
+    pub fn key(self) -> &'static str {
+        match self {
+            Status::Ongoing => "ongoing",
+            Status::Ended => "ended",
+            Status::NoImpact => "no-impact",
+            Status::Unverified => "unverified",
+        }
+    }
+
+    /// The words readers see.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Ongoing => "ongoing",
+            Status::Ended => "ended",
+            Status::NoImpact => "no impact",
+            Status::Unverified => "unverified",
+        }
+    }
+}
+
+/// What an incident amounts to: the bounds of the evidence read through
+/// its impact. Only an `outage` or `degraded` incident has a certain part;
+/// an `unknown` one (a claim) may have been down, so its possible part
+/// counts toward the upper bound of totals; a `none` one counts for nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    pub impact: Impact,
+    pub bounds: Bounds,
+}
+
+impl Outcome {
+    pub fn status(&self) -> Status {
+        match self.impact {
+            Impact::None => Status::NoImpact,
+            Impact::Unknown => Status::Unverified,
+            Impact::Outage | Impact::Degraded if self.bounds.is_ongoing() => Status::Ongoing,
+            Impact::Outage | Impact::Degraded => Status::Ended,
+        }
+    }
+
+    /// How long the target was affected: the bounds' duration for an
+    /// outage; no minimum for a claim; exactly zero without impact.
+    pub fn duration(&self) -> DurationBounds {
+        let d = self.bounds.duration();
+        match self.impact {
+            Impact::Outage | Impact::Degraded => d,
+            Impact::Unknown => DurationBounds { min: 0, max: d.max },
+            Impact::None => DurationBounds { min: 0, max: Some(0) },
+        }
+    }
+
+    /// When the target was certainly affected (an outage only).
+    pub fn certain(&self) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+        if self.impact.is_outage() {
+            self.bounds.certain()
+        } else {
+            None
+        }
+    }
+
+    /// When the target may have been affected; `None` without impact.
+    pub fn possible(&self) -> Option<(DateTime<Utc>, Option<DateTime<Utc>>)> {
+        (self.impact != Impact::None).then(|| self.bounds.possible())
+    }
+
+    /// E as exports write it: `(earliest, latest)`, both absent without
+    /// impact (nothing ended), `latest` absent while open.
+    pub fn end(&self) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
+        match self.impact {
+            Impact::None => (None, None),
+            _ => (Some(self.bounds.end_earliest), self.bounds.end_latest),
+        }
+    }
+}
+
 /// Total downtime of several incidents (of a target, an actor, a campaign, the
 /// site): the measure of the union of their certain parts, up to the measure
-/// of the union of their possible parts; no upper bound while one is ongoing.
-pub fn total_downtime<'a>(all: impl IntoIterator<Item = &'a Bounds>) -> DurationBounds {
+/// of the union of their possible parts; no upper bound while one is open
+/// (an ongoing outage, or a claim not known to be over).
+pub fn total_downtime<'a>(all: impl IntoIterator<Item = &'a Outcome>) -> DurationBounds {
     let mut certain = Vec::new();
     let mut possible = Vec::new();
-    let mut ongoing = false;
-    for b in all {
-        certain.extend(b.certain());
-        match b.possible() {
-            (from, Some(to)) => possible.push((from, to)),
-            (_, None) => ongoing = true,
+    let mut open = false;
+    for o in all {
+        certain.extend(o.certain());
+        match o.possible() {
+            Some((from, Some(to))) => possible.push((from, to)),
+            Some((_, None)) => open = true,
+            None => {}
         }
     }
     DurationBounds {
         min: union_seconds(certain),
-        max: (!ongoing).then(|| union_seconds(possible)),
+        max: (!open).then(|| union_seconds(possible)),
     }
 }
 
@@ -193,7 +288,7 @@ mod tests {
 
     fn span(text: &str) -> TimeSpan {
         let paris: Tz = "Europe/Paris".parse().unwrap();
-        text.parse::<WrittenTime>().unwrap().resolve(paris).unwrap()
+        text.parse::<WrittenTime>().unwrap().resolve(paris).unwrap().closed().unwrap()
     }
 
     fn evidence(started: &str, ended: Option<&str>, downs: &[&str], ups: &[&str]) -> Evidence {
@@ -295,8 +390,8 @@ mod tests {
 
     #[test]
     fn overlapping_incidents_are_not_counted_twice() {
-        let a = evidence("2024-08-25T10", Some("2024-08-25T14"), &[], &[]).bounds();
-        let b = evidence("2024-08-25T12", Some("2024-08-25T16"), &[], &[]).bounds();
+        let a = outage(evidence("2024-08-25T10", Some("2024-08-25T14"), &[], &[]));
+        let b = outage(evidence("2024-08-25T12", Some("2024-08-25T16"), &[], &[]));
         let total = total_downtime([&a, &b]);
         // Certain: [11,14) ∪ [13,16) = 5 h; possible: [10,15) ∪ [12,17) = 7 h.
         assert_eq!(
@@ -306,7 +401,54 @@ mod tests {
                 max: Some(7 * H)
             }
         );
-        let c = evidence("2024-08-26", None, &[], &[]).bounds();
+        let c = outage(evidence("2024-08-26", None, &[], &[]));
         assert_eq!(total_downtime([&a, &b, &c]).max, None);
+    }
+
+    fn outage(e: Evidence) -> Outcome {
+        Outcome {
+            impact: Impact::Outage,
+            bounds: e.bounds(),
+        }
+    }
+
+    fn with(impact: Impact, e: Evidence) -> Outcome {
+        Outcome {
+            impact,
+            bounds: e.bounds(),
+        }
+    }
+
+    #[test]
+    fn each_impact_has_its_status_and_duration() {
+        let ended = evidence("2024-08-25T10", Some("2024-08-25T14"), &[], &[]);
+        let open = evidence("2024-08-25T10", None, &["2024-08-25T12"], &[]);
+        let o = with(Impact::Outage, ended.clone());
+        assert_eq!((o.status(), o.duration()), (Status::Ended, DurationBounds { min: 3 * H, max: Some(5 * H) }));
+        let o = with(Impact::Degraded, open.clone());
+        assert_eq!((o.status(), o.duration()), (Status::Ongoing, DurationBounds { min: H, max: None }));
+        // A claim: nothing is known to have gone down.
+        let o = with(Impact::Unknown, ended.clone());
+        assert_eq!((o.status(), o.duration()), (Status::Unverified, DurationBounds { min: 0, max: Some(5 * H) }));
+        assert_eq!(o.certain(), None);
+        assert_eq!(o.end(), (Some(o.bounds.end_earliest), o.bounds.end_latest));
+        // No impact: zero, and no end.
+        let o = with(Impact::None, evidence("2024-08-25T10", None, &[], &["2024-08-25T12"]));
+        assert_eq!((o.status(), o.duration()), (Status::NoImpact, DurationBounds { min: 0, max: Some(0) }));
+        assert_eq!((o.certain(), o.possible(), o.end()), (None, None, (None, None)));
+    }
+
+    #[test]
+    fn claims_count_toward_the_upper_bound_only_and_no_impact_toward_nothing() {
+        let a = outage(evidence("2024-08-25T10", Some("2024-08-25T14"), &[], &[]));
+        let claim = with(Impact::Unknown, evidence("2024-08-25T16", Some("2024-08-25T17"), &[], &[]));
+        let none = with(Impact::None, evidence("2024-08-24", None, &[], &[]));
+        // Certain: [11,14) = 3 h; possible: [10,15) ∪ [16,18) = 7 h.
+        assert_eq!(total_downtime([&a, &claim, &none]), DurationBounds { min: 3 * H, max: Some(7 * H) });
+        // An open claim leaves the total without an upper bound; an open
+        // attack without impact does not.
+        let open_claim = with(Impact::Unknown, evidence("2024-08-25T16", None, &[], &[]));
+        assert_eq!(total_downtime([&a, &open_claim]).max, None);
+        assert_eq!(total_downtime([&a, &none]), total_downtime([&a]));
     }
 }

@@ -9,9 +9,9 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use crate::bounds::{total_downtime, Bounds, DurationBounds};
+use crate::bounds::{total_downtime, DurationBounds, Outcome, Status};
 use crate::parse::{Note, Parsed};
-use crate::records::{Actor, Campaign, Id, Incident, Kind, State, Target};
+use crate::records::{Actor, Campaign, Id, Incident, Kind, RelationKind, State, Target};
 use crate::time::TimeSpan;
 use crate::validate::Validated;
 
@@ -25,7 +25,13 @@ pub struct IncidentModel {
     pub ended: Option<TimeSpan>,
     /// Parallel to `record.observations`.
     pub observations: Vec<TimeSpan>,
-    pub bounds: Bounds,
+    /// Parallel to `record.sources`: each one's `published`.
+    pub published: Vec<Option<TimeSpan>>,
+    /// Parallel to `record.actors`: when each statement was made.
+    pub statements: Vec<Option<TimeSpan>>,
+    /// The impact (as written, or its default) and the bounds of the evidence.
+    pub outcome: Outcome,
+    /// `outcome.duration()`, which every table and title shows.
     pub duration: DurationBounds,
     /// The `up` observation that bounds the end, when no `ended` is written.
     pub up_by: Option<usize>,
@@ -33,6 +39,19 @@ pub struct IncidentModel {
     /// gather targets (timelines, figures) count and group by number, not
     /// by looking ids up.
     pub target_at: Box<[u32]>,
+}
+
+/// A relation of an actor to another, as read from the first: the
+/// relations an actor record writes, and those other records write to it.
+#[derive(Debug, Clone)]
+pub struct ActorRelation {
+    /// The other actor's position in [`Site::actors`].
+    pub other: usize,
+    pub kind: RelationKind,
+    /// The public source that says so.
+    pub url: Option<String>,
+    /// Whether the other actor's record writes it (so it reads backwards).
+    pub reverse: bool,
 }
 
 #[derive(Debug)]
@@ -62,6 +81,9 @@ pub struct Site {
     pub campaigns: Vec<Parsed<Campaign>>,
     /// Newest first (undated last), then by id.
     pub notes: Vec<NoteModel>,
+    /// Parallel to `actors`: each one's relations, both ways, in order of
+    /// the other actor.
+    pub relations: Vec<Vec<ActorRelation>>,
     /// Each actor's, target's and campaign's indexes into `incidents`, in
     /// incident order, by the record's position in its list.
     incidents_of: [Vec<Vec<usize>>; 3],
@@ -77,17 +99,21 @@ impl Site {
             content,
             zone,
             as_of,
-            times,
+            incidents: checked,
             note_dates,
         } = v;
         let site = content.site.expect("validated content has a site");
         let mut incidents: Vec<IncidentModel> = content
             .incidents
             .into_iter()
-            .zip(times)
-            .map(|(p, t)| {
+            .zip(checked)
+            .map(|(p, c)| {
                 let obs = &p.record.observations;
-                let bounds = t.bounds.expect("validated incidents have bounds");
+                let (t, bounds) = (c.times, c.bounds);
+                let outcome = Outcome {
+                    impact: p.record.impact(),
+                    bounds,
+                };
                 // The written `up` whose span ends where E.latest does.
                 let up_by = match (&p.record.ended, bounds.end_latest) {
                     (None, Some(end)) => obs
@@ -104,8 +130,10 @@ impl Site {
                     started: t.started,
                     ended: t.ended,
                     observations: t.observations,
-                    duration: bounds.duration(),
-                    bounds,
+                    published: t.published,
+                    statements: t.statements,
+                    duration: outcome.duration(),
+                    outcome,
                     target_at: Box::default(),
                 }
             })
@@ -176,6 +204,18 @@ impl Site {
             }
             inc.target_at = target_at;
         }
+        let mut relations: Vec<Vec<ActorRelation>> = vec![Vec::new(); actors.len()];
+        for (i, a) in actors.iter().enumerate() {
+            for r in &a.record.relations {
+                let other = position(Kind::Actor, &r.actor);
+                let url = r.url.as_ref().map(|u| u.as_str().to_string());
+                relations[i].push(ActorRelation { other, kind: r.kind, url: url.clone(), reverse: false });
+                relations[other].push(ActorRelation { other: i, kind: r.kind, url, reverse: true });
+            }
+        }
+        for list in &mut relations {
+            list.sort_by_key(|r| (r.other, r.kind, r.reverse));
+        }
         let mut notes_about: ByKind<Vec<usize>> = ByKind::default();
         for (i, n) in notes.iter().enumerate() {
             for r in &n.parsed.record.front.about {
@@ -208,6 +248,7 @@ impl Site {
             targets,
             campaigns,
             notes,
+            relations,
             incidents_of,
             notes_about,
             index,
@@ -237,28 +278,36 @@ impl Site {
 
     /// Total downtime of a set of incidents, overlaps counted once.
     pub fn downtime(&self, incidents: &[usize]) -> DurationBounds {
-        total_downtime(incidents.iter().map(|&i| &self.incidents[i].bounds))
+        total_downtime(incidents.iter().map(|&i| &self.incidents[i].outcome))
     }
 
     /// Total downtime of the whole site: the union over all incidents (a
     /// moment of outage counts once however many targets were down).
     pub fn site_downtime(&self) -> DurationBounds {
-        total_downtime(self.incidents.iter().map(|i| &i.bounds))
+        total_downtime(self.incidents.iter().map(|i| &i.outcome))
     }
 
     /// When a set of incidents may have been under way: from the earliest
-    /// start to the latest possible end (`as_of` for an ongoing one), and
-    /// whether one of them is ongoing. `None` for no incident.
+    /// start to the latest possible end (`as_of` for an open one, the
+    /// start for an attack without impact), and whether an outage among
+    /// them is ongoing. `None` for no incident.
     pub fn extent(&self, incidents: &[usize]) -> Option<(DateTime<Utc>, DateTime<Utc>, bool)> {
         let first = incidents
             .iter()
-            .map(|&i| self.incidents[i].bounds.start_earliest)
+            .map(|&i| self.incidents[i].outcome.bounds.start_earliest)
             .min()?;
         let last = incidents
             .iter()
-            .map(|&i| self.incidents[i].bounds.end_latest.unwrap_or(self.as_of))
+            .map(|&i| {
+                let inc = &self.incidents[i];
+                match inc.outcome.possible() {
+                    Some((_, Some(end))) => end,
+                    Some((_, None)) => self.as_of,
+                    None => inc.started.latest.min(self.as_of),
+                }
+            })
             .max()?;
-        let ongoing = incidents.iter().any(|&i| self.incidents[i].bounds.is_ongoing());
+        let ongoing = incidents.iter().any(|&i| self.incidents[i].status() == Status::Ongoing);
         Some((first, last, ongoing))
     }
 
@@ -278,11 +327,16 @@ impl Site {
         self.count(kind).div_ceil(ROWS_PER_PAGE).max(1)
     }
 
-    pub fn ongoing(&self, incidents: &[usize]) -> usize {
-        incidents
-            .iter()
-            .filter(|&&i| self.incidents[i].bounds.is_ongoing())
-            .count()
+    /// How many of `incidents` have each status, in the order of [`Status::ALL`].
+    pub fn status_counts(&self, incidents: &[usize]) -> [usize; 4] {
+        let mut counts = [0; 4];
+        for &i in incidents {
+            let status = self.incidents[i].status();
+            if let Some(k) = Status::ALL.iter().position(|s| *s == status) {
+                counts[k] += 1;
+            }
+        }
+        counts
     }
 
     /// The absolute URL of a record's page.
@@ -302,13 +356,9 @@ impl IncidentModel {
         }
     }
 
-    /// `ongoing` or `ended`, as every page and export says it.
-    pub fn status(&self) -> &'static str {
-        if self.bounds.is_ongoing() {
-            "ongoing"
-        } else {
-            "ended"
-        }
+    /// `ongoing`, `ended`, `no-impact` or `unverified`, as every page and export says it.
+    pub fn status(&self) -> Status {
+        self.outcome.status()
     }
 }
 

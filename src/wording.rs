@@ -4,7 +4,11 @@
 //! down, an upper bound up, and a "± x" is wide enough to cover both bounds.
 //! The same wording is used on every page, in the table and in `diff`.
 
-use crate::bounds::DurationBounds;
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Timelike};
+use chrono_tz::Tz;
+
+use crate::bounds::{DurationBounds, Status};
+use crate::time::TimeSpan;
 
 const UNITS: [(i64, &str); 4] = [(86_400, "d"), (3_600, "h"), (60, "min"), (1, "s")];
 
@@ -82,6 +86,21 @@ pub fn duration(d: DurationBounds) -> String {
     format!("between {low} and {high}")
 }
 
+/// How long an incident's target was affected, as its status allows: the
+/// duration of an outage; for an unverified claim only how long it may
+/// have lasted; nothing for an attack without impact.
+pub fn how_long(status: Status, d: DurationBounds) -> String {
+    match status {
+        Status::NoImpact => "no impact".into(),
+        Status::Unverified => match d.max {
+            Some(0) => "unverified".into(),
+            Some(max) => format!("unverified; up to {}", at_most(max)),
+            None => "unverified, not known to be over".into(),
+        },
+        Status::Ongoing | Status::Ended => duration(d),
+    }
+}
+
 /// `mid ± half`, wide enough to cover `[min, max]`.
 fn plus_minus(min: i64, max: i64) -> String {
     let half = (max - min + 1) / 2;
@@ -106,11 +125,17 @@ pub fn count(n: usize, noun: &str) -> String {
     }
 }
 
-/// Total downtime in words.
-pub fn downtime_words(d: crate::bounds::DurationBounds) -> String {
+/// Total downtime in words; `ongoing`: whether an outage among the
+/// incidents is ongoing (else an open upper bound comes from a claim).
+pub fn downtime_words(d: DurationBounds, ongoing: bool) -> String {
+    let why = if ongoing {
+        "an incident is ongoing"
+    } else {
+        "an unverified claim is not known to be over"
+    };
     match d.max {
-        None if d.min == 0 => "unknown, an incident is ongoing".into(),
-        None => format!("at least {}, an incident is ongoing", at_least(d.min)),
+        None if d.min == 0 => format!("unknown, {why}"),
+        None => format!("at least {}, {why}", at_least(d.min)),
         Some(0) => "none".into(),
         Some(_) => duration(d),
     }
@@ -125,8 +150,136 @@ pub fn span_text(span: crate::time::TimeSpan, zone: chrono_tz::Tz) -> String {
     )
 }
 
+/// Incidents by status (counts in the order of `Status::ALL`), the
+/// non-zero ones: "1 ongoing, 3 ended, 1 unverified claim, 1 without impact".
+pub fn breakdown(counts: [usize; 4]) -> String {
+    let [ongoing, ended, none, unverified] = counts;
+    let mut parts = Vec::new();
+    if ongoing > 0 {
+        parts.push(format!("{ongoing} ongoing"));
+    }
+    if ended > 0 {
+        parts.push(format!("{ended} ended"));
+    }
+    if unverified > 0 {
+        parts.push(count(unverified, "unverified claim"));
+    }
+    if none > 0 {
+        parts.push(format!("{none} without impact"));
+    }
+    parts.join(", ")
+}
+
+/// A time as a reader says it, in the display zone: "Sun 25 Aug 2024",
+/// "between Sat 24 and Sun 25 Aug 2024", "Mon 26 Aug 2024, 12:00–18:00
+/// CEST", "Aug 2024", "after 20:00 CEST on Sun 25 Aug 2024". Made from the
+/// span the time denotes, so it says exactly what the bounds use; `open`
+/// is `A/..`, whose end is only `as_of`.
+pub fn when(span: TimeSpan, open: bool, zone: Tz) -> String {
+    let (e, l) = (span.earliest.with_timezone(&zone), span.latest.with_timezone(&zone));
+    let midnight = |t: &DateTime<Tz>| t.time() == NaiveTime::MIN;
+    let day = |t: &DateTime<Tz>| t.format("%a %-d %b %Y").to_string();
+    let abbr = |t: &DateTime<Tz>| t.offset().to_string();
+    let seconds = e.second() != 0 || l.second() != 0;
+    let clock = |t: &DateTime<Tz>| t.format(if seconds { "%H:%M:%S" } else { "%H:%M" }).to_string();
+    if open {
+        return if midnight(&e) {
+            format!("on or after {}", day(&e))
+        } else {
+            format!("after {} {} on {}", clock(&e), abbr(&e), day(&e))
+        };
+    }
+    if midnight(&e) && midnight(&l) {
+        return whole_days(e.date_naive(), l.date_naive());
+    }
+    let l_day = if midnight(&l) { l.date_naive().pred_opt() } else { Some(l.date_naive()) };
+    let zones = if abbr(&e) == abbr(&l) {
+        (String::new(), format!(" {}", abbr(&l)))
+    } else {
+        (format!(" {}", abbr(&e)), format!(" {}", abbr(&l)))
+    };
+    if l_day == Some(e.date_naive()) {
+        let end = if midnight(&l) { "24:00".to_string() } else { clock(&l) };
+        let one_unit = (l - e).num_seconds() == if seconds { 1 } else { 60 };
+        return if one_unit {
+            format!("{}, {}{}", day(&e), clock(&e), zones.1)
+        } else {
+            format!("{}, {}{}–{end}{}", day(&e), clock(&e), zones.0, zones.1)
+        };
+    }
+    format!("from {}, {}{} to {}, {}{}", day(&e), clock(&e), zones.0, day(&l), clock(&l), zones.1)
+}
+
+/// Whole local days `[from, to)`: a year, a month, a day, or a range of them.
+fn whole_days(from: NaiveDate, to: NaiveDate) -> String {
+    let first_of = |d: NaiveDate| d.day() == 1;
+    if first_of(from) && first_of(to) {
+        let months = (to.year() - from.year()) * 12 + to.month() as i32 - from.month() as i32;
+        let last = to.pred_opt().unwrap_or(to);
+        if from.month() == 1 && to.month() == 1 {
+            return if months == 12 {
+                from.format("%Y").to_string()
+            } else {
+                format!("between {} and {}", from.format("%Y"), last.format("%Y"))
+            };
+        }
+        if months == 1 {
+            return from.format("%b %Y").to_string();
+        }
+        let first = if from.year() == last.year() { from.format("%b") } else { from.format("%b %Y") };
+        return format!("between {first} and {}", last.format("%b %Y"));
+    }
+    let last = to.pred_opt().unwrap_or(to);
+    if last == from {
+        return from.format("%a %-d %b %Y").to_string();
+    }
+    let first = if (from.year(), from.month()) == (last.year(), last.month()) {
+        from.format("%a %-d")
+    } else if from.year() == last.year() {
+        from.format("%a %-d %b")
+    } else {
+        from.format("%a %-d %b %Y")
+    };
+    format!("between {first} and {}", last.format("%a %-d %b %Y"))
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn times_read_in_words() {
+        let paris: Tz = "Europe/Paris".parse().unwrap();
+        let said = |text: &str| {
+            let t: crate::time::WrittenTime = text.parse().unwrap();
+            let as_of = "2024-08-27".parse::<crate::time::WrittenTime>().unwrap().resolve(paris).unwrap();
+            let span = t.resolve(paris).unwrap().close(as_of.latest.unwrap());
+            when(span, t.is_open(), paris)
+        };
+        for (text, words) in [
+            ("2024", "2024"),
+            ("2023/2024", "between 2023 and 2024"),
+            ("2024-08", "Aug 2024"),
+            ("2024-08/2024-09", "between Aug and Sep 2024"),
+            ("2023-12/2024-01", "between Dec 2023 and Jan 2024"),
+            ("2024-08-25", "Sun 25 Aug 2024"),
+            ("2024-08-24/2024-08-25", "between Sat 24 and Sun 25 Aug 2024"),
+            ("2024-08-31/2024-09-01", "between Sat 31 Aug and Sun 1 Sep 2024"),
+            ("2024-08-26T12/2024-08-26T15", "Mon 26 Aug 2024, 12:00–16:00 CEST"),
+            ("2024-08-26T14", "Mon 26 Aug 2024, 14:00–15:00 CEST"),
+            ("2024-08-26T14:30", "Mon 26 Aug 2024, 14:30 CEST"),
+            ("2024-08-26T14:30:15", "Mon 26 Aug 2024, 14:30:15 CEST"),
+            ("2024-08-26T20/2024-08-26T23", "Mon 26 Aug 2024, 20:00–24:00 CEST"),
+            ("2024-08-25T20/..", "after 20:00 CEST on Sun 25 Aug 2024"),
+            ("2024-08-25/..", "on or after Sun 25 Aug 2024"),
+            ("2024-08-25T20/2024-08-26T03", "from Sun 25 Aug 2024, 20:00 to Mon 26 Aug 2024, 04:00 CEST"),
+            // An offset is shown on the site's clock.
+            ("2024-08-26T10Z", "Mon 26 Aug 2024, 12:00–13:00 CEST"),
+            // The repeated hour at the end of summer time: both occurrences.
+            ("2024-10-27T02", "Sun 27 Oct 2024, 02:00 CEST–03:00 CET"),
+        ] {
+            assert_eq!(said(text), words, "{text}");
+        }
+    }
 
     #[test]
     fn counts_agree_in_number() {

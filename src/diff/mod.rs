@@ -152,24 +152,28 @@ fn incident_facts(site: &Site, i: usize) -> BTreeMap<&'static str, String> {
     let join = |v: Vec<String>| if v.is_empty() { "—".to_string() } else { v.join(", ") };
     let mut f = BTreeMap::new();
     f.insert("1 title", r.title.clone());
-    f.insert("2 status", inc.status().into());
-    f.insert("3 duration", wording::duration(inc.duration));
-    f.insert("4 started", r.started.text().to_string());
-    f.insert("5 ended", r.ended.as_ref().map_or("—".into(), |e| e.text().to_string()));
-    f.insert("6 targets", join(r.targets.iter().map(|t| t.to_string()).collect()));
+    f.insert("2 status", inc.status().key().into());
+    f.insert("3 impact", inc.outcome.impact.key().into());
+    f.insert("4 duration", wording::how_long(inc.status(), inc.duration));
+    f.insert("5 started", r.started.text().to_string());
+    f.insert("6 ended", r.ended.as_ref().map_or("—".into(), |e| e.text().to_string()));
+    f.insert("7 targets", join(r.targets.iter().map(|t| t.to_string()).collect()));
     f.insert(
-        "7 actors",
+        "8 actors",
         join(
             r.actors
                 .iter()
-                .map(|a| format!("{} ({})", a.actor, a.basis.key()))
+                .map(|a| match a.confidence {
+                    Some(c) => format!("{} ({}, confidence {})", a.actor, a.basis.key(), c.value()),
+                    None => format!("{} ({})", a.actor, a.basis.key()),
+                })
                 .collect(),
         ),
     );
-    f.insert("8 attack", join(r.attack.iter().map(|a| a.key().to_string()).collect()));
-    f.insert("9 campaign", r.campaign.as_ref().map_or("—".into(), |c| c.to_string()));
+    f.insert("9 attack", join(r.attack.iter().map(|a| a.key().to_string()).collect()));
+    f.insert("a campaign", r.campaign.as_ref().map_or("—".into(), |c| c.to_string()));
     f.insert(
-        "a observations",
+        "b observations",
         join(
             r.observations
                 .iter()
@@ -187,9 +191,9 @@ fn incident_facts(site: &Site, i: usize) -> BTreeMap<&'static str, String> {
                 .collect(),
         ),
     );
-    f.insert("b sources", join(r.sources.iter().map(|s| s.id.to_string()).collect()));
-    f.insert("c summary", r.summary.clone().unwrap_or_default().trim().to_string());
-    f.insert("d tags", join(r.tags.clone()));
+    f.insert("c sources", join(r.sources.iter().map(|s| s.id.to_string()).collect()));
+    f.insert("d summary", r.summary.clone().unwrap_or_default().trim().to_string());
+    f.insert("e tags", join(r.tags.clone()));
     f
 }
 
@@ -294,8 +298,10 @@ pub fn summarize(base: &Side, head: &Side, limit: usize) -> String {
             s.targets.len().to_string(),
             s.actors.len().to_string(),
             s.campaigns.len().to_string(),
-            s.ongoing(&all).to_string(),
-            wording::downtime_words(s.site_downtime()),
+            s.status_counts(&all)[0].to_string(),
+            s.status_counts(&all)[3].to_string(),
+            s.status_counts(&all)[2].to_string(),
+            wording::downtime_words(s.site_downtime(), s.status_counts(&all)[0] > 0),
         ]
     };
     let names = [
@@ -303,7 +309,9 @@ pub fn summarize(base: &Side, head: &Side, limit: usize) -> String {
         "Targets",
         "Actors",
         "Campaigns",
-        "Ongoing",
+        "Ongoing outages",
+        "Unverified claims",
+        "Attacks without impact",
         "Total downtime",
     ];
     let (fb, fh) = (figures(b), figures(h));
@@ -332,11 +340,11 @@ pub fn summarize(base: &Side, head: &Side, limit: usize) -> String {
             format!(
                 "- **{}** (`{id}`): {} since {}; targets {}; actors {}; {}\n",
                 md(&f["1 title"]),
-                md(&f["8 attack"]),
-                md(&f["4 started"]),
-                md(&f["6 targets"]),
-                md(&f["7 actors"]),
-                md(&f["3 duration"])
+                md(&f["9 attack"]),
+                md(&f["5 started"]),
+                md(&f["7 targets"]),
+                md(&f["8 actors"]),
+                md(&f["4 duration"])
             )
         });
         section(&mut out, "Incidents added", added.len(), entries, limit);

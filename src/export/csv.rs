@@ -27,6 +27,7 @@ pub fn incidents_csv(site: &Site, w: &mut dyn Write) -> io::Result<()> {
         "duration_min_seconds",
         "duration_max_seconds",
         "duration",
+        "impact",
         "status",
         "url",
     ];
@@ -34,7 +35,8 @@ pub fn incidents_csv(site: &Site, w: &mut dyn Write) -> io::Result<()> {
     w.write_all(b"\r\n")?;
     for inc in &site.incidents {
         let r = &inc.record;
-        let b = inc.bounds;
+        let b = inc.outcome.bounds;
+        let (end_earliest, end_latest) = inc.outcome.end();
         let cells = [
             inc.id.to_string(),
             r.title.clone(),
@@ -43,19 +45,23 @@ pub fn incidents_csv(site: &Site, w: &mut dyn Write) -> io::Result<()> {
             r.targets.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(" "),
             r.actors
                 .iter()
-                .map(|a| format!("{} ({})", a.actor, a.basis.key()))
+                .map(|a| match a.confidence {
+                    Some(c) => format!("{} ({}, confidence {})", a.actor, a.basis.key(), c.value()),
+                    None => format!("{} ({})", a.actor, a.basis.key()),
+                })
                 .collect::<Vec<_>>()
                 .join("; "),
             r.started.text().to_string(),
             r.ended.as_ref().map_or(String::new(), |e| e.text().to_string()),
             rfc3339(b.start_earliest),
             rfc3339(b.start_latest),
-            rfc3339(b.end_earliest),
-            b.end_latest.map_or(String::new(), rfc3339),
+            end_earliest.map_or(String::new(), rfc3339),
+            end_latest.map_or(String::new(), rfc3339),
             inc.duration.min.to_string(),
             inc.duration.max.map_or(String::new(), |m| m.to_string()),
-            wording::duration(inc.duration),
-            inc.status().to_string(),
+            wording::how_long(inc.status(), inc.duration),
+            inc.outcome.impact.key().to_string(),
+            inc.status().key().to_string(),
             site.url_of(Kind::Incident, &inc.id),
         ];
         let line: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();

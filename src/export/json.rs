@@ -38,6 +38,7 @@ struct JsonIncident<'a> {
     ended: Option<JsonTime<'a>>,
     start: JsonBounds,
     end: JsonBounds,
+    impact: &'static str,
     status: &'static str,
     duration_seconds: JsonDuration,
     url: String,
@@ -47,6 +48,7 @@ struct JsonIncident<'a> {
 struct JsonActor<'a> {
     actor: &'a str,
     basis: &'static str,
+    confidence: Option<u8>,
 }
 
 #[derive(Serialize)]
@@ -58,7 +60,8 @@ struct JsonTime<'a> {
 
 #[derive(Serialize)]
 struct JsonBounds {
-    earliest: String,
+    /// Absent only in `end` of an attack without impact: nothing ended.
+    earliest: Option<String>,
     latest: Option<String>,
 }
 
@@ -78,7 +81,8 @@ fn json_time<'a>(written: &'a WrittenTime, span: TimeSpan) -> JsonTime<'a> {
 
 fn json_incident<'a>(site: &Site, inc: &'a IncidentModel) -> JsonIncident<'a> {
     let r = &inc.record;
-    let b = inc.bounds;
+    let b = inc.outcome.bounds;
+    let (end_earliest, end_latest) = inc.outcome.end();
     JsonIncident {
         id: inc.id.as_str(),
         title: &r.title,
@@ -91,19 +95,21 @@ fn json_incident<'a>(site: &Site, inc: &'a IncidentModel) -> JsonIncident<'a> {
             .map(|a| JsonActor {
                 actor: a.actor.as_str(),
                 basis: a.basis.key(),
+                confidence: a.confidence.map(|c| c.value()),
             })
             .collect(),
         started: json_time(&r.started, inc.started),
         ended: r.ended.as_ref().zip(inc.ended).map(|(e, s)| json_time(e, s)),
         start: JsonBounds {
-            earliest: rfc3339(b.start_earliest),
+            earliest: Some(rfc3339(b.start_earliest)),
             latest: Some(rfc3339(b.start_latest)),
         },
         end: JsonBounds {
-            earliest: rfc3339(b.end_earliest),
-            latest: b.end_latest.map(rfc3339),
+            earliest: end_earliest.map(rfc3339),
+            latest: end_latest.map(rfc3339),
         },
-        status: inc.status(),
+        impact: inc.outcome.impact.key(),
+        status: inc.status().key(),
         duration_seconds: JsonDuration {
             min: inc.duration.min,
             max: inc.duration.max,

@@ -2,10 +2,14 @@
 //!
 //! Campaigns become `campaign`, actors `threat-actor`, targets `identity`,
 //! attack kinds `attack-pattern` (with MITRE ATT&CK references where one
-//! fits), links between them `relationship` (the basis as `confidence` and
-//! `x_sitrep_basis`), and each incident a `sighting` of its campaign (or
-//! attack pattern) at its targets, with `first_seen`/`last_seen` from the
-//! derived bounds. Ids are UUIDv5 of a fixed namespace and the record id, and
+//! fits), links between them `relationship` (with `confidence`, the basis
+//! as `x_sitrep_basis`, and the sources of claims and announcements as
+//! external references), relations between actors `relationship` too
+//! (`duplicate-of` for `same-as`, else `related-to`), and each outage a
+//! `sighting` of its campaign (or attack pattern) at its targets, with
+//! `first_seen`/`last_seen` from the derived bounds. An unverified claim or
+//! an attack without impact is no observed outage: it is a `note` about
+//! its targets, saying so. Ids are UUIDv5 of a fixed namespace and the record id, and
 //! timestamps come from `as_of`, so re-exports diff cleanly.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -14,7 +18,8 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::model::Site;
-use crate::records::{ActorKind, AttackKind, Basis, Id, Kind};
+use crate::bounds::Status;
+use crate::records::{ActorKind, ActorRef, AttackKind, Basis, Id, Incident, Kind, RelationKind};
 
 /// The namespace of every sitrep STIX id (UUIDv5 of the URL namespace and "sitrep").
 fn namespace() -> Uuid {
@@ -48,12 +53,18 @@ fn attack_reference(kind: AttackKind) -> Option<(&'static str, &'static str)> {
     }
 }
 
-fn confidence(basis: Basis) -> u8 {
-    match basis {
-        Basis::Attributed => 85,
-        Basis::Claimed => 50,
-        Basis::Suspected => 15,
-    }
+/// The confidence of a statement: as written, else what its basis implies
+/// on the STIX scale (a credible attribution high, a claim or an
+/// announcement medium, a suspicion low).
+fn confidence(a: &ActorRef) -> u8 {
+    a.confidence.map_or(
+        match a.basis {
+            Basis::Attributed => 85,
+            Basis::Announced | Basis::Claimed => 50,
+            Basis::Suspected => 15,
+        },
+        |c| c.value(),
+    )
 }
 
 fn actor_type(kind: Option<ActorKind>) -> &'static str {
@@ -118,6 +129,16 @@ struct Reference<'a> {
     url: String,
 }
 
+/// A source of a statement, as a STIX external reference.
+#[derive(Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+struct SourceReference<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    source_name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+}
+
 #[derive(Serialize)]
 struct PatternProps<'a> {
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -129,11 +150,28 @@ struct PatternProps<'a> {
 struct RelationshipProps<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     confidence: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    external_references: Vec<SourceReference<'a>>,
     relationship_type: &'a str,
     source_ref: &'a str,
     target_ref: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     x_sitrep_basis: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    x_sitrep_relation: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct NoteProps<'a> {
+    #[serde(rename = "abstract")]
+    summary: &'a str,
+    content: String,
+    external_references: [Reference<'a>; 1],
+    object_refs: Vec<&'a str>,
+    x_sitrep_impact: &'static str,
+    x_sitrep_status: &'static str,
 }
 
 #[derive(Serialize)]
@@ -312,16 +350,44 @@ fn write_targets_and_patterns(w: &mut Writer, site: &Site, ids: &Ids) -> std::io
     Ok(())
 }
 
+/// What a relationship says, merged over the incidents that say it.
+#[derive(Default)]
+struct Relation<'a> {
+    /// The strongest statement: its basis and confidence.
+    basis: Option<(u8, Basis)>,
+    /// The sources of the claims and announcements behind it.
+    sources: BTreeSet<SourceReference<'a>>,
+    /// Between two actors: how they relate, and the source that says so.
+    between_actors: Option<RelationKind>,
+}
+
+/// The source an actor entry cites, when the actor itself said so.
+fn own_word_source<'a>(r: &'a Incident, a: &'a ActorRef) -> Option<SourceReference<'a>> {
+    if !a.basis.is_own_word() {
+        return None;
+    }
+    let src = r.sources.iter().find(|s| Some(&s.id) == a.source.as_ref())?;
+    Some(SourceReference {
+        source_name: src.publisher.as_deref().or(src.title.as_deref()).unwrap_or(src.id.as_str()),
+        description: src.title.as_deref(),
+        url: src.url.as_ref().map(|u| u.as_str()),
+    })
+}
+
+type Relations<'a> = BTreeMap<(Node, &'static str, Node), Relation<'a>>;
+
 /// Relationships, each once, keyed by (source, type, target) with the
-/// strongest basis seen.
-fn relationships(site: &Site) -> BTreeMap<(Node, &'static str, Node), Option<Basis>> {
-    let mut relations: BTreeMap<(Node, &'static str, Node), Option<Basis>> = BTreeMap::new();
-    let mut relate = |from: Node, kind: &'static str, to: Node, basis: Option<Basis>| {
-        let slot = relations.entry((from, kind, to)).or_insert(basis);
-        if let (Some(old), Some(new)) = (*slot, basis) {
-            if confidence(new) > confidence(old) {
-                *slot = Some(new);
+/// strongest statement seen.
+fn relationships<'a>(site: &'a Site) -> Relations<'a> {
+    let mut relations: Relations<'a> = BTreeMap::new();
+    let mut relate = |from: Node, kind: &'static str, to: Node, said: Option<(&'a ActorRef, &'a Incident)>| {
+        let slot = relations.entry((from, kind, to)).or_default();
+        if let Some((a, r)) = said {
+            let strength = (confidence(a), a.basis);
+            if slot.basis.is_none_or(|old| strength.0 > old.0) {
+                slot.basis = Some(strength);
             }
+            slot.sources.extend(own_word_source(r, a));
         }
     };
     for inc in &site.incidents {
@@ -334,13 +400,17 @@ fn relationships(site: &Site) -> BTreeMap<(Node, &'static str, Node), Option<Bas
         for a in &r.actors {
             let actor = Node::Actor(position(site, Kind::Actor, &a.actor));
             for t in &r.targets {
-                relate(actor, "targets", target(t), Some(a.basis));
+                relate(actor, "targets", target(t), Some((a, r)));
+            }
+            // An announcement is an intent: the actor targets, nothing more is known.
+            if a.basis == Basis::Announced {
+                continue;
             }
             for &k in &r.attack {
-                relate(actor, "uses", Node::Pattern(k), Some(a.basis));
+                relate(actor, "uses", Node::Pattern(k), Some((a, r)));
             }
             if let Some(c) = campaign {
-                relate(c, "attributed-to", actor, Some(a.basis));
+                relate(c, "attributed-to", actor, Some((a, r)));
             }
         }
         if let Some(c) = campaign {
@@ -352,23 +422,42 @@ fn relationships(site: &Site) -> BTreeMap<(Node, &'static str, Node), Option<Bas
             }
         }
     }
+    for (i, a) in site.actors.iter().enumerate() {
+        for rel in &a.record.relations {
+            let kind = match rel.kind {
+                RelationKind::SameAs => "duplicate-of",
+                RelationKind::PartOf | RelationKind::AlliedWith => "related-to",
+            };
+            let other = Node::Actor(position(site, Kind::Actor, &rel.actor));
+            let slot = relations.entry((Node::Actor(i), kind, other)).or_default();
+            slot.between_actors = Some(rel.kind);
+            slot.sources.extend(rel.url.as_ref().map(|u| SourceReference {
+                source_name: "relation source",
+                description: None,
+                url: Some(u.as_str()),
+            }));
+        }
+    }
     relations
 }
 
 /// The relationships, written in the order of their STIX ids.
 fn write_relationships(w: &mut Writer, site: &Site, ids: &Ids) -> std::io::Result<()> {
-    let mut relations: Vec<(&str, &str, &str, Option<Basis>)> = relationships(site)
+    let mut relations: Vec<(&str, &str, &str, Relation)> = relationships(site)
         .into_iter()
-        .map(|((from, kind, to), basis)| (ids.of(from), kind, ids.of(to), basis))
+        .map(|((from, kind, to), rel)| (ids.of(from), kind, ids.of(to), rel))
         .collect();
     relations.sort_unstable_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
-    for (from, kind, to, basis) in relations {
+    for (from, kind, to, rel) in relations {
         let props = RelationshipProps {
             relationship_type: kind,
             source_ref: from,
             target_ref: to,
-            confidence: basis.map(confidence),
-            x_sitrep_basis: basis.map(Basis::key),
+            confidence: rel.basis.map(|(c, _)| c),
+            x_sitrep_basis: rel.basis.map(|(_, b)| b.key()),
+            description: rel.between_actors.map(|k| format!("Source actor is {} the target actor.", k.words())),
+            x_sitrep_relation: rel.between_actors.map(RelationKind::key),
+            external_references: rel.sources.into_iter().collect(),
         };
         w.push(
             "relationship",
@@ -379,11 +468,46 @@ fn write_relationships(w: &mut Writer, site: &Site, ids: &Ids) -> std::io::Resul
     Ok(())
 }
 
-/// Each incident, a sighting of its campaign (or attack pattern) at its targets.
+/// An unverified claim or an attack without impact: a note about its
+/// targets (and campaign), never a sighting of an outage.
+fn write_note(w: &mut Writer, site: &Site, ids: &Ids, inc: &crate::model::IncidentModel) -> std::io::Result<()> {
+    let r = &inc.record;
+    let status = inc.status();
+    let content = match status {
+        Status::NoImpact => "An attack without impact: the target stayed available, or credibly denied any effect.",
+        _ => "A claimed or reported attack that nobody has verified: nothing shows the target went down.",
+    };
+    let mut object_refs: Vec<&str> = r
+        .targets
+        .iter()
+        .map(|t| ids.targets[position(site, Kind::Target, t)].as_str())
+        .collect();
+    object_refs.extend(r.campaign.as_ref().map(|c| ids.campaigns[position(site, Kind::Campaign, c)].as_str()));
+    let props = NoteProps {
+        summary: &r.title,
+        content: content.to_string(),
+        object_refs,
+        external_references: [Reference {
+            source_name: "sitrep",
+            external_id: inc.id.as_str(),
+            url: site.url_of(Kind::Incident, &inc.id),
+        }],
+        x_sitrep_impact: inc.outcome.impact.key(),
+        x_sitrep_status: status.key(),
+    };
+    w.push("note", &stix_id("note", inc.id.as_str()), props)
+}
+
+/// Each outage, a sighting of its campaign (or attack pattern) at its
+/// targets; each other incident, a note.
 fn write_sightings(w: &mut Writer, site: &Site, ids: &Ids) -> std::io::Result<()> {
     for inc in &site.incidents {
+        if !inc.outcome.impact.is_outage() {
+            write_note(w, site, ids, inc)?;
+            continue;
+        }
         let r = &inc.record;
-        let b = inc.bounds;
+        let b = inc.outcome.bounds;
         let sighted = match (&r.campaign, r.attack.first()) {
             (Some(c), _) => ids.campaigns[position(site, Kind::Campaign, c)].as_str(),
             (None, Some(k)) => ids.patterns[k].as_str(),
@@ -405,7 +529,7 @@ fn write_sightings(w: &mut Writer, site: &Site, ids: &Ids) -> std::io::Result<()
                 external_id: inc.id.as_str(),
                 url: site.url_of(Kind::Incident, &inc.id),
             }],
-            x_sitrep_status: inc.status(),
+            x_sitrep_status: inc.status().key(),
             x_sitrep_duration_seconds: Seconds {
                 min: inc.duration.min,
                 max: inc.duration.max,

@@ -233,15 +233,15 @@ fn under_way(site: &Site, starts: &[NaiveDate], last: DateTime<Utc>) -> Vec<(i64
     let mut certain = vec![0i64; n + 1];
     let mut possible = vec![0i64; n + 1];
     for i in &site.incidents {
-        let b = i.bounds;
-        let end = b.end_latest.unwrap_or(site.as_of).min(last);
-        let (p0, p1) = (
-            bucket(b.start_earliest),
-            bucket(end - Duration::seconds(1)).max(bucket(b.start_earliest)),
-        );
+        // An attack without impact was never under way as an outage.
+        let Some((from, to)) = i.outcome.possible() else {
+            continue;
+        };
+        let end = to.unwrap_or(site.as_of).min(last);
+        let (p0, p1) = (bucket(from), bucket(end - Duration::seconds(1)).max(bucket(from)));
         possible[p0] += 1;
         possible[p1 + 1] -= 1;
-        if let Some((c0, c1)) = b.certain() {
+        if let Some((c0, c1)) = i.outcome.certain() {
             let (c0, c1) = (bucket(c0), bucket(c1 - Duration::seconds(1)).max(bucket(c0)));
             certain[c0] += 1;
             certain[c1 + 1] -= 1;
@@ -311,7 +311,7 @@ pub fn incidents_per_day(site: &Site) -> String {
     let first = site
         .incidents
         .iter()
-        .map(|i| i.bounds.start_earliest)
+        .map(|i| i.outcome.bounds.start_earliest)
         .min()
         .unwrap_or(site.as_of);
     let last = site.as_of.max(first + Duration::hours(1));

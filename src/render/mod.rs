@@ -21,6 +21,8 @@ use crate::wording;
 mod cache;
 pub mod charts;
 mod html;
+mod incident_page;
+mod actor_page;
 mod templates;
 pub mod timeline;
 mod views;
@@ -100,7 +102,7 @@ impl<'a> Renderer<'a> {
             .as_deref()
     }
 
-    fn context(&self, at: &Place, section: &str) -> Context {
+    pub(super) fn context(&self, at: &Place, section: &str) -> Context {
         let mut c = self.base.clone();
         c.insert("root", &at.root);
         c.insert("section", section);
@@ -108,7 +110,7 @@ impl<'a> Renderer<'a> {
         c
     }
 
-    fn render(&self, template: &str, context: &Context) -> Result<String, String> {
+    pub(super) fn render(&self, template: &str, context: &Context) -> Result<String, String> {
         let html = self
             .tera
             .render(template, context)
@@ -117,7 +119,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// Incident `i` for display, naming at most `links` targets and actors.
-    fn row(&self, i: usize, links: usize) -> IncidentRow {
+    pub(super) fn row(&self, i: usize, links: usize) -> IncidentRow {
         let inc = &self.site.incidents[i];
         let r = &inc.record;
         IncidentRow {
@@ -143,19 +145,30 @@ impl<'a> Renderer<'a> {
                         name: l.name,
                         url: l.url,
                         basis: a.basis.key(),
+                        confidence: a.confidence.map(|c| c.value()),
                     }
                 })
                 .collect(),
             campaign: r.campaign.as_ref().map(|c| self.link(Kind::Campaign, c)),
             started: r.started.text().to_string(),
+            started_words: self.when(&r.started, inc.started),
             ended: r.ended.as_ref().map(|e| e.text().to_string()),
+            ended_words: r.ended.as_ref().zip(inc.ended).map(|(e, span)| self.when(e, span)),
             up_by: inc.up_by.map(|k| r.observations[k].at.text().to_string()),
-            duration: wording::duration(inc.duration),
-            status: inc.status(),
+            up_by_words: inc.up_by.map(|k| self.when(&r.observations[k].at, inc.observations[k])),
+            duration: wording::how_long(inc.status(), inc.duration),
+            status: inc.status().key(),
+            status_label: inc.status().label(),
+            impact: inc.outcome.impact.key(),
             start_key: inc.started.earliest.timestamp(),
             min_seconds: inc.duration.min,
             max_seconds: inc.duration.max,
         }
+    }
+
+    /// A written time in words, from the span it denotes.
+    pub(super) fn when(&self, written: &crate::time::WrittenTime, span: crate::time::TimeSpan) -> String {
+        wording::when(span, written.is_open(), self.site.zone)
     }
 
     /// Incident `i`'s table row, rendered once for every page.
@@ -183,7 +196,7 @@ impl<'a> Renderer<'a> {
     /// The rows of a table on a page whose root is `root`, as one piece of
     /// HTML: the table template writes it as is (`{{ rows | safe }}`), which
     /// spares Tera a loop and a copy per row on pages of a thousand rows.
-    fn rows_for(&self, incidents: &[usize], root: &str) -> Result<String, String> {
+    pub(super) fn rows_for(&self, incidents: &[usize], root: &str) -> Result<String, String> {
         let mut html = String::new();
         for &i in incidents {
             push_with_root(&mut html, self.row_html(i)?, root);
@@ -193,7 +206,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// The most recent `ROWS_PER_PAGE` incidents as rows, and how many are left out.
-    fn recent_rows(&self, c: &mut Context, root: &str, incidents: &[usize]) -> Result<(), String> {
+    pub(super) fn recent_rows(&self, c: &mut Context, root: &str, incidents: &[usize]) -> Result<(), String> {
         let hidden = incidents.len().saturating_sub(ROWS_PER_PAGE);
         c.insert("rows", &self.rows_for(&incidents[hidden..], root)?);
         c.insert("hidden", &hidden);
@@ -201,7 +214,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// A link to a record, named by its title or name.
-    fn link(&self, kind: Kind, id: &Id) -> Link {
+    pub(super) fn link(&self, kind: Kind, id: &Id) -> Link {
         let s = self.site;
         let name = s
             .position(kind, id)
@@ -219,7 +232,7 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn note_links(&self, kind: Kind, id: &Id) -> Vec<Link> {
+    pub(super) fn note_links(&self, kind: Kind, id: &Id) -> Vec<Link> {
         self.site
             .notes_about(kind, id)
             .iter()
@@ -240,13 +253,18 @@ impl<'a> Renderer<'a> {
         }
         targets.sort_unstable();
         targets.dedup();
+        // In the order of `Status::ALL`: ongoing, ended, no impact, unverified.
+        let counts = s.status_counts(incidents);
         Figures {
             incidents: incidents.len(),
             targets: targets.len(),
             actors: actors.len(),
             campaigns: campaigns.len(),
-            ongoing: s.ongoing(incidents),
-            downtime: wording::downtime_words(s.downtime(incidents)),
+            ongoing: counts[0],
+            unverified: counts[3],
+            no_impact: counts[2],
+            breakdown: wording::breakdown(counts),
+            downtime: wording::downtime_words(s.downtime(incidents), counts[0] > 0),
         }
     }
 
@@ -306,76 +324,9 @@ impl<'a> Renderer<'a> {
         self.render("index.html", &c)
     }
 
-    pub fn incident(&self, i: usize, at: &Place) -> Result<String, String> {
-        let s = self.site;
-        let inc = &s.incidents[i];
-        let r = &inc.record;
-        let mut c = self.context(at, "incidents");
-        c.insert("incident", &self.row(i, usize::MAX));
-        c.insert("summary_html", &self.summary(i));
-        c.insert("tags", &r.tags);
-        let zone = s.zone;
-        c.insert("started_span", &wording::span_text(inc.started, zone));
-        c.insert("ended_span", &inc.ended.map(|e| wording::span_text(e, zone)));
-        let b = inc.bounds;
-        c.insert(
-            "start_bounds",
-            &format!(
-                "{} – {}",
-                local_text(b.start_earliest, zone),
-                local_text(b.start_latest, zone)
-            ),
-        );
-        c.insert(
-            "end_bounds",
-            &match b.end_latest {
-                Some(l) => format!("{} – {}", local_text(b.end_earliest, zone), local_text(l, zone)),
-                None => format!(
-                    "not before {}; not known to have ended",
-                    local_text(b.end_earliest, zone)
-                ),
-            },
-        );
-        let observations: Vec<ObservationView> = r
-            .observations
-            .iter()
-            .zip(&inc.observations)
-            .map(|(o, span)| ObservationView {
-                at: o.at.text().to_string(),
-                span: wording::span_text(*span, zone),
-                state: match o.state {
-                    crate::records::State::Down => "down",
-                    crate::records::State::Up => "up",
-                },
-                source: o.source.as_ref().map(|id| {
-                    r.sources
-                        .iter()
-                        .find(|src| src.id == *id)
-                        .and_then(|src| src.title.clone().or(src.publisher.clone()))
-                        .unwrap_or_else(|| id.to_string())
-                }),
-            })
-            .collect();
-        c.insert("observations", &observations);
-        let sources: Vec<SourceView> = r
-            .sources
-            .iter()
-            .map(|src| SourceView {
-                id: src.id.as_str(),
-                title: src.title.as_deref(),
-                publisher: src.publisher.as_deref(),
-                url: src.url.as_ref().map(|u| u.as_str()),
-                published: src.published.as_ref().map(|p| p.text()),
-            })
-            .collect();
-        c.insert("sources", &sources);
-        c.insert("notes", &self.note_links(Kind::Incident, &inc.id));
-        self.render("incident.html", &c)
-    }
-
     /// What the page of an actor, target or campaign shows of its
     /// incidents: headline figures, notes about the record, the timeline.
-    fn record_sections(
+    pub(super) fn record_sections(
         &self,
         c: &mut Context,
         kind: Kind,
@@ -387,49 +338,6 @@ impl<'a> Renderer<'a> {
         c.insert("figures", &self.figures(incidents));
         c.insert("notes", &self.note_links(kind, id));
         c.insert("timeline", &self.timeline(incidents, title, focus));
-    }
-
-    pub fn actor(&self, i: usize, at: &Place) -> Result<String, String> {
-        let s = self.site;
-        let p = &s.actors[i];
-        let a = &p.record;
-        let mut c = self.context(at, "actors");
-        let incidents = s.incidents_of(Kind::Actor, &p.id);
-        c.insert(
-            "actor",
-            &ActorView {
-                id: p.id.as_str(),
-                name: &a.name,
-                aliases: &a.aliases,
-                kind: a.kind.map(|k| k.key()),
-                country: a.country.as_deref(),
-                links: a.links.iter().map(|l| l.as_str()).collect(),
-            },
-        );
-        c.insert("description_html", &a.description.as_deref().map(to_html));
-        // What the actor claimed, what others attributed to it, what is suspected.
-        let mut by_basis: Vec<(&str, String, usize)> = Vec::new();
-        for basis in ["claimed", "attributed", "suspected"] {
-            let group: Vec<usize> = incidents
-                .iter()
-                .copied()
-                .filter(|&k| {
-                    s.incidents[k]
-                        .record
-                        .actors
-                        .iter()
-                        .any(|x| x.actor == p.id && x.basis.key() == basis)
-                })
-                .collect();
-            let hidden = group.len().saturating_sub(ROWS_PER_PAGE);
-            if !group.is_empty() {
-                by_basis.push((basis, self.rows_for(&group[hidden..], &at.root)?, hidden));
-            }
-        }
-        c.insert("by_basis", &by_basis);
-        let title = format!("Incidents involving {}", a.name);
-        self.record_sections(&mut c, Kind::Actor, &p.id, incidents, &title, None);
-        self.render("actor.html", &c)
     }
 
     pub fn target(&self, i: usize, at: &Place) -> Result<String, String> {
@@ -496,6 +404,7 @@ impl<'a> Renderer<'a> {
                 id: n.parsed.id.as_str(),
                 title: &front.title,
                 date: front.date.as_ref().map(|d| d.text()),
+                date_words: front.date.as_ref().zip(n.date).map(|(d, span)| self.when(d, span)),
             },
         );
         c.insert(
@@ -544,39 +453,44 @@ impl<'a> Renderer<'a> {
     /// records `from..to`, each with a detail and its incidents' downtime.
     fn list_entries(&self, kind: Kind, from: usize, to: usize) -> Vec<Entry> {
         let s = self.site;
-        let entry = |id: &Id, detail: String| {
+        let entry = |id: &Id, detail: String, date: Option<String>| {
             let incidents = s.incidents_of(kind, id);
             let l = self.link(kind, id);
             Entry {
                 name: l.name,
                 url: l.url,
                 detail,
+                date,
                 incidents: incidents.len(),
-                downtime: wording::downtime_words(s.downtime(incidents)),
+                downtime: wording::downtime_words(s.downtime(incidents), s.status_counts(incidents)[0] > 0),
             }
         };
         match kind {
             Kind::Incident => Vec::new(),
             Kind::Actor => s.actors[from..to]
                 .iter()
-                .map(|p| entry(&p.id, p.record.kind.map_or("", |k| k.key()).to_string()))
+                .map(|p| entry(&p.id, p.record.kind.map_or("", |k| k.key()).to_string(), None))
                 .collect(),
             Kind::Target => s.targets[from..to]
                 .iter()
-                .map(|p| entry(&p.id, p.record.sector.clone().unwrap_or_default()))
+                .map(|p| entry(&p.id, p.record.sector.clone().unwrap_or_default(), None))
                 .collect(),
             Kind::Campaign => s.campaigns[from..to]
                 .iter()
                 .map(|p| {
                     let hashtags: Vec<String> = p.record.hashtags.iter().map(|h| format!("#{h}")).collect();
-                    entry(&p.id, hashtags.join(" "))
+                    entry(&p.id, hashtags.join(" "), None)
                 })
                 .collect(),
             Kind::Note => s.notes[from..to]
                 .iter()
                 .map(|n| {
-                    let date = n.parsed.record.front.date.as_ref();
-                    entry(&n.parsed.id, date.map_or(String::new(), |d| d.text().to_string()))
+                    let date = n.parsed.record.front.date.as_ref().zip(n.date);
+                    entry(
+                        &n.parsed.id,
+                        date.map_or(String::new(), |(d, span)| self.when(d, span)),
+                        date.map(|(d, _)| d.text().to_string()),
+                    )
                 })
                 .collect(),
         }

@@ -26,6 +26,8 @@ pub struct ActorLink {
     pub name: String,
     pub url: String,
     pub basis: &'static str,
+    /// 0–100, when the record gives one.
+    pub confidence: Option<u8>,
 }
 
 /// One row of the who / what / when / how-long table.
@@ -42,12 +44,19 @@ pub struct IncidentRow {
     /// Actors left out of `actors`.
     pub more_actors: usize,
     pub campaign: Option<Link>,
+    /// As written (for `<time datetime>`), then in words.
     pub started: String,
+    pub started_words: String,
     pub ended: Option<String>,
+    pub ended_words: Option<String>,
     /// With no `ended`: the `up` observation that bounds the end.
     pub up_by: Option<String>,
+    pub up_by_words: Option<String>,
     pub duration: String,
+    /// `ongoing`, `ended`, `no-impact` or `unverified` (a CSS class too).
     pub status: &'static str,
+    pub status_label: &'static str,
+    pub impact: &'static str,
     /// Sort keys for the optional table script.
     pub start_key: i64,
     pub min_seconds: i64,
@@ -60,8 +69,57 @@ pub struct Figures {
     pub targets: usize,
     pub actors: usize,
     pub campaigns: usize,
+    /// Outages not known to have ended.
     pub ongoing: usize,
+    /// Claims nobody verified.
+    pub unverified: usize,
+    /// Attacks the target absorbed.
+    pub no_impact: usize,
+    /// The incidents by status in words: "1 ongoing, 3 ended, 1 unverified claim".
+    pub breakdown: String,
     pub downtime: String,
+}
+
+/// One statement about an actor on its page: what it announced or
+/// claimed, or what others attribute to it, with its source and date.
+#[derive(Serialize)]
+pub struct StatementView {
+    pub incident: Link,
+    pub status: &'static str,
+    pub status_label: &'static str,
+    pub targets: Vec<Link>,
+    pub more_targets: usize,
+    pub source: Option<SourceLink>,
+    /// When the statement was made: as written, and in words.
+    pub at: Option<String>,
+    pub at_words: Option<String>,
+    pub confidence: Option<u8>,
+}
+
+/// A source named by what a reader recognises, linked when it is online.
+#[derive(Serialize)]
+pub struct SourceLink {
+    pub name: String,
+    pub url: Option<String>,
+}
+
+/// The statements of one basis on an actor's page.
+#[derive(Serialize)]
+pub struct StatementGroup {
+    pub basis: &'static str,
+    pub statements: Vec<StatementView>,
+    /// Statements left out (the most recent are shown).
+    pub hidden: usize,
+}
+
+/// A relation between two actors, as read from the page's actor.
+#[derive(Serialize)]
+pub struct RelationView {
+    /// "the same group as", "part of", "has as a part", "allied with".
+    pub words: &'static str,
+    pub kind: &'static str,
+    pub actor: Link,
+    pub url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -75,6 +133,7 @@ pub struct Charts {
 #[derive(Serialize)]
 pub struct ObservationView {
     pub at: String,
+    pub at_words: String,
     pub span: String,
     pub state: &'static str,
     pub source: Option<String>,
@@ -87,6 +146,7 @@ pub struct SourceView<'a> {
     pub publisher: Option<&'a str>,
     pub url: Option<&'a str>,
     pub published: Option<&'a str>,
+    pub published_words: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -106,6 +166,8 @@ pub struct Entry {
     pub name: String,
     pub url: String,
     pub detail: String,
+    /// A note's date as written, for `<time datetime>` (`detail` has it in words).
+    pub date: Option<String>,
     pub incidents: usize,
     pub downtime: String,
 }
@@ -142,4 +204,5 @@ pub struct NoteView<'a> {
     pub id: &'a str,
     pub title: &'a str,
     pub date: Option<&'a str>,
+    pub date_words: Option<String>,
 }

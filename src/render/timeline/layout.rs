@@ -170,16 +170,24 @@ impl<'s> Layout<'s> {
 }
 
 /// The time the width stands for: from the earliest start to the latest end
-/// (as_of for the ongoing), at least an hour.
+/// (as_of for the open, the start for an attack without impact), at least
+/// an hour.
 fn extent(site: &Site, incidents: &[usize]) -> (DateTime<Utc>, DateTime<Utc>) {
     let first = incidents
         .iter()
-        .map(|&i| site.incidents[i].bounds.start_earliest)
+        .map(|&i| site.incidents[i].outcome.bounds.start_earliest)
         .min()
         .unwrap_or(site.as_of);
     let last = incidents
         .iter()
-        .map(|&i| site.incidents[i].bounds.end_latest.unwrap_or(site.as_of))
+        .map(|&i| {
+            let inc = &site.incidents[i];
+            match inc.outcome.possible() {
+                Some((_, Some(end))) => end,
+                Some((_, None)) => site.as_of,
+                None => inc.started.latest.min(site.as_of),
+            }
+        })
         .max()
         .unwrap_or(site.as_of)
         .max(first + Duration::hours(1));

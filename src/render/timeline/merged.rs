@@ -119,7 +119,13 @@ pub(super) fn merged_bars<'t>(
     let mut pair_lanes = pair_lanes.iter();
     for &i in incidents {
         let inc = &site.incidents[i];
-        let b = inc.bounds;
+        // Merged runs are outages; claims and attacks without impact are
+        // counted in the text alternative instead.
+        if !inc.outcome.impact.is_outage() {
+            pair_lanes.by_ref().take(inc.record.targets.len()).for_each(drop);
+            continue;
+        }
+        let b = inc.outcome.bounds;
         let end = b.end_latest.unwrap_or(site.as_of);
         let x0 = x(b.start_earliest);
         let span = Run {

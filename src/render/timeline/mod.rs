@@ -13,11 +13,14 @@ use std::fmt::Write;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 
+use crate::bounds::Status;
 use crate::model::Site;
 use crate::records::State;
+use crate::time::TimeSpan;
 use crate::wording;
 
 mod layout;
+mod legend;
 mod merged;
 use layout::Layout;
 use merged::merged_bars;
@@ -126,6 +129,7 @@ pub fn svg<'t>(
         );
     }
     s.push_str("</svg>\n");
+    s.push_str(&legend::legend(site, incidents, &layout));
     s
 }
 
@@ -134,7 +138,7 @@ fn describe(site: &Site, incidents: &[usize], layout: &Layout) -> String {
     let zone = site.zone;
     let targets = layout.targets;
     let mut desc = format!(
-        "{} incident{} on {} target{}, from {} to {} ({}). Solid: certainly down; hatched: possibly down; an open end: ongoing. The table lists the same incidents.",
+        "{} incident{} on {} target{}, from {} to {} ({}). Solid: certainly down; hatched: possibly down; an arrow: an outage not known to have ended; a dashed outline with a diamond: an unverified claim; a hollow diamond: an attack without impact. The table lists the same incidents.",
         incidents.len(),
         if incidents.len() == 1 { "" } else { "s" },
         targets,
@@ -152,7 +156,7 @@ fn describe(site: &Site, incidents: &[usize], layout: &Layout) -> String {
     }
     if layout.merged {
         desc.push_str(
-            " Too many incidents to draw one by one: each target's overlapping outages are drawn merged, paler where they cover only part of a pixel's time, without observation marks.",
+            " Too many incidents to draw one by one: each target's overlapping outages are drawn merged, paler where they cover only part of a pixel's time, without observation marks; unverified claims and attacks without impact are not drawn.",
         );
     } else if !layout.marks {
         let _ = write!(
@@ -278,6 +282,23 @@ fn open_end(s: &mut String, x1: f64, y: f64) {
     );
 }
 
+/// The middle of a span: where a mark for it goes.
+fn midpoint(span: TimeSpan) -> DateTime<Utc> {
+    span.earliest + (span.latest - span.earliest) / 2
+}
+
+/// A diamond centred at `x` in the lane whose bar starts at `y`: the mark
+/// of a claim, or (hollow) of an attack without impact.
+fn diamond(s: &mut String, class: &str, x: f64, y: f64) {
+    let r = BAR / 2.0;
+    let _ = writeln!(
+        s,
+        "<path class=\"{class}\" d=\"M{} {} l{r} {r} l-{r} {r} l-{r} -{r} z\"/>",
+        P(x),
+        P(y),
+    );
+}
+
 /// One bar per incident and lane, with its title and, when `marks`, its
 /// observation marks.
 fn bars<'t>(
@@ -293,28 +314,40 @@ fn bars<'t>(
     let mut pair_lanes = pair_lanes.iter();
     for &i in incidents {
         let inc = &site.incidents[i];
-        let b = inc.bounds;
+        let b = inc.outcome.bounds;
         let end = b.end_latest.unwrap_or(site.as_of);
+        let status = inc.status();
         for n in pair_lanes.by_ref().take(inc.record.targets.len()) {
             let Some(n) = lane_index(*n) else { continue };
             let label = bar_title(i);
             let y = scale.lane_y[n] + 6.0;
-            let ongoing = if b.is_ongoing() { " ongoing" } else { "" };
-            let _ = writeln!(s, "<g class=\"bar{ongoing}\">");
+            let _ = writeln!(s, "<g class=\"bar {}\">", status.key());
             let _ = writeln!(s, "<title>{label}</title>");
-            let (x0, x1) = (x(b.start_earliest), x(end).max(x(b.start_earliest) + 2.0));
-            bar_rect(s, "possible", x0, x1, y);
-            if let Some((c0, c1)) = b.certain() {
-                let (c0, c1) = (x(c0), x(c1).max(x(c0) + 1.0));
-                bar_rect(s, "certain", c0, c1, y);
-            }
-            if b.is_ongoing() {
-                open_end(s, x1, y);
+            match status {
+                Status::Ongoing | Status::Ended => {
+                    let (x0, x1) = (x(b.start_earliest), x(end).max(x(b.start_earliest) + 2.0));
+                    bar_rect(s, "possible", x0, x1, y);
+                    if let Some((c0, c1)) = b.certain() {
+                        let (c0, c1) = (x(c0), x(c1).max(x(c0) + 1.0));
+                        bar_rect(s, "certain", c0, c1, y);
+                    }
+                    if status == Status::Ongoing {
+                        open_end(s, x1, y);
+                    }
+                }
+                Status::Unverified => {
+                    // An outline where it may have been down, never past
+                    // the start while nothing bounds its end.
+                    let to = b.end_latest.unwrap_or(inc.started.latest.min(site.as_of));
+                    let (x0, x1) = (x(b.start_earliest), x(to).max(x(b.start_earliest) + 2.0));
+                    bar_rect(s, "claim", x0, x1, y);
+                    diamond(s, "claim-mark", x(midpoint(inc.started)), y);
+                }
+                Status::NoImpact => diamond(s, "no-impact-mark", x(midpoint(inc.started).min(last)), y),
             }
             let observations = if marks { inc.record.observations.len() } else { 0 };
             for (o, span) in inc.record.observations.iter().zip(&inc.observations).take(observations) {
-                let mid = span.earliest + (span.latest - span.earliest) / 2;
-                let ox = x(mid.min(last));
+                let ox = x(midpoint(*span).min(last));
                 let (class, word) = match o.state {
                     State::Down => ("obs-down", "down"),
                     State::Up => ("obs-up", "up"),

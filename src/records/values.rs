@@ -1,0 +1,340 @@
+//! The checked values records are made of: ids, URLs, zones, references,
+//! and their JSON Schemas. Each is checked while parsing, so a mistake
+//! carries the line and column serde saw it at.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use chrono_tz::Tz;
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use serde::{Deserialize, Deserializer};
+
+use super::Kind;
+use crate::time::WrittenTime;
+
+/// Deserializes a string through `parse`, raising the error while the
+/// deserializer still knows where the value is (so it gets its line).
+fn from_str_with<'de, D, T>(d: D, expecting: &'static str, parse: fn(&str) -> Result<T, String>) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    struct Visitor<T> {
+        expecting: &'static str,
+        parse: fn(&str) -> Result<T, String>,
+    }
+    impl<T> serde::de::Visitor<'_> for Visitor<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str(self.expecting)
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
+            (self.parse)(v).map_err(E::custom)
+        }
+    }
+    d.deserialize_str(Visitor { expecting, parse })
+}
+
+/// A record id: lowercase ASCII letters, digits and `-`, 1–64 characters,
+/// starting with a letter or digit.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Id(String);
+
+impl Id {
+    /// Checks `text` against the id rule; the error says what is wrong.
+    pub fn parse(text: &str) -> Result<Id, String> {
+        let ok_char = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-';
+        if text.is_empty() || text.len() > 64 {
+            return Err(format!("`{text}` is not a valid id: it must be 1–64 characters long"));
+        }
+        if text.starts_with('-') {
+            return Err(format!(
+                "`{text}` is not a valid id: it must start with a letter or digit"
+            ));
+        }
+        if let Some(bad) = text.chars().find(|c| !ok_char(*c)) {
+            return Err(format!(
+                "`{text}` is not a valid id: `{bad}` is not allowed; use lowercase letters a-z, digits and `-`"
+            ));
+        }
+        Ok(Id(text.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Id {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Id {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        from_str_with(d, "an id such as `la-voix-du-nord`", Id::parse)
+    }
+}
+
+/// An absolute `http`/`https` URL; anything else is refused at load.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HttpUrl(String);
+
+impl HttpUrl {
+    pub fn parse(text: &str) -> Result<HttpUrl, String> {
+        let url = url::Url::parse(text)
+            .map_err(|e| format!("`{text}` is not an absolute URL ({e}); write it as `https://…`"))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(format!(
+                "`{text}` has the scheme `{}`: only http and https URLs are allowed",
+                url.scheme()
+            ));
+        }
+        if url.host_str().is_none_or(str::is_empty) {
+            return Err(format!("`{text}` has no host"));
+        }
+        Ok(HttpUrl(url.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for HttpUrl {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        from_str_with(d, "an http(s) URL", HttpUrl::parse)
+    }
+}
+
+/// An IANA timezone name such as `Europe/Paris`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Zone(pub Tz);
+
+impl<'de> Deserialize<'de> for Zone {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        from_str_with(d, "an IANA timezone name", |text| {
+            text.parse::<Tz>()
+                .map(Zone)
+                .map_err(|_| format!("`{text}` is not an IANA timezone name; write e.g. `Europe/Paris` or `UTC`"))
+        })
+    }
+}
+
+/// A required text (a title, a name): YAML's null (`title:` with nothing
+/// after it, `~`, `null`) or blanks are an error, where serde would take
+/// them for the text "null", "~" or "".
+fn required_text<'de, D: Deserializer<'de>>(d: D, key: &str) -> Result<String, D::Error> {
+    match Option::<String>::deserialize(d)? {
+        Some(text) if !text.trim().is_empty() => Ok(text),
+        _ => Err(serde::de::Error::custom(format!("`{key}` has no text"))),
+    }
+}
+
+pub(super) fn required_title<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    required_text(d, "title")
+}
+
+pub(super) fn required_name<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    required_text(d, "name")
+}
+
+/// `incidents/<id>` and the like, in a note's `about`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RecordRef {
+    pub kind: Kind,
+    pub id: Id,
+}
+
+impl RecordRef {
+    /// Parses `incidents/<id>` and the like.
+    pub fn parse(text: &str) -> Result<RecordRef, String> {
+        let bad = || {
+            format!("`{text}` is not a reference: write `incidents/<id>`, `actors/<id>`, `targets/<id>` or `campaigns/<id>`")
+        };
+        let (folder, id) = text.split_once('/').ok_or_else(bad)?;
+        let kind = match folder {
+            "incidents" => Kind::Incident,
+            "actors" => Kind::Actor,
+            "targets" => Kind::Target,
+            "campaigns" => Kind::Campaign,
+            _ => return Err(bad()),
+        };
+        Ok(RecordRef {
+            kind,
+            id: Id::parse(id)?,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for RecordRef {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        from_str_with(d, "a reference such as `incidents/<id>`", RecordRef::parse)
+    }
+}
+
+/// The regular expression of an id, for JSON Schema.
+pub const ID_PATTERN: &str = "^[a-z0-9][a-z0-9-]{0,63}$";
+/// The regular expression of one time form, without anchors.
+macro_rules! time_point_pattern {
+    () => {
+        "[0-9]{4}(-[0-9]{2}(-[0-9]{2}(T[0-9]{2}(:[0-9]{2}(:[0-9]{2})?)?)?)?)?(Z|[+-][0-9]{2}:[0-9]{2})?"
+    };
+}
+
+/// The regular expression of a written time (docs/format.md, "Times"), for JSON Schema.
+/// One time, then optionally `/` and another time or `..`.
+pub const TIME_PATTERN: &str = concat!(
+    "^",
+    time_point_pattern!(),
+    "(/(",
+    time_point_pattern!(),
+    "|[.][.]))?$"
+);
+
+
+
+impl JsonSchema for Id {
+    fn schema_name() -> Cow<'static, str> {
+        "Id".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "pattern": ID_PATTERN,
+            "description": "The id of a record: its file name without extension (lowercase letters, digits and `-`)."
+        })
+    }
+}
+
+impl JsonSchema for HttpUrl {
+    fn schema_name() -> Cow<'static, str> {
+        "HttpUrl".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[^/?#]+",
+            "description": "An absolute http or https URL."
+        })
+    }
+}
+
+impl JsonSchema for Zone {
+    fn schema_name() -> Cow<'static, str> {
+        "Zone".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "pattern": "^[A-Za-z0-9_+-]+(/[A-Za-z0-9_+-]+)*$",
+            "description": "An IANA timezone name such as `Europe/Paris` or `UTC`."
+        })
+    }
+}
+
+impl JsonSchema for WrittenTime {
+    fn schema_name() -> Cow<'static, str> {
+        "Time".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A time written with the precision that is known: `2024`, `2024-08`, `2024-08-25`, `2024-08-25T14`, `2024-08-25T14:30` or `2024-08-25T14:30:15`, optionally followed by `Z` or `+HH:MM`/`-HH:MM`; without an offset it is in the site's timezone. Where only a range is known, an interval `A/B` of two such times (from the start of A to the end of B), or `A/..` (at A or later, up to as_of).",
+            "anyOf": [
+                { "type": "string", "pattern": TIME_PATTERN },
+                { "type": "integer", "minimum": 1000, "maximum": 9999 }
+            ]
+        })
+    }
+}
+
+impl JsonSchema for RecordRef {
+    fn schema_name() -> Cow<'static, str> {
+        "RecordRef".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "pattern": "^(incidents|actors|targets|campaigns)/[a-z0-9][a-z0-9-]{0,63}$",
+            "description": "A record this note is about: `incidents/<id>`, `actors/<id>`, `targets/<id>` or `campaigns/<id>`."
+        })
+    }
+}
+
+/// How sure a statement about an actor is: 0–100, the scale of STIX 2.1;
+/// the words `low`, `medium` and `high` are its Low/Med/High (15/50/85).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Confidence(u8);
+
+impl Confidence {
+    pub fn value(self) -> u8 {
+        self.0
+    }
+
+    /// The word of the STIX scale for this value: `low` below 30, `medium`
+    /// below 70, else `high` (0 is `none`).
+    pub fn word(self) -> &'static str {
+        match self.0 {
+            0 => "none",
+            1..=29 => "low",
+            30..=69 => "medium",
+            _ => "high",
+        }
+    }
+
+    fn from_word(text: &str) -> Result<Confidence, String> {
+        match text {
+            "low" => Ok(Confidence(15)),
+            "medium" => Ok(Confidence(50)),
+            "high" => Ok(Confidence(85)),
+            _ => Err(format!(
+                "`{text}` is not a confidence: write an integer from 0 to 100, or `low`, `medium` or `high`"
+            )),
+        }
+    }
+
+    fn from_number(n: i128) -> Result<Confidence, String> {
+        u8::try_from(n)
+            .ok()
+            .filter(|n| *n <= 100)
+            .map(Confidence)
+            .ok_or_else(|| format!("confidence {n} is not from 0 to 100"))
+    }
+}
+
+impl<'de> Deserialize<'de> for Confidence {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Confidence;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a confidence: an integer from 0 to 100, or `low`, `medium` or `high`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Confidence, E> {
+                Confidence::from_word(v).map_err(E::custom)
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Confidence, E> {
+                Confidence::from_number(i128::from(v)).map_err(E::custom)
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Confidence, E> {
+                Confidence::from_number(i128::from(v)).map_err(E::custom)
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
+impl JsonSchema for Confidence {
+    fn schema_name() -> Cow<'static, str> {
+        "Confidence".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "How sure the statement is: an integer from 0 to 100 (the STIX 2.1 scale), or `low`, `medium` or `high` (15, 50, 85).",
+            "anyOf": [
+                { "type": "integer", "minimum": 0, "maximum": 100 },
+                { "enum": ["low", "medium", "high"] }
+            ]
+        })
+    }
+}

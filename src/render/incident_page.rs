@@ -1,0 +1,106 @@
+//! An incident's own page: its facts, how sure each time is, the bounds
+//! of the outage (or why there is none), observations and sources.
+
+use tera::Context;
+
+use super::views::{ObservationView, SourceView};
+use super::Renderer;
+use crate::bounds::Status;
+use crate::records::{Impact, Kind, State};
+use crate::routes::Place;
+use crate::time::local_text;
+
+impl Renderer<'_> {
+    pub fn incident(&self, i: usize, at: &Place) -> Result<String, String> {
+        let s = self.site;
+        let inc = &s.incidents[i];
+        let r = &inc.record;
+        let mut c = self.context(at, "incidents");
+        c.insert("incident", &self.row(i, usize::MAX));
+        c.insert("summary_html", &self.summary(i));
+        c.insert("tags", &r.tags);
+        c.insert("impact_words", impact_words(inc.outcome.impact, inc.status()));
+        self.insert_bounds(&mut c, i);
+        let observations: Vec<ObservationView> = r
+            .observations
+            .iter()
+            .zip(&inc.observations)
+            .map(|(o, span)| ObservationView {
+                at: o.at.text().to_string(),
+                at_words: self.when(&o.at, *span),
+                span: crate::wording::span_text(*span, s.zone),
+                state: match o.state {
+                    State::Down => "down",
+                    State::Up => "up",
+                },
+                source: o.source.as_ref().map(|id| {
+                    r.sources
+                        .iter()
+                        .find(|src| src.id == *id)
+                        .and_then(|src| src.title.clone().or(src.publisher.clone()))
+                        .unwrap_or_else(|| id.to_string())
+                }),
+            })
+            .collect();
+        c.insert("observations", &observations);
+        let sources: Vec<SourceView> = r
+            .sources
+            .iter()
+            .zip(&inc.published)
+            .map(|(src, published)| SourceView {
+                id: src.id.as_str(),
+                title: src.title.as_deref(),
+                publisher: src.publisher.as_deref(),
+                url: src.url.as_ref().map(|u| u.as_str()),
+                published: src.published.as_ref().map(|p| p.text()),
+                published_words: src.published.as_ref().zip(*published).map(|(p, span)| self.when(p, span)),
+            })
+            .collect();
+        c.insert("sources", &sources);
+        c.insert("notes", &self.note_links(Kind::Incident, &inc.id));
+        self.render("incident.html", &c)
+    }
+
+    /// The spans of `started` and `ended`, and the bounds S and E in words.
+    fn insert_bounds(&self, c: &mut Context, i: usize) {
+        let s = self.site;
+        let inc = &s.incidents[i];
+        let zone = s.zone;
+        c.insert("started_span", &crate::wording::span_text(inc.started, zone));
+        c.insert("ended_span", &inc.ended.map(|e| crate::wording::span_text(e, zone)));
+        let b = inc.outcome.bounds;
+        c.insert(
+            "start_bounds",
+            &format!(
+                "{} – {}",
+                local_text(b.start_earliest, zone),
+                local_text(b.start_latest, zone)
+            ),
+        );
+        let end = match (inc.outcome.end(), inc.status()) {
+            (_, Status::NoImpact) => "no outage to end".to_string(),
+            ((Some(e), Some(l)), _) => format!("{} – {}", local_text(e, zone), local_text(l, zone)),
+            ((Some(e), None), Status::Unverified) => format!(
+                "not before {}; no end known, and no outage verified",
+                local_text(e, zone)
+            ),
+            ((Some(e), None), _) => format!("not before {}; not known to have ended", local_text(e, zone)),
+            ((None, _), _) => "no end known".to_string(),
+        };
+        c.insert("end_bounds", &end);
+    }
+}
+
+/// What the impact means for the reader.
+fn impact_words(impact: Impact, status: Status) -> &'static str {
+    match (impact, status) {
+        (Impact::Degraded, Status::Ongoing) => "degraded (slow or partly unavailable), not known to have ended",
+        (Impact::Degraded, _) => "degraded (slow or partly unavailable), since restored",
+        (_, Status::Ongoing) => "an outage, not known to have ended",
+        (_, Status::Ended) => "an outage that has ended",
+        (_, Status::NoImpact) => "the target stayed available: an attack without impact, which adds no downtime",
+        (_, Status::Unverified) => {
+            "claimed or reported, not verified: nothing shows the target went down, so it counts toward the upper bound of downtime only"
+        }
+    }
+}

@@ -1,0 +1,136 @@
+//! Unit tests of written times and their spans.
+use super::*;
+
+fn paris() -> Tz {
+    "Europe/Paris".parse().unwrap()
+}
+
+fn span(text: &str, zone: Tz) -> (String, String) {
+    let s = text.parse::<WrittenTime>().unwrap().resolve(zone).unwrap();
+    (rfc3339(s.earliest), rfc3339(s.latest))
+}
+
+#[test]
+fn every_form_has_a_valid_html_datetime() {
+    for (written, html) in [
+        ("2024", "2024"),
+        ("2024Z", "2024"),
+        ("2024-08", "2024-08"),
+        ("2024-08-25", "2024-08-25"),
+        ("2024-08-25+02:00", "2024-08-25"),
+        ("2024-08-25T14", "2024-08-25T14:00"),
+        ("2024-08-25T14Z", "2024-08-25T14:00Z"),
+        ("2024-08-25T14-05:30", "2024-08-25T14:00-05:30"),
+        ("2024-08-25T14:30", "2024-08-25T14:30"),
+        ("2024-08-25T14:30:15+02:00", "2024-08-25T14:30:15+02:00"),
+    ] {
+        let t: WrittenTime = written.parse().unwrap();
+        assert_eq!(t.html_datetime(), html, "{written}");
+    }
+}
+
+#[test]
+fn every_precision_denotes_its_whole_unit() {
+    let utc = Tz::UTC;
+    let cases = [
+        ("2024", "2024-01-01T00:00:00Z", "2025-01-01T00:00:00Z"),
+        ("2024-12", "2024-12-01T00:00:00Z", "2025-01-01T00:00:00Z"),
+        ("2024-02", "2024-02-01T00:00:00Z", "2024-03-01T00:00:00Z"),
+        ("2024-08-25", "2024-08-25T00:00:00Z", "2024-08-26T00:00:00Z"),
+        ("2024-08-25T14", "2024-08-25T14:00:00Z", "2024-08-25T15:00:00Z"),
+        ("2024-08-25T14:30", "2024-08-25T14:30:00Z", "2024-08-25T14:31:00Z"),
+        ("2024-08-25T14:30:15", "2024-08-25T14:30:15Z", "2024-08-25T14:30:16Z"),
+    ];
+    for (text, from, to) in cases {
+        assert_eq!(span(text, utc), (from.into(), to.into()), "{text}");
+    }
+}
+
+#[test]
+fn offsets_override_the_zone() {
+    assert_eq!(
+        span("2024-08-25T14Z", paris()),
+        ("2024-08-25T14:00:00Z".into(), "2024-08-25T15:00:00Z".into())
+    );
+    assert_eq!(
+        span("2024-08-25+02:00", Tz::UTC),
+        ("2024-08-24T22:00:00Z".into(), "2024-08-25T22:00:00Z".into())
+    );
+    assert_eq!(
+        span("2024-08-25T01:30-05:30", Tz::UTC),
+        ("2024-08-25T07:00:00Z".into(), "2024-08-25T07:01:00Z".into())
+    );
+}
+
+#[test]
+fn local_times_follow_daylight_saving() {
+    // Summer: UTC+2.
+    assert_eq!(
+        span("2024-08-25", paris()),
+        ("2024-08-24T22:00:00Z".into(), "2024-08-25T22:00:00Z".into())
+    );
+    // The day clocks spring forward lasts 23 h.
+    assert_eq!(
+        span("2024-03-31", paris()),
+        ("2024-03-30T23:00:00Z".into(), "2024-03-31T22:00:00Z".into())
+    );
+    // The day clocks fall back lasts 25 h.
+    assert_eq!(
+        span("2024-10-27", paris()),
+        ("2024-10-26T22:00:00Z".into(), "2024-10-27T23:00:00Z".into())
+    );
+}
+
+#[test]
+fn repeated_local_hour_covers_both_occurrences() {
+    // 02:00–03:00 happens at 00:00Z (CEST) and again at 01:00Z (CET).
+    assert_eq!(
+        span("2024-10-27T02", paris()),
+        ("2024-10-27T00:00:00Z".into(), "2024-10-27T02:00:00Z".into())
+    );
+    assert_eq!(
+        span("2024-10-27T02:30", paris()),
+        ("2024-10-27T00:30:00Z".into(), "2024-10-27T01:31:00Z".into())
+    );
+    // The hour before the repeat happens once.
+    assert_eq!(
+        span("2024-10-27T01", paris()),
+        ("2024-10-26T23:00:00Z".into(), "2024-10-27T00:00:00Z".into())
+    );
+}
+
+#[test]
+fn skipped_local_time_is_an_error() {
+    let t: WrittenTime = "2024-03-31T02:30".parse().unwrap();
+    let err = t.resolve(paris()).unwrap_err();
+    assert!(err.to_string().contains("does not exist in Europe/Paris"), "{err}");
+    assert!("2024-03-31T02"
+        .parse::<WrittenTime>()
+        .unwrap()
+        .resolve(paris())
+        .is_err());
+    // The hour that ends at the gap is fine and lasts an hour.
+    assert_eq!(
+        span("2024-03-31T01", paris()),
+        ("2024-03-31T00:00:00Z".into(), "2024-03-31T01:00:00Z".into())
+    );
+}
+
+#[test]
+fn malformed_times_say_why() {
+    for (text, reason) in [
+        ("", "empty"),
+        ("24-08-25", "year must be 4 digits"),
+        ("2024-13", "month 13"),
+        ("2024-02-30", "has no day 30"),
+        ("2024-08-25 14:00", "expected `T`"),
+        ("2024-08-25T24", "hour 24"),
+        ("2024-08-25T14:30:15.5", "fractions"),
+        ("2024-08-25T14+2", "expected `:` after the hour"),
+        ("2024-08-25T14+25:00", "out of range"),
+        ("yesterday", "year must be 4 digits"),
+    ] {
+        let err = text.parse::<WrittenTime>().unwrap_err().to_string();
+        assert!(err.contains(reason), "{text:?}: {err}");
+    }
+}

@@ -1,0 +1,277 @@
+//! The rules of one incident: its references, its sources, and evidence
+//! that contradicts neither itself, nor its impact, nor `as_of`.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use super::times::{after_as_of, line_of, IncidentTimes};
+use super::{error_at, known_ids, warning_at, Known};
+use crate::bounds::{Bounds, Contradiction, Evidence};
+use crate::diagnostics::{Diagnostic, Seg};
+use crate::parse::Parsed;
+use crate::path;
+use crate::records::{Id, Impact, Incident, State};
+use crate::time::{TimeSpan, WrittenTime};
+
+/// Whichever of two fields is written later in the file: where a
+/// contradiction between them is reported.
+fn later<'a, T>(p: &Parsed<T>, a: &'a [Seg], b: &'a [Seg]) -> &'a [Seg] {
+    if line_of(p, a) > line_of(p, b) {
+        a
+    } else {
+        b
+    }
+}
+
+/// A written `impact` that the evidence contradicts: `none` with a `down`
+/// observation or an `ended` time, `unknown` with a `down` observation.
+fn check_impact(p: &Parsed<Incident>, diagnostics: &mut Vec<Diagnostic>) {
+    let r = &p.record;
+    let Some(impact @ (Impact::None | Impact::Unknown)) = r.impact else {
+        return;
+    };
+    let impact_at = path!["impact"];
+    for (i, o) in r.observations.iter().enumerate() {
+        if o.state != State::Down {
+            continue;
+        }
+        let obs = path!["observations", i, "state"];
+        let (message, hint) = match impact {
+            Impact::None => (
+                format!("`impact: none` says the target stayed available, but this observation ({}) saw it down", o.at),
+                "write `impact: outage` (or `degraded`), or remove the observation if it is wrong",
+            ),
+            _ => (
+                format!("`impact: unknown` says nobody verified an outage, but this observation ({}) saw the target down", o.at),
+                "a `down` observation verifies it: write `impact: outage` or `degraded`, or remove `impact:` for the default",
+            ),
+        };
+        diagnostics.push(error_at(p, later(p, &impact_at, &obs), message).with_hint(hint));
+    }
+    if let (Impact::None, Some(ended)) = (impact, &r.ended) {
+        diagnostics.push(
+            error_at(
+                p,
+                later(p, &impact_at, &path!["ended"]),
+                format!("`impact: none` says there was no outage, but `ended` ({ended}) says when one ended"),
+            )
+            .with_hint("remove `ended`, or write `impact: outage` (or `degraded`)"),
+        );
+    }
+}
+
+/// Checks one incident; returns its bounds when its times resolved.
+pub fn check(
+    p: &Parsed<Incident>,
+    times: Option<&IncidentTimes>,
+    as_of: DateTime<Utc>,
+    zone: Tz,
+    known: &Known,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Bounds> {
+    let r = &p.record;
+    if r.attack.is_empty() {
+        diagnostics.push(
+            error_at(p, &path!["attack"], "`attack` needs at least one kind")
+                .with_hint("allowed: ddos, defacement, data-leak, ransomware, intrusion, phishing, other"),
+        );
+    }
+    if r.targets.is_empty() {
+        diagnostics.push(
+            error_at(p, &path!["targets"], "`targets` needs at least one target id")
+                .with_hint("list what was attacked, by the ids of content/targets/"),
+        );
+    }
+    let targets = &known.targets;
+    for (i, t) in r.targets.iter().enumerate() {
+        if !targets.contains(t) {
+            diagnostics.push(
+                error_at(p, &path!["targets", i], format!("no target has the id `{t}`")).with_hint(format!(
+                    "{}; or add content/targets/{t}.yaml",
+                    known_ids(t.as_str(), targets.iter().copied())
+                )),
+            );
+        }
+    }
+    let actors = &known.actors;
+    for (i, a) in r.actors.iter().enumerate() {
+        if !actors.contains(&a.actor) {
+            diagnostics.push(
+                error_at(
+                    p,
+                    &path!["actors", i, "actor"],
+                    format!("no actor has the id `{}`", a.actor),
+                )
+                .with_hint(format!(
+                    "{}; or add content/actors/{}.yaml",
+                    known_ids(a.actor.as_str(), actors.iter().copied()),
+                    a.actor
+                )),
+            );
+        }
+    }
+    if let Some(c) = &r.campaign {
+        let campaigns = &known.campaigns;
+        if !campaigns.contains(c) {
+            diagnostics.push(
+                error_at(p, &path!["campaign"], format!("no campaign has the id `{c}`")).with_hint(format!(
+                    "{}; or add content/campaigns/{c}.yaml",
+                    known_ids(c.as_str(), campaigns.iter().copied())
+                )),
+            );
+        }
+    }
+    let mut source_ids: BTreeMap<&Id, usize> = BTreeMap::new();
+    for (i, s) in r.sources.iter().enumerate() {
+        if let Some(first) = source_ids.insert(&s.id, i) {
+            diagnostics.push(
+                error_at(p, &path!["sources", i, "id"], format!("duplicate source id `{}`", s.id)).with_hint(format!(
+                    "source {} of this file already uses it; give each source its own id",
+                    first + 1
+                )),
+            );
+            source_ids.insert(&s.id, first);
+        }
+        if s.url.is_none() {
+            diagnostics.push(
+                warning_at(p, &path!["sources", i, "id"], format!("source `{}` has no url", s.id))
+                    .with_hint("add `url:` if the source is online, so readers can check it"),
+            );
+        }
+    }
+    if r.sources.is_empty() {
+        diagnostics.push(
+            warning_at(p, &path!["title"], "this incident has no sources")
+                .with_hint("add `sources:` with at least a title and publisher, so readers can check it"),
+        );
+    }
+    let cited = (r.observations.iter().enumerate())
+        .filter_map(|(i, o)| Some((path!["observations", i, "source"].to_vec(), o.source.as_ref()?)))
+        .chain(
+            (r.actors.iter().enumerate())
+                .filter_map(|(i, a)| Some((path!["actors", i, "source"].to_vec(), a.source.as_ref()?))),
+        );
+    for (path, src) in cited {
+        if !source_ids.contains_key(src) {
+            diagnostics.push(
+                error_at(p, &path, format!("no source of this incident has the id `{src}`"))
+                    .with_hint(known_ids(src.as_str(), source_ids.keys().copied())),
+            );
+        }
+    }
+
+    let t = times?;
+    // Times after "now".
+    let mut written: Vec<(Vec<Seg>, Option<&WrittenTime>, TimeSpan)> =
+        vec![(path!["started"].to_vec(), Some(&r.started), t.started)];
+    if let (Some(e), Some(span)) = (&r.ended, t.ended) {
+        written.push((path!["ended"].to_vec(), Some(e), span));
+    }
+    for (i, (o, span)) in r.observations.iter().zip(&t.observations).enumerate() {
+        written.push((path!["observations", i, "at"].to_vec(), Some(&o.at), *span));
+    }
+    for (i, (s, span)) in r.sources.iter().zip(&t.published).enumerate() {
+        if let Some(span) = span {
+            written.push((path!["sources", i, "published"].to_vec(), s.published.as_ref(), *span));
+        }
+    }
+    for (i, (a, span)) in r.actors.iter().zip(&t.statements).enumerate() {
+        if let Some(span) = span {
+            written.push((path!["actors", i, "at"].to_vec(), a.at.as_ref(), *span));
+        }
+    }
+    for (path, time, span) in &written {
+        if span.earliest >= as_of {
+            diagnostics.push(after_as_of(p, path, *time, as_of, zone));
+        }
+    }
+    check_impact(p, diagnostics);
+
+    // Contradictions in the evidence.
+    let (downs, ups): (Vec<_>, Vec<_>) =
+        (0..r.observations.len()).partition(|&i| r.observations[i].state == State::Down);
+    let evidence = Evidence {
+        started: t.started,
+        ended: t.ended,
+        downs: downs.iter().map(|&i| t.observations[i]).collect(),
+        ups: ups.iter().map(|&i| t.observations[i]).collect(),
+        as_of,
+    };
+    let text = |path: &[Seg]| -> &str {
+        match path {
+            [Seg::Key(k)] if k == "started" => r.started.text(),
+            [Seg::Key(k)] if k == "ended" => r.ended.as_ref().map_or("", |e| e.text()),
+            [_, Seg::Index(i), _] => r.observations[*i].at.text(),
+            _ => "",
+        }
+    };
+    for c in evidence.contradictions() {
+        let (a, b, message, hint) = match c {
+            Contradiction::EndedBeforeStarted => (
+                path!["started"].to_vec(),
+                path!["ended"].to_vec(),
+                format!(
+                    "`ended` ({}) is wholly before `started` ({})",
+                    text(&path!["ended"]),
+                    text(&path!["started"])
+                ),
+                "an incident cannot end before it starts; fix one of the two times",
+            ),
+            Contradiction::DownBeforeStarted(k) => {
+                let obs = path!["observations", downs[k], "at"].to_vec();
+                let message = format!(
+                    "this `down` observation ({}) is wholly before `started` ({})",
+                    text(&obs),
+                    text(&path!["started"])
+                );
+                (
+                    path!["started"].to_vec(),
+                    obs,
+                    message,
+                    "the outage had begun when it was seen down: move `started` earlier, or fix the observation",
+                )
+            }
+            Contradiction::DownAfterEnded(k) => {
+                let obs = path!["observations", downs[k], "at"].to_vec();
+                let message = format!(
+                    "this `down` observation ({}) is wholly after `ended` ({})",
+                    text(&obs),
+                    text(&path!["ended"])
+                );
+                (
+                    path!["ended"].to_vec(),
+                    obs,
+                    message,
+                    "the service was still down then: move `ended` later or remove it",
+                )
+            }
+            Contradiction::UpBeforeEnded(k) => {
+                let obs = path!["observations", ups[k], "at"].to_vec();
+                let message = format!(
+                    "this `up` observation ({}) comes after the last `down` but wholly before `ended` ({})",
+                    text(&obs),
+                    text(&path!["ended"])
+                );
+                (
+                    path!["ended"].to_vec(),
+                    obs,
+                    message,
+                    "the service was back up by then: move `ended` earlier, or fix the observation",
+                )
+            }
+        };
+        diagnostics.push(error_at(p, later(p, &a, &b), message).with_hint(hint));
+    }
+    let b = evidence.bounds();
+    if b.duration().min > 366 * 86_400 {
+        diagnostics.push(
+            warning_at(p, &path!["started"], "this incident lasted more than a year")
+                .with_hint("check `started`, `ended` and the observations for a wrong year"),
+        );
+    }
+    Some(b)
+}
+
+
