@@ -288,7 +288,12 @@ mod tests {
 
     fn span(text: &str) -> TimeSpan {
         let paris: Tz = "Europe/Paris".parse().unwrap();
-        text.parse::<WrittenTime>().unwrap().resolve(paris).unwrap().closed().unwrap()
+        text.parse::<WrittenTime>()
+            .unwrap()
+            .resolve(paris)
+            .unwrap()
+            .closed()
+            .unwrap()
     }
 
     fn evidence(started: &str, ended: Option<&str>, downs: &[&str], ups: &[&str]) -> Evidence {
@@ -424,27 +429,60 @@ mod tests {
         let ended = evidence("2024-08-25T10", Some("2024-08-25T14"), &[], &[]);
         let open = evidence("2024-08-25T10", None, &["2024-08-25T12"], &[]);
         let o = with(Impact::Outage, ended.clone());
-        assert_eq!((o.status(), o.duration()), (Status::Ended, DurationBounds { min: 3 * H, max: Some(5 * H) }));
+        assert_eq!(
+            (o.status(), o.duration()),
+            (
+                Status::Ended,
+                DurationBounds {
+                    min: 3 * H,
+                    max: Some(5 * H)
+                }
+            )
+        );
         let o = with(Impact::Degraded, open.clone());
-        assert_eq!((o.status(), o.duration()), (Status::Ongoing, DurationBounds { min: H, max: None }));
+        assert_eq!(
+            (o.status(), o.duration()),
+            (Status::Ongoing, DurationBounds { min: H, max: None })
+        );
         // A claim: nothing is known to have gone down.
         let o = with(Impact::Unknown, ended.clone());
-        assert_eq!((o.status(), o.duration()), (Status::Unverified, DurationBounds { min: 0, max: Some(5 * H) }));
+        assert_eq!(
+            (o.status(), o.duration()),
+            (
+                Status::Unverified,
+                DurationBounds {
+                    min: 0,
+                    max: Some(5 * H)
+                }
+            )
+        );
         assert_eq!(o.certain(), None);
         assert_eq!(o.end(), (Some(o.bounds.end_earliest), o.bounds.end_latest));
         // No impact: zero, and no end.
         let o = with(Impact::None, evidence("2024-08-25T10", None, &[], &["2024-08-25T12"]));
-        assert_eq!((o.status(), o.duration()), (Status::NoImpact, DurationBounds { min: 0, max: Some(0) }));
+        assert_eq!(
+            (o.status(), o.duration()),
+            (Status::NoImpact, DurationBounds { min: 0, max: Some(0) })
+        );
         assert_eq!((o.certain(), o.possible(), o.end()), (None, None, (None, None)));
     }
 
     #[test]
     fn claims_count_toward_the_upper_bound_only_and_no_impact_toward_nothing() {
         let a = outage(evidence("2024-08-25T10", Some("2024-08-25T14"), &[], &[]));
-        let claim = with(Impact::Unknown, evidence("2024-08-25T16", Some("2024-08-25T17"), &[], &[]));
+        let claim = with(
+            Impact::Unknown,
+            evidence("2024-08-25T16", Some("2024-08-25T17"), &[], &[]),
+        );
         let none = with(Impact::None, evidence("2024-08-24", None, &[], &[]));
         // Certain: [11,14) = 3 h; possible: [10,15) ∪ [16,18) = 7 h.
-        assert_eq!(total_downtime([&a, &claim, &none]), DurationBounds { min: 3 * H, max: Some(7 * H) });
+        assert_eq!(
+            total_downtime([&a, &claim, &none]),
+            DurationBounds {
+                min: 3 * H,
+                max: Some(7 * H)
+            }
+        );
         // An open claim leaves the total without an upper bound; an open
         // attack without impact does not.
         let open_claim = with(Impact::Unknown, evidence("2024-08-25T16", None, &[], &[]));

@@ -209,8 +209,18 @@ impl Site {
             for r in &a.record.relations {
                 let other = position(Kind::Actor, &r.actor);
                 let url = r.url.as_ref().map(|u| u.as_str().to_string());
-                relations[i].push(ActorRelation { other, kind: r.kind, url: url.clone(), reverse: false });
-                relations[other].push(ActorRelation { other: i, kind: r.kind, url, reverse: true });
+                relations[i].push(ActorRelation {
+                    other,
+                    kind: r.kind,
+                    url: url.clone(),
+                    reverse: false,
+                });
+                relations[other].push(ActorRelation {
+                    other: i,
+                    kind: r.kind,
+                    url,
+                    reverse: true,
+                });
             }
         }
         for list in &mut relations {

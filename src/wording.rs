@@ -192,7 +192,11 @@ pub fn when(span: TimeSpan, open: bool, zone: Tz) -> String {
     if midnight(&e) && midnight(&l) {
         return whole_days(e.date_naive(), l.date_naive());
     }
-    let l_day = if midnight(&l) { l.date_naive().pred_opt() } else { Some(l.date_naive()) };
+    let l_day = if midnight(&l) {
+        l.date_naive().pred_opt()
+    } else {
+        Some(l.date_naive())
+    };
     let zones = if abbr(&e) == abbr(&l) {
         (String::new(), format!(" {}", abbr(&l)))
     } else {
@@ -207,7 +211,15 @@ pub fn when(span: TimeSpan, open: bool, zone: Tz) -> String {
             format!("{}, {}{}–{end}{}", day(&e), clock(&e), zones.0, zones.1)
         };
     }
-    format!("from {}, {}{} to {}, {}{}", day(&e), clock(&e), zones.0, day(&l), clock(&l), zones.1)
+    format!(
+        "from {}, {}{} to {}, {}{}",
+        day(&e),
+        clock(&e),
+        zones.0,
+        day(&l),
+        clock(&l),
+        zones.1
+    )
 }
 
 /// Whole local days `[from, to)`: a year, a month, a day, or a range of them.
@@ -226,7 +238,11 @@ fn whole_days(from: NaiveDate, to: NaiveDate) -> String {
         if months == 1 {
             return from.format("%b %Y").to_string();
         }
-        let first = if from.year() == last.year() { from.format("%b") } else { from.format("%b %Y") };
+        let first = if from.year() == last.year() {
+            from.format("%b")
+        } else {
+            from.format("%b %Y")
+        };
         return format!("between {first} and {}", last.format("%b %Y"));
     }
     let last = to.pred_opt().unwrap_or(to);
@@ -251,7 +267,11 @@ mod tests {
         let paris: Tz = "Europe/Paris".parse().unwrap();
         let said = |text: &str| {
             let t: crate::time::WrittenTime = text.parse().unwrap();
-            let as_of = "2024-08-27".parse::<crate::time::WrittenTime>().unwrap().resolve(paris).unwrap();
+            let as_of = "2024-08-27"
+                .parse::<crate::time::WrittenTime>()
+                .unwrap()
+                .resolve(paris)
+                .unwrap();
             let span = t.resolve(paris).unwrap().close(as_of.latest.unwrap());
             when(span, t.is_open(), paris)
         };
@@ -271,7 +291,10 @@ mod tests {
             ("2024-08-26T20/2024-08-26T23", "Mon 26 Aug 2024, 20:00–24:00 CEST"),
             ("2024-08-25T20/..", "after 20:00 CEST on Sun 25 Aug 2024"),
             ("2024-08-25/..", "on or after Sun 25 Aug 2024"),
-            ("2024-08-25T20/2024-08-26T03", "from Sun 25 Aug 2024, 20:00 to Mon 26 Aug 2024, 04:00 CEST"),
+            (
+                "2024-08-25T20/2024-08-26T03",
+                "from Sun 25 Aug 2024, 20:00 to Mon 26 Aug 2024, 04:00 CEST",
+            ),
             // An offset is shown on the site's clock.
             ("2024-08-26T10Z", "Mon 26 Aug 2024, 12:00–13:00 CEST"),
             // The repeated hour at the end of summer time: both occurrences.

@@ -202,6 +202,7 @@ fn incidents_json_has_the_spec_shape() {
         "ended",
         "start",
         "end",
+        "impact",
         "status",
         "duration_seconds",
         "url",
@@ -561,12 +562,15 @@ fn diff_of_two_folders_names_added_and_changed_incidents() {
     let text = fs::read_to_string(&ansm).unwrap();
     fs::write(
         &ansm,
-        text.replace("started: 2024-08\n", "started: 2024-08\nended: 2024-08-26T18\n"),
+        text.replace(
+            "started: 2024-08-24/2024-08-25\n",
+            "started: 2024-08-24/2024-08-25\nended: 2024-08-26T18\n",
+        ),
     )
     .unwrap();
     fs::write(
         head.path().join("content/incidents/2024/syane-again.yaml"),
-        "title: Syane down again\nattack: [ddos]\ntargets: [syane]\nstarted: 2024-08-26T10\nsources:\n  - id: s\n    title: T\n",
+        "title: Syane down again\nattack: [ddos]\ntargets: [syane]\nstarted: 2024-08-26T10\nimpact: outage\nsources:\n  - id: s\n    title: T\n",
     )
     .unwrap();
     let note = head.path().join("content/notes/reading-the-times.md");
@@ -897,7 +901,7 @@ fn warnings_do_not_fail_check_and_odd_files_are_errors_not_panics() {
     let (code, out, _) = stdout_of(sitrep().args(["check", "--format", "github", "--root"]).arg(dir.path()));
     assert_eq!(code, 0, "{out}");
     assert!(
-        out.contains("::warning file=content/incidents/2024/ansm-ddos.yaml,line=24,col=9::source `scmedia` has no url"),
+        out.contains("::warning file=content/incidents/2024/ansm-ddos.yaml,line=31,col=9::source `scmedia` has no url"),
         "{out}"
     );
 
@@ -1071,8 +1075,8 @@ fn timeline_shows_certain_possible_ongoing_and_observations_grouped_by_campaign(
     // Every written time is a valid HTML <time>, whatever its precision.
     let page = fs::read_to_string(dir.path().join("site/incidents/down-up/index.html")).unwrap();
     for needle in [
-        "<time datetime=\"2024-08-25\">2024-08-25</time>",
-        "<time datetime=\"2024-08-27T09:00\">2024-08-27T09</time>",
+        "<time datetime=\"2024-08-25\">Sun 25 Aug 2024</time>",
+        "<time datetime=\"2024-08-27T09:00\">Tue 27 Aug 2024, 09:00–10:00 CEST</time>",
     ] {
         assert!(page.contains(needle), "incident page lacks {needle}");
     }
@@ -1134,7 +1138,7 @@ fn a_timeline_of_too_many_bars_draws_each_target_merged() {
     let home = svg_of("index.html");
     assert!(
         home.contains(
-            "drawn merged, paler where they cover only part of a pixel&#39;s time, without observation marks.</desc>"
+            "drawn merged, paler where they cover only part of a pixel&#39;s time, without observation marks; unverified claims and attacks without impact are not drawn.</desc>"
         ),
         "{home}"
     );
@@ -1160,7 +1164,7 @@ fn a_timeline_of_too_many_bars_draws_each_target_merged() {
     // A timeline of few bars still draws each incident with its marks.
     let t3 = svg_of("targets/t3/index.html");
     assert!(
-        t3.contains("<g class=\"bar\">") && t3.contains("<circle class=\"obs-down\""),
+        t3.contains("<g class=\"bar ended\">") && t3.contains("<circle class=\"obs-down\""),
         "{t3}"
     );
     assert!(!t3.contains("merged"));

@@ -11,7 +11,8 @@ fn cases(default: u32) -> u32 {
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
 }
-use sitrep::bounds::{total_downtime, union_seconds, Bounds, Evidence};
+use sitrep::bounds::{total_downtime, union_seconds, Bounds, Evidence, Outcome};
+use sitrep::records::Impact;
 use sitrep::time::{TimeSpan, WrittenTime};
 
 const ZONES: [&str; 5] = [
@@ -45,7 +46,7 @@ impl Written {
     }
 
     fn span(&self, zone: Tz) -> Option<TimeSpan> {
-        self.text().parse::<WrittenTime>().unwrap().resolve(zone).ok()
+        self.text().parse::<WrittenTime>().unwrap().resolve(zone).ok()?.closed()
     }
 
     /// A more precise time inside this one; `pick` chooses where.
@@ -185,7 +186,7 @@ proptest! {
             _ => (1, 1),
         };
         let slack = if w.suffix.is_empty() { 3_600 } else { 0 };
-        match t.resolve(zone) {
+        match t.resolve(zone).map(|r| r.closed().unwrap()) {
             Ok(span) => {
                 let len = (span.latest - span.earliest).num_seconds();
                 // A repeated local hour stands for both occurrences: up to 2 h.
@@ -254,7 +255,8 @@ proptest! {
     #[test]
     fn aggregate_bounds_contain_no_more_than_their_parts(cases in proptest::collection::vec(case(), 1..6)) {
         let bounds: Vec<Bounds> = cases.iter().filter_map(Case::evidence).map(|e| e.bounds()).collect();
-        let total = total_downtime(bounds.iter());
+        let outcomes: Vec<Outcome> = bounds.iter().map(|&bounds| Outcome { impact: Impact::Outage, bounds }).collect();
+        let total = total_downtime(outcomes.iter());
         let min_sum: i64 = bounds.iter().map(|b| b.duration().min).sum();
         prop_assert!(total.min <= min_sum);
         if let Some(max) = total.max {
@@ -264,5 +266,228 @@ proptest! {
         } else {
             prop_assert!(bounds.iter().any(Bounds::is_ongoing));
         }
+    }
+}
+
+/// A real outage `[from, to)` and evidence written truthfully about it, in
+/// every time form: each written time contains the instant it is about,
+/// as a single time or an interval `A/B` or `A/..` around it.
+#[derive(Clone, Debug)]
+struct Truth {
+    zone: Tz,
+    from: chrono::DateTime<chrono::Utc>,
+    to: chrono::DateTime<chrono::Utc>,
+    started: String,
+    ended: Option<String>,
+    downs: Vec<String>,
+    ups: Vec<String>,
+    /// Instants the evidence is about, for `as_of` (everything happened before it).
+    latest_instant: chrono::DateTime<chrono::Utc>,
+}
+
+/// How to write an instant: precision 0–5, suffix, and the form: 0 a
+/// single time, 1 `A/B` around it, 2 `A/..` from before it.
+#[derive(Clone, Copy, Debug)]
+struct Form {
+    precision: usize,
+    suffix: usize,
+    other_precision: usize,
+    other_suffix: usize,
+    shape: u8,
+    before: i64,
+    after: i64,
+}
+
+fn form() -> impl Strategy<Value = Form> {
+    (
+        0usize..6,
+        0usize..SUFFIXES.len(),
+        0usize..6,
+        0usize..SUFFIXES.len(),
+        0u8..3,
+        0i64..200_000,
+        0i64..200_000,
+    )
+        .prop_map(
+            |(precision, suffix, other_precision, other_suffix, shape, before, after)| Form {
+                precision,
+                suffix,
+                other_precision,
+                other_suffix,
+                shape,
+                before,
+                after,
+            },
+        )
+}
+
+/// The text of one time form containing the instant `t`.
+fn point_text(t: chrono::DateTime<chrono::Utc>, precision: usize, suffix: &str, zone: Tz) -> String {
+    let local = match suffix {
+        "" => t.with_timezone(&zone).naive_local(),
+        "Z" => t.naive_utc(),
+        "+02:00" => t.naive_utc() + Duration::hours(2),
+        _ => t.naive_utc() - Duration::minutes(330),
+    };
+    let written = Written {
+        start: truncate(local, precision),
+        precision,
+        suffix: SUFFIXES.iter().find(|s| **s == suffix).copied().unwrap_or(""),
+    };
+    written.text()
+}
+
+impl Form {
+    /// A written time that contains `t`.
+    fn write(&self, t: chrono::DateTime<chrono::Utc>, zone: Tz) -> String {
+        let own = point_text(t, self.precision, SUFFIXES[self.suffix], zone);
+        let before = point_text(
+            t - Duration::seconds(self.before),
+            self.precision,
+            SUFFIXES[self.suffix],
+            zone,
+        );
+        let after = point_text(
+            t + Duration::seconds(self.after),
+            self.other_precision,
+            SUFFIXES[self.other_suffix],
+            zone,
+        );
+        match self.shape {
+            0 => own,
+            1 => format!("{before}/{after}"),
+            _ => format!("{before}/.."),
+        }
+    }
+}
+
+fn truth() -> impl Strategy<Value = Truth> {
+    let base = chrono::DateTime::<chrono::Utc>::from_timestamp(1_704_067_200, 0).unwrap(); // 2024-01-01
+    (
+        0usize..ZONES.len(),
+        0i64..(366 * 86_400),
+        1i64..(5 * 86_400),
+        form(),
+        proptest::option::of(form()),
+        proptest::collection::vec((form(), 0.0f64..1.0), 0..3),
+        proptest::collection::vec((form(), 0i64..(3 * 86_400)), 0..3),
+    )
+        .prop_map(move |(zone, start, len, started, ended, downs, ups)| {
+            let zone: Tz = ZONES[zone].parse().unwrap();
+            let from = base + Duration::seconds(start);
+            let to = from + Duration::seconds(len);
+            let downs: Vec<(String, chrono::DateTime<chrono::Utc>)> = downs
+                .iter()
+                .map(|(f, at)| {
+                    let t = from + Duration::seconds(((len - 1) as f64 * at) as i64);
+                    (f.write(t, zone), t)
+                })
+                .collect();
+            let ups: Vec<(String, chrono::DateTime<chrono::Utc>)> = ups
+                .iter()
+                .map(|(f, after)| {
+                    let t = to + Duration::seconds(*after);
+                    (f.write(t, zone), t)
+                })
+                .collect();
+            let latest_instant = downs.iter().chain(&ups).map(|(_, t)| *t).chain([to]).max().unwrap();
+            Truth {
+                zone,
+                from,
+                to,
+                started: started.write(from, zone),
+                ended: ended.map(|f| f.write(to, zone)),
+                downs: downs.into_iter().map(|(w, _)| w).collect(),
+                ups: ups.into_iter().map(|(w, _)| w).collect(),
+                latest_instant,
+            }
+        })
+}
+
+impl Truth {
+    /// The evidence as sitrep resolves it; `None` where a written time
+    /// does not resolve (an empty interval drawn by the generator).
+    fn evidence(&self) -> Option<Evidence> {
+        let resolve = |text: &str| text.parse::<WrittenTime>().unwrap().resolve(self.zone).ok();
+        let started = resolve(&self.started)?;
+        let ended = match &self.ended {
+            Some(e) => Some(resolve(e)?),
+            None => None,
+        };
+        let downs: Vec<_> = self.downs.iter().map(|t| resolve(t)).collect::<Option<_>>()?;
+        let ups: Vec<_> = self.ups.iter().map(|t| resolve(t)).collect::<Option<_>>()?;
+        // "Now": after every instant the evidence is about, and the latest
+        // end of any closed time (as sitrep's default would be at least).
+        let as_of = [Some(started), ended]
+            .into_iter()
+            .flatten()
+            .chain(downs.iter().copied())
+            .chain(ups.iter().copied())
+            .filter_map(|r| r.closed())
+            .map(|s| s.latest)
+            .chain([self.latest_instant + Duration::seconds(1)])
+            .max()?;
+        Some(Evidence {
+            started: started.close(as_of),
+            ended: ended.map(|e| e.close(as_of)),
+            downs: downs.into_iter().map(|d| d.close(as_of)).collect(),
+            ups: ups.into_iter().map(|u| u.close(as_of)).collect(),
+            as_of,
+        })
+    }
+}
+
+fn impact_of(k: u8) -> Impact {
+    [Impact::Outage, Impact::Degraded, Impact::None, Impact::Unknown][k as usize % 4]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases(2000)))]
+
+    #[test]
+    fn an_interval_denotes_from_the_start_of_a_to_the_end_of_b(a in written(), b in written(), zone in 0usize..ZONES.len()) {
+        let zone: Tz = ZONES[zone].parse().unwrap();
+        let (Some(sa), Some(sb)) = (a.span(zone), b.span(zone)) else { return Ok(()) };
+        let t: WrittenTime = format!("{}/{}", a.text(), b.text()).parse().unwrap();
+        match t.resolve(zone) {
+            Ok(r) => prop_assert_eq!(r.closed(), Some(TimeSpan { earliest: sa.earliest, latest: sb.latest })),
+            Err(e) => prop_assert!(sb.latest <= sa.earliest, "{}: {e}", t.text()),
+        }
+        let open: WrittenTime = format!("{}/..", a.text()).parse().unwrap();
+        let r = open.resolve(zone).unwrap();
+        prop_assert_eq!((r.earliest, r.latest), (sa.earliest, None));
+    }
+
+    #[test]
+    fn the_truth_is_always_inside_the_bounds(t in truth(), impact in 0u8..4) {
+        let Some(e) = t.evidence() else { return Ok(()) };
+        // Truthful evidence never contradicts itself.
+        prop_assert!(e.contradictions().is_empty(), "{t:?}: {:?}", e.contradictions());
+        let b = e.bounds();
+        prop_assert!(b.start_earliest <= t.from && t.from < b.start_latest, "start {t:?} {b:?}");
+        prop_assert!(b.end_earliest <= t.to, "end {t:?} {b:?}");
+        if let Some(l) = b.end_latest {
+            prop_assert!(t.to <= l, "end {t:?} {b:?}");
+        }
+        let len = (t.to - t.from).num_seconds();
+        let outcome = Outcome { impact: impact_of(impact), bounds: b };
+        let d = outcome.duration();
+        if outcome.impact != Impact::None {
+            // Unverified: no minimum, the same maximum.
+            prop_assert!(d.min <= len && d.max.is_none_or(|m| len <= m), "{t:?} {d:?}");
+        }
+    }
+
+    #[test]
+    fn an_attack_without_impact_never_counts_toward_downtime(ts in proptest::collection::vec((truth(), 0u8..4), 1..6)) {
+        let outcomes: Vec<Outcome> = ts
+            .iter()
+            .filter_map(|(t, k)| Some(Outcome { impact: impact_of(*k), bounds: t.evidence()?.bounds() }))
+            .collect();
+        let counted: Vec<Outcome> = outcomes.iter().copied().filter(|o| o.impact != Impact::None).collect();
+        prop_assert_eq!(total_downtime(outcomes.iter()), total_downtime(counted.iter()));
+        // And a claim never raises the lower bound.
+        let verified: Vec<Outcome> = counted.iter().copied().filter(|o| o.impact.is_outage()).collect();
+        prop_assert_eq!(total_downtime(counted.iter()).min, total_downtime(verified.iter()).min);
     }
 }

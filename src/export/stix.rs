@@ -17,8 +17,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::model::Site;
 use crate::bounds::Status;
+use crate::model::Site;
 use crate::records::{ActorKind, ActorRef, AttackKind, Basis, Id, Incident, Kind, RelationKind};
 
 /// The namespace of every sitrep STIX id (UUIDv5 of the URL namespace and "sitrep").
@@ -368,7 +368,11 @@ fn own_word_source<'a>(r: &'a Incident, a: &'a ActorRef) -> Option<SourceReferen
     }
     let src = r.sources.iter().find(|s| Some(&s.id) == a.source.as_ref())?;
     Some(SourceReference {
-        source_name: src.publisher.as_deref().or(src.title.as_deref()).unwrap_or(src.id.as_str()),
+        source_name: src
+            .publisher
+            .as_deref()
+            .or(src.title.as_deref())
+            .unwrap_or(src.id.as_str()),
         description: src.title.as_deref(),
         url: src.url.as_ref().map(|u| u.as_str()),
     })
@@ -455,7 +459,9 @@ fn write_relationships(w: &mut Writer, site: &Site, ids: &Ids) -> std::io::Resul
             target_ref: to,
             confidence: rel.basis.map(|(c, _)| c),
             x_sitrep_basis: rel.basis.map(|(_, b)| b.key()),
-            description: rel.between_actors.map(|k| format!("Source actor is {} the target actor.", k.words())),
+            description: rel
+                .between_actors
+                .map(|k| format!("Source actor is {} the target actor.", k.words())),
             x_sitrep_relation: rel.between_actors.map(RelationKind::key),
             external_references: rel.sources.into_iter().collect(),
         };
@@ -482,7 +488,11 @@ fn write_note(w: &mut Writer, site: &Site, ids: &Ids, inc: &crate::model::Incide
         .iter()
         .map(|t| ids.targets[position(site, Kind::Target, t)].as_str())
         .collect();
-    object_refs.extend(r.campaign.as_ref().map(|c| ids.campaigns[position(site, Kind::Campaign, c)].as_str()));
+    object_refs.extend(
+        r.campaign
+            .as_ref()
+            .map(|c| ids.campaigns[position(site, Kind::Campaign, c)].as_str()),
+    );
     let props = NoteProps {
         summary: &r.title,
         content: content.to_string(),

@@ -51,7 +51,8 @@ pub struct Content {
 /// A parsed record of any kind.
 #[derive(Clone)]
 enum Record {
-    Incident(Parsed<Incident>),
+    /// Boxed: an incident is several times the size of the other records.
+    Incident(Box<Parsed<Incident>>),
     Actor(Parsed<Actor>),
     Target(Parsed<Target>),
     Campaign(Parsed<Campaign>),
@@ -112,7 +113,7 @@ pub fn parse(loaded: Loaded, diagnostics: &mut Vec<Diagnostic>, cache: Option<&P
         .unwrap_or_default();
     let parse_one = |f: SourceFile| -> Result<Record, Diagnostic> {
         Ok(match f.kind {
-            Kind::Incident => Record::Incident(yaml_record(f)?),
+            Kind::Incident => Record::Incident(Box::new(yaml_record(f)?)),
             Kind::Actor => Record::Actor(yaml_record(f)?),
             Kind::Target => Record::Target(yaml_record(f)?),
             Kind::Campaign => Record::Campaign(yaml_record(f)?),
@@ -156,7 +157,7 @@ pub fn parse(loaded: Loaded, diagnostics: &mut Vec<Diagnostic>, cache: Option<&P
             Ok((record, cached)) => {
                 kept.extend(cached);
                 match record {
-                    Record::Incident(p) => content.incidents.push(p),
+                    Record::Incident(p) => content.incidents.push(*p),
                     Record::Actor(p) => content.actors.push(p),
                     Record::Target(p) => content.targets.push(p),
                     Record::Campaign(p) => content.campaigns.push(p),

@@ -184,15 +184,7 @@ macro_rules! time_point_pattern {
 
 /// The regular expression of a written time (docs/format.md, "Times"), for JSON Schema.
 /// One time, then optionally `/` and another time or `..`.
-pub const TIME_PATTERN: &str = concat!(
-    "^",
-    time_point_pattern!(),
-    "(/(",
-    time_point_pattern!(),
-    "|[.][.]))?$"
-);
-
-
+pub const TIME_PATTERN: &str = concat!("^", time_point_pattern!(), "(/(", time_point_pattern!(), "|[.][.]))?$");
 
 impl JsonSchema for Id {
     fn schema_name() -> Cow<'static, str> {

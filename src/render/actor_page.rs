@@ -93,12 +93,20 @@ impl Renderer<'_> {
         let inc = &s.incidents[k];
         let r = &inc.record;
         let a: &ActorRef = &r.actors[n];
-        let source = a.source.as_ref().and_then(|id| r.sources.iter().find(|src| src.id == *id));
+        let source = a
+            .source
+            .as_ref()
+            .and_then(|id| r.sources.iter().find(|src| src.id == *id));
         StatementView {
             incident: self.link(Kind::Incident, &inc.id),
             status: inc.status().key(),
             status_label: inc.status().label(),
-            targets: r.targets.iter().take(ROW_LINKS).map(|t| self.link(Kind::Target, t)).collect(),
+            targets: r
+                .targets
+                .iter()
+                .take(ROW_LINKS)
+                .map(|t| self.link(Kind::Target, t))
+                .collect(),
             more_targets: r.targets.len().saturating_sub(ROW_LINKS),
             source: source.map(|src| SourceLink {
                 name: (src.publisher.as_deref())

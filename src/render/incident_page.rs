@@ -53,7 +53,11 @@ impl Renderer<'_> {
                 publisher: src.publisher.as_deref(),
                 url: src.url.as_ref().map(|u| u.as_str()),
                 published: src.published.as_ref().map(|p| p.text()),
-                published_words: src.published.as_ref().zip(*published).map(|(p, span)| self.when(p, span)),
+                published_words: src
+                    .published
+                    .as_ref()
+                    .zip(*published)
+                    .map(|(p, span)| self.when(p, span)),
             })
             .collect();
         c.insert("sources", &sources);

@@ -18,11 +18,11 @@ use crate::routes::Place;
 use crate::time::local_text;
 use crate::wording;
 
+mod actor_page;
 mod cache;
 pub mod charts;
 mod html;
 mod incident_page;
-mod actor_page;
 mod templates;
 pub mod timeline;
 mod views;

@@ -91,7 +91,9 @@ pub enum ResolveError {
     Skipped { text: String, zone: String },
     #[error("`{text}` falls outside the years 0001 to 9999 (in UTC), which every export can write")]
     OutOfRange { text: String },
-    #[error("the interval `{text}` is empty: it ends ({end}) before it begins ({start}); write the earlier time first")]
+    #[error(
+        "the interval `{text}` is empty: it ends ({end}) before it begins ({start}); write the earlier time first"
+    )]
     Empty { text: String, start: String, end: String },
 }
 
@@ -218,7 +220,11 @@ impl FromStr for WrittenTime {
         let from = point::parse(a).map_err(|r| fail(format!("its start `{a}`: {r}")))?;
         let to = match b {
             ".." => Until::AsOf,
-            "" => return Err(fail("the interval has no end: write `A/B`, or `A/..` for \"at A or later\"".into())),
+            "" => {
+                return Err(fail(
+                    "the interval has no end: write `A/B`, or `A/..` for \"at A or later\"".into(),
+                ))
+            }
             _ if b.contains('/') => return Err(fail("an interval has one `/`".into())),
             _ => Until::Point(point::parse(b).map_err(|r| fail(format!("its end `{b}`: {r}")))?),
         };

@@ -8,7 +8,9 @@
 //!   the span runs from the first to the end of the second, the widest
 //!   reading, so the truth is always inside it.
 
-use chrono::{DateTime, Datelike, Duration, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono::{
+    DateTime, Datelike, Duration, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc,
+};
 use chrono_tz::Tz;
 
 /// How much of a time was written.
@@ -237,4 +239,3 @@ fn split_offset(text: &str) -> Result<(&str, Option<FixedOffset>), String> {
     }
     Ok((text, None))
 }
-

@@ -6,7 +6,13 @@ fn paris() -> Tz {
 }
 
 fn span(text: &str, zone: Tz) -> (String, String) {
-    let s = text.parse::<WrittenTime>().unwrap().resolve(zone).unwrap();
+    let s = text
+        .parse::<WrittenTime>()
+        .unwrap()
+        .resolve(zone)
+        .unwrap()
+        .closed()
+        .unwrap();
     (rfc3339(s.earliest), rfc3339(s.latest))
 }
 
@@ -133,4 +139,126 @@ fn malformed_times_say_why() {
         let err = text.parse::<WrittenTime>().unwrap_err().to_string();
         assert!(err.contains(reason), "{text:?}: {err}");
     }
+}
+
+#[test]
+fn an_interval_runs_from_the_start_of_a_to_the_end_of_b() {
+    let cases = [
+        // "Over the weekend", in Paris (summer time).
+        ("2024-08-24/2024-08-25", "2024-08-23T22:00:00Z", "2024-08-25T22:00:00Z"),
+        // "Monday afternoon".
+        (
+            "2024-08-26T12/2024-08-26T18",
+            "2024-08-26T10:00:00Z",
+            "2024-08-26T17:00:00Z",
+        ),
+        // Offsets on either side, each applying to its own side only.
+        (
+            "2024-08-26T12/2024-08-26T17-04:00",
+            "2024-08-26T10:00:00Z",
+            "2024-08-26T22:00:00Z",
+        ),
+        (
+            "2024-08-26T12Z/2024-08-26T13+02:00",
+            "2024-08-26T12:00:00Z",
+            "2024-08-26T12:00:00Z",
+        ),
+        // Mixed precisions.
+        (
+            "2024-08/2024-08-26T09:30",
+            "2024-07-31T22:00:00Z",
+            "2024-08-26T07:31:00Z",
+        ),
+        ("2024/2025", "2023-12-31T23:00:00Z", "2025-12-31T23:00:00Z"),
+        // The same time on both sides is that time.
+        ("2024-08-25/2024-08-25", "2024-08-24T22:00:00Z", "2024-08-25T22:00:00Z"),
+    ];
+    for (text, from, to) in cases {
+        let t: WrittenTime = text.parse().unwrap();
+        match t.resolve(paris()) {
+            Ok(r) => assert_eq!(
+                (rfc3339(r.earliest), r.latest.map(rfc3339)),
+                (from.to_string(), Some(to.to_string())),
+                "{text}"
+            ),
+            // 13:00+02:00 ends at 12:00Z: empty.
+            Err(e) => assert!(from == to && e.to_string().contains("is empty"), "{text}: {e}"),
+        }
+        assert!(!t.is_open());
+    }
+}
+
+#[test]
+fn an_open_interval_runs_to_as_of() {
+    let t: WrittenTime = "2024-08-25T20/..".parse().unwrap();
+    assert!(t.is_open());
+    let r = t.resolve(paris()).unwrap();
+    assert_eq!(rfc3339(r.earliest), "2024-08-25T18:00:00Z");
+    assert_eq!(r.latest, None);
+    assert_eq!(r.closed(), None);
+    let as_of = "2024-08-26T22:00:00Z".parse::<DateTime<Utc>>().unwrap();
+    assert_eq!(
+        r.close(as_of),
+        TimeSpan {
+            earliest: r.earliest,
+            latest: as_of
+        }
+    );
+    // With an offset.
+    let r = "2024-08-25T20-05:00/.."
+        .parse::<WrittenTime>()
+        .unwrap()
+        .resolve(paris())
+        .unwrap();
+    assert_eq!(rfc3339(r.earliest), "2024-08-26T01:00:00Z");
+}
+
+#[test]
+fn an_empty_or_reversed_interval_is_an_error() {
+    for text in [
+        "2024-08-26/2024-08-25",
+        "2024-08-26T12/2024-08-26T11",
+        "2024-08-26T12+02:00/2024-08-26T09Z",
+    ] {
+        let err = text
+            .parse::<WrittenTime>()
+            .unwrap()
+            .resolve(paris())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("is empty") && err.contains("write the earlier time first"),
+            "{text}: {err}"
+        );
+    }
+    // One side in a gap of the clocks is reported as such.
+    let err = "2024-03-31T02:30/2024-04"
+        .parse::<WrittenTime>()
+        .unwrap()
+        .resolve(paris())
+        .unwrap_err();
+    assert!(err.to_string().contains("`2024-03-31T02:30` does not exist"), "{err}");
+}
+
+#[test]
+fn malformed_intervals_say_why() {
+    for (text, reason) in [
+        ("../2024-08-25", "needs a start"),
+        ("/2024-08-25", "needs a start"),
+        ("2024-08-25/", "has no end"),
+        ("2024-08-25/2024-08-26/2024-08-27", "one `/`"),
+        ("2024-08-25/tomorrow", "its end `tomorrow`"),
+        ("2024-8-25/2024-08-26", "its start `2024-8-25`"),
+    ] {
+        let err = text.parse::<WrittenTime>().unwrap_err().to_string();
+        assert!(err.contains(reason), "{text:?}: {err}");
+    }
+}
+
+#[test]
+fn an_interval_has_the_html_datetime_of_its_start() {
+    let t: WrittenTime = "2024-08-26T12/2024-08-26T17-04:00".parse().unwrap();
+    assert_eq!(t.html_datetime(), "2024-08-26T12:00");
+    let t: WrittenTime = "2024-08-24/..".parse().unwrap();
+    assert_eq!(t.html_datetime(), "2024-08-24");
 }

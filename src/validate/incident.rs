@@ -273,5 +273,3 @@ pub fn check(
     }
     Some(b)
 }
-
-

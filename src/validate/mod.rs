@@ -154,24 +154,35 @@ fn check_relations(p: &Parsed<crate::records::Actor>, known: &Known, diagnostics
     for (i, r) in p.record.relations.iter().enumerate() {
         if r.actor == p.id {
             diagnostics.push(
-                error_at(p, &path!["relations", i, "actor"], format!("actor `{}` is related to itself", p.id))
-                    .with_hint("a relation links two different actor records; name the other actor"),
+                error_at(
+                    p,
+                    &path!["relations", i, "actor"],
+                    format!("actor `{}` is related to itself", p.id),
+                )
+                .with_hint("a relation links two different actor records; name the other actor"),
             );
         } else if !known.actors.contains(&r.actor) {
             diagnostics.push(
-                error_at(p, &path!["relations", i, "actor"], format!("no actor has the id `{}`", r.actor)).with_hint(
-                    format!(
-                        "{}; or add content/actors/{}.yaml",
-                        known_ids(r.actor.as_str(), known.actors.iter().copied()),
-                        r.actor
-                    ),
-                ),
+                error_at(
+                    p,
+                    &path!["relations", i, "actor"],
+                    format!("no actor has the id `{}`", r.actor),
+                )
+                .with_hint(format!(
+                    "{}; or add content/actors/{}.yaml",
+                    known_ids(r.actor.as_str(), known.actors.iter().copied()),
+                    r.actor
+                )),
             );
         }
         if r.url.is_none() {
             diagnostics.push(
-                warning_at(p, &path!["relations", i, "kind"], format!("the relation to `{}` has no url", r.actor))
-                    .with_hint("add `url:` with the public source that says so, so readers can check it"),
+                warning_at(
+                    p,
+                    &path!["relations", i, "kind"],
+                    format!("the relation to `{}` has no url", r.actor),
+                )
+                .with_hint("add `url:` with the public source that says so, so readers can check it"),
             );
         }
     }

@@ -74,7 +74,13 @@ impl Pending {
 }
 
 /// Resolves `t`, reporting at `path` of `p` why it denotes nothing.
-fn resolve<T>(zone: Tz, p: &Parsed<T>, t: &WrittenTime, path: &[crate::diagnostics::Seg], diagnostics: &mut Vec<Diagnostic>) -> Option<Resolved> {
+fn resolve<T>(
+    zone: Tz,
+    p: &Parsed<T>,
+    t: &WrittenTime,
+    path: &[crate::diagnostics::Seg],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Resolved> {
     t.resolve(zone)
         .map_err(|e| diagnostics.push(error_at(p, path, e.to_string())))
         .ok()

@@ -57,10 +57,16 @@ pub(super) fn legend(site: &Site, incidents: &[usize], layout: &Layout) -> Strin
         entries.push((swatch(&diamond("no-impact-mark")), "an attack without impact"));
     }
     if layout.marks && down {
-        entries.push((swatch("<circle class=\"obs-down\" cx=\"12\" cy=\"8\" r=\"4\"/>"), "seen down"));
+        entries.push((
+            swatch("<circle class=\"obs-down\" cx=\"12\" cy=\"8\" r=\"4\"/>"),
+            "seen down",
+        ));
     }
     if layout.marks && up {
-        entries.push((swatch("<circle class=\"obs-up\" cx=\"12\" cy=\"8\" r=\"4\"/>"), "seen up"));
+        entries.push((
+            swatch("<circle class=\"obs-up\" cx=\"12\" cy=\"8\" r=\"4\"/>"),
+            "seen up",
+        ));
     }
     let mut html = String::from("<ul class=\"legend\" aria-label=\"Key to the timeline\">\n");
     for (swatch, words) in entries {
