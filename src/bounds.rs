@@ -170,6 +170,16 @@ impl Status {
         }
     }
 
+    /// The status as a sentence of its own, for feeds and summaries.
+    pub fn sentence(self) -> &'static str {
+        match self {
+            Status::Ongoing => "Ongoing outage",
+            Status::Ended => "Outage, ended",
+            Status::NoImpact => "Attack without impact: the target stayed available",
+            Status::Unverified => "Unverified claim: nothing shows the target went down",
+        }
+    }
+
     /// The words readers see.
     pub fn label(self) -> &'static str {
         match self {

@@ -359,6 +359,9 @@ impl IncidentModel {
     /// How the incident ended, in words: the written `ended`, else the `up`
     /// observation that bounds the end, else that no end is known.
     pub fn end_text(&self) -> String {
+        if self.status() == Status::NoImpact {
+            return "no outage".into();
+        }
         match (&self.record.ended, self.up_by) {
             (Some(e), _) => format!("ended {e}"),
             (None, Some(k)) => format!("up by {}", self.record.observations[k].at),

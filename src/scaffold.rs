@@ -141,16 +141,24 @@ pub fn new_record(root: &Path, kind: Kind, id: &str) -> Result<PathBuf, Scaffold
 const INCIDENT: &str = "\
 # One incident. Times are as precise as the sources allow: 2024, 2024-08,
 # 2024-08-25, 2024-08-25T14, 2024-08-25T14:30 (site timezone) or with Z / +02:00.
+# Where only a range is known, write an interval: 2024-08-24/2024-08-25
+# (\"over the weekend\"), 2024-08-26T12/2024-08-26T17 (\"Monday afternoon\"),
+# or 2024-08-25T20/.. (\"at 20:00 or later\", up to as_of).
 title: What happened, in a line
 summary: One paragraph of Markdown.
 # campaign: campaign-id
 attack: [ddos]          # ddos defacement data-leak ransomware intrusion phishing other
 targets: [target-id]    # ids of content/targets/
 actors: []              # - actor: actor-id
-                        #   basis: claimed | attributed | suspected
-started: 2024-08-25
+                        #   basis: announced | claimed | attributed | suspected
+                        #   confidence: medium   # 0-100, or low | medium | high
+                        #   source: source-id    # who says so
+                        #   at: 2024-08-25       # when it was said
+# impact: unknown       # outage | degraded | none | unknown (claimed, not verified);
+                        # default: outage with a `down` observation or `ended`, else unknown
+started: 2024-08-24/2024-08-25
 # ended: 2024-08-26     # leave out while not known to have ended
-observations: []        # - at: 2024-08-26T15
+observations: []        # - at: 2024-08-26T12/2024-08-26T17
                         #   state: down | up
                         #   source: source-id
 sources:
@@ -169,6 +177,9 @@ kind: hacktivist        # hacktivist criminal state unknown
 # country: RU
 description: Markdown.
 links: []               # http(s) pages about the actor
+relations: []           # - actor: other-actor-id
+                        #   kind: same-as | part-of | allied-with
+                        #   url: https://… (the source that says so)
 ";
 
 const TARGET: &str = "\

@@ -70,10 +70,11 @@ pub fn atom_feed(site: &Site, summary_of: &dyn Fn(usize) -> Option<String>, w: &
         let url = site.url_of(Kind::Incident, &inc.id);
         let mut summary = summary_of(i).unwrap_or_default();
         summary.push_str(&format!(
-            "<p>Started {}; {}; duration {}.</p>",
+            "<p>{}. Started {}; {}; duration {}.</p>",
+            xml(inc.status().sentence()),
             xml(r.started.text()),
             xml(&inc.end_text()),
-            xml(&wording::duration(inc.duration))
+            xml(&wording::how_long(inc.status(), inc.duration))
         ));
         w.write_all("<entry>\n".as_bytes())?;
         writeln!(w, "<title>{}</title>", xml(&r.title))?;
@@ -88,6 +89,7 @@ pub fn atom_feed(site: &Site, summary_of: &dyn Fn(usize) -> Option<String>, w: &
         for a in &r.attack {
             writeln!(w, "<category term=\"{}\"/>", a.key())?;
         }
+        writeln!(w, "<category term=\"{}\" label=\"status\"/>", inc.status().key())?;
         writeln!(w, "<summary type=\"html\">{}</summary>", xml(&summary))?;
         w.write_all("</entry>\n".as_bytes())?;
     }

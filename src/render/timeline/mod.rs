@@ -65,7 +65,7 @@ pub fn bar_title(site: &Site, i: usize) -> String {
         inc.record.title,
         inc.record.started.text(),
         inc.end_text(),
-        wording::duration(inc.duration)
+        wording::how_long(inc.status(), inc.duration)
     ))
 }
 
