@@ -225,6 +225,16 @@ impl Site {
         }
         for list in &mut relations {
             list.sort_by_key(|r| (r.other, r.kind, r.reverse));
+            // Both records may say a symmetric relation (`same-as`,
+            // `allied-with`): shown once, by the page's own record when it
+            // says it, with the first source given.
+            list.dedup_by(|later, kept| {
+                let same = later.other == kept.other && later.kind == kept.kind && later.kind != RelationKind::PartOf;
+                if same && kept.url.is_none() {
+                    kept.url = later.url.take();
+                }
+                same
+            });
         }
         let mut notes_about: ByKind<Vec<usize>> = ByKind::default();
         for (i, n) in notes.iter().enumerate() {

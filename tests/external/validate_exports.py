@@ -25,6 +25,7 @@ PROJECTS = {
     "example": REPO,
     "time-rules": os.path.join(REPO, "tests/fixtures/valid/time-rules"),
     "hostile": os.path.join(REPO, "tests/fixtures/valid/hostile"),
+    "claims": os.path.join(REPO, "tests/fixtures/valid/claims"),
 }
 failures = []
 
