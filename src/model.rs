@@ -257,11 +257,7 @@ impl Site {
             language: site.record.language.unwrap_or_else(|| "en".into()),
             zone,
             as_of,
-            as_of_text: site
-                .record
-                .as_of
-                .as_ref()
-                .map_or_else(|| crate::time::local_text(as_of, zone), |t| t.text().to_string()),
+            as_of_text: as_of_words(site.record.as_of.as_ref(), as_of, zone),
             cname: site.record.cname,
             incidents,
             actors,
@@ -382,6 +378,15 @@ impl IncidentModel {
     /// `ongoing`, `ended`, `no-impact` or `unverified`, as every page and export says it.
     pub fn status(&self) -> Status {
         self.outcome.status()
+    }
+}
+
+/// `as_of` for readers: "the end of Mon 26 Aug 2024, 12:00–24:00 CEST" as
+/// written, else the derived instant ("Tue 27 Aug 2024, 00:00 CEST").
+fn as_of_words(written: Option<&crate::time::WrittenTime>, as_of: DateTime<Utc>, zone: Tz) -> String {
+    match written.and_then(|t| t.resolve(zone).ok()?.closed()) {
+        Some(span) => format!("the end of {}", crate::wording::when(span, false, zone)),
+        None => crate::wording::instant(as_of, zone),
     }
 }
 

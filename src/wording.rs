@@ -141,14 +141,6 @@ pub fn downtime_words(d: DurationBounds, ongoing: bool) -> String {
     }
 }
 
-/// A span as a reader reads it: `2024-08-25 00:00 CEST – 2024-08-26 00:00 CEST`.
-pub fn span_text(span: crate::time::TimeSpan, zone: chrono_tz::Tz) -> String {
-    format!(
-        "{} – {}",
-        crate::time::local_text(span.earliest, zone),
-        crate::time::local_text(span.latest, zone)
-    )
-}
 
 /// Incidents by status (counts in the order of `Status::ALL`), the
 /// non-zero ones: "1 ongoing, 3 ended, 1 unverified claim, 1 without impact".
@@ -220,6 +212,11 @@ pub fn when(span: TimeSpan, open: bool, zone: Tz) -> String {
         clock(&l),
         zones.1
     )
+}
+
+/// An instant in words, in the display zone: "Tue 27 Aug 2024, 00:00 CEST".
+pub fn instant(t: DateTime<chrono::Utc>, zone: Tz) -> String {
+    t.with_timezone(&zone).format("%a %-d %b %Y, %H:%M %Z").to_string()
 }
 
 /// Whole local days `[from, to)`: a year, a month, a day, or a range of them.

@@ -8,7 +8,8 @@ use super::Renderer;
 use crate::bounds::Status;
 use crate::records::{Impact, Kind, State};
 use crate::routes::Place;
-use crate::time::local_text;
+use crate::time::TimeSpan;
+use crate::wording;
 
 impl Renderer<'_> {
     pub fn incident(&self, i: usize, at: &Place) -> Result<String, String> {
@@ -28,7 +29,6 @@ impl Renderer<'_> {
             .map(|(o, span)| ObservationView {
                 at: o.at.text().to_string(),
                 at_words: self.when(&o.at, *span),
-                span: crate::wording::span_text(*span, s.zone),
                 state: match o.state {
                     State::Down => "down",
                     State::Up => "up",
@@ -65,30 +65,28 @@ impl Renderer<'_> {
         self.render("incident.html", &c)
     }
 
-    /// The spans of `started` and `ended`, and the bounds S and E in words.
+    /// The bounds S and E in words.
     fn insert_bounds(&self, c: &mut Context, i: usize) {
         let s = self.site;
         let inc = &s.incidents[i];
         let zone = s.zone;
-        c.insert("started_span", &crate::wording::span_text(inc.started, zone));
-        c.insert("ended_span", &inc.ended.map(|e| crate::wording::span_text(e, zone)));
+        let between = |from, to| {
+            if from < to {
+                wording::when(TimeSpan { earliest: from, latest: to }, false, zone)
+            } else {
+                wording::instant(from, zone)
+            }
+        };
         let b = inc.outcome.bounds;
-        c.insert(
-            "start_bounds",
-            &format!(
-                "{} – {}",
-                local_text(b.start_earliest, zone),
-                local_text(b.start_latest, zone)
-            ),
-        );
+        c.insert("start_bounds", &between(b.start_earliest, b.start_latest));
         let end = match (inc.outcome.end(), inc.status()) {
             (_, Status::NoImpact) => "no outage to end".to_string(),
-            ((Some(e), Some(l)), _) => format!("{} – {}", local_text(e, zone), local_text(l, zone)),
+            ((Some(e), Some(l)), _) => between(e, l),
             ((Some(e), None), Status::Unverified) => format!(
                 "not before {}; no end known, and no outage verified",
-                local_text(e, zone)
+                wording::instant(e, zone)
             ),
-            ((Some(e), None), _) => format!("not before {}; not known to have ended", local_text(e, zone)),
+            ((Some(e), None), _) => format!("not before {}; not known to have ended", wording::instant(e, zone)),
             ((None, _), _) => "no end known".to_string(),
         };
         c.insert("end_bounds", &end);
@@ -98,10 +96,10 @@ impl Renderer<'_> {
 /// What the impact means for the reader.
 fn impact_words(impact: Impact, status: Status) -> &'static str {
     match (impact, status) {
-        (Impact::Degraded, Status::Ongoing) => "degraded (slow or partly unavailable), not known to have ended",
-        (Impact::Degraded, _) => "degraded (slow or partly unavailable), since restored",
-        (_, Status::Ongoing) => "an outage, not known to have ended",
-        (_, Status::Ended) => "an outage that has ended",
+        (Impact::Degraded, Status::Ongoing) => "the target was slow or partly unavailable, and is not known to have recovered",
+        (Impact::Degraded, _) => "the target was slow or partly unavailable, and recovered",
+        (_, Status::Ongoing) => "the target went down, and is not known to be back up",
+        (_, Status::Ended) => "the target went down, and came back up",
         (_, Status::NoImpact) => "the target stayed available: an attack without impact, which adds no downtime",
         (_, Status::Unverified) => {
             "claimed or reported, not verified: nothing shows the target went down, so it counts toward the upper bound of downtime only"

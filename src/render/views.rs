@@ -134,7 +134,6 @@ pub struct Charts {
 pub struct ObservationView {
     pub at: String,
     pub at_words: String,
-    pub span: String,
     pub state: &'static str,
     pub source: Option<String>,
 }
