@@ -78,8 +78,11 @@ def main():
                  f"campaign: campaign-{campaign:03}", f"attack: [{attack}]",
                  f"targets: [{', '.join(f'target-{t:06}' for t in targets)}]",
                  "actors:", f"  - actor: actor-{actor:05}", f"    basis: {BASES[i % 3]}",
-                 f"started: {fmt(started, p)}"]
+                 f"started: {fmt(started, p)}" + (f"/{fmt(started + timedelta(hours=6), p)}" if i % 5 == 0 else "")]
         kind = 3 if skewed else i % 4
+        # A quarter are claims with no evidence (unverified); some of them absorbed.
+        if kind == 3 and i % 8 == 7:
+            lines.append("impact: none")
         if skewed:
             checks = [started + timedelta(minutes=m) for m in (30, 60, 90 + rng.randrange(600))]
             lines += ["observations:"] + [f"  - at: {fmt(t, 3)}\n    state: {s}\n    source: s1"

@@ -314,14 +314,7 @@ impl Site {
             .min()?;
         let last = incidents
             .iter()
-            .map(|&i| {
-                let inc = &self.incidents[i];
-                match inc.outcome.possible() {
-                    Some((_, Some(end))) => end,
-                    Some((_, None)) => self.as_of,
-                    None => inc.started.latest.min(self.as_of),
-                }
-            })
+            .map(|&i| self.incidents[i].last_moment(self.as_of))
             .max()?;
         let ongoing = incidents.iter().any(|&i| self.incidents[i].status() == Status::Ongoing);
         Some((first, last, ongoing))
@@ -372,6 +365,17 @@ impl IncidentModel {
             (Some(e), _) => format!("ended {e}"),
             (None, Some(k)) => format!("up by {}", self.record.observations[k].at),
             (None, None) => "not known to have ended".into(),
+        }
+    }
+
+    /// The last moment the incident may have affected its target: the end
+    /// of its possible part, `as_of` while open, its start when it had no
+    /// impact.
+    pub fn last_moment(&self, as_of: DateTime<Utc>) -> DateTime<Utc> {
+        match self.outcome.possible() {
+            Some((_, Some(end))) => end,
+            Some((_, None)) => as_of,
+            None => self.started.latest.min(as_of),
         }
     }
 

@@ -141,7 +141,6 @@ pub fn downtime_words(d: DurationBounds, ongoing: bool) -> String {
     }
 }
 
-
 /// Incidents by status (counts in the order of `Status::ALL`), the
 /// non-zero ones: "1 ongoing, 3 ended, 1 unverified claim, 1 without impact".
 pub fn breakdown(counts: [usize; 4]) -> String {
@@ -166,19 +165,19 @@ pub fn breakdown(counts: [usize; 4]) -> String {
 /// "between Sat 24 and Sun 25 Aug 2024", "Mon 26 Aug 2024, 12:00–18:00
 /// CEST", "Aug 2024", "after 20:00 CEST on Sun 25 Aug 2024". Made from the
 /// span the time denotes, so it says exactly what the bounds use; `open`
-/// is `A/..`, whose end is only `as_of`.
+/// is `A/..`, whose end is only `as_of`. Formatted by hand: every table
+/// row and record page says several times, and `strftime` showed in
+/// profiles.
 pub fn when(span: TimeSpan, open: bool, zone: Tz) -> String {
     let (e, l) = (span.earliest.with_timezone(&zone), span.latest.with_timezone(&zone));
     let midnight = |t: &DateTime<Tz>| t.time() == NaiveTime::MIN;
-    let day = |t: &DateTime<Tz>| t.format("%a %-d %b %Y").to_string();
-    let abbr = |t: &DateTime<Tz>| t.offset().to_string();
     let seconds = e.second() != 0 || l.second() != 0;
-    let clock = |t: &DateTime<Tz>| t.format(if seconds { "%H:%M:%S" } else { "%H:%M" }).to_string();
+    let day = |t: &DateTime<Tz>| date(t.date_naive(), Upto::Year);
     if open {
         return if midnight(&e) {
             format!("on or after {}", day(&e))
         } else {
-            format!("after {} {} on {}", clock(&e), abbr(&e), day(&e))
+            format!("after {} {} on {}", clock(&e, seconds), abbr(&e), day(&e))
         };
     }
     if midnight(&e) && midnight(&l) {
@@ -189,71 +188,129 @@ pub fn when(span: TimeSpan, open: bool, zone: Tz) -> String {
     } else {
         Some(l.date_naive())
     };
-    let zones = if abbr(&e) == abbr(&l) {
-        (String::new(), format!(" {}", abbr(&l)))
-    } else {
-        (format!(" {}", abbr(&e)), format!(" {}", abbr(&l)))
-    };
+    let (ae, al) = (abbr(&e), abbr(&l));
+    let first_zone = if ae == al { String::new() } else { format!(" {ae}") };
     if l_day == Some(e.date_naive()) {
-        let end = if midnight(&l) { "24:00".to_string() } else { clock(&l) };
+        let end = if midnight(&l) {
+            "24:00".to_string()
+        } else {
+            clock(&l, seconds)
+        };
         let one_unit = (l - e).num_seconds() == if seconds { 1 } else { 60 };
         return if one_unit {
-            format!("{}, {}{}", day(&e), clock(&e), zones.1)
+            format!("{}, {} {al}", day(&e), clock(&e, seconds))
         } else {
-            format!("{}, {}{}–{end}{}", day(&e), clock(&e), zones.0, zones.1)
+            format!("{}, {}{first_zone}–{end} {al}", day(&e), clock(&e, seconds))
         };
     }
     format!(
-        "from {}, {}{} to {}, {}{}",
+        "from {}, {}{first_zone} to {}, {} {al}",
         day(&e),
-        clock(&e),
-        zones.0,
+        clock(&e, seconds),
         day(&l),
-        clock(&l),
-        zones.1
+        clock(&l, seconds)
     )
 }
 
 /// An instant in words, in the display zone: "Tue 27 Aug 2024, 00:00 CEST".
 pub fn instant(t: DateTime<chrono::Utc>, zone: Tz) -> String {
-    t.with_timezone(&zone).format("%a %-d %b %Y, %H:%M %Z").to_string()
+    let t = t.with_timezone(&zone);
+    format!(
+        "{}, {} {}",
+        date(t.date_naive(), Upto::Year),
+        clock(&t, false),
+        abbr(&t)
+    )
+}
+
+const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// How much of a date to say: "Sun 25", "Sun 25 Aug", "Sun 25 Aug 2024".
+#[derive(Clone, Copy, PartialEq, PartialOrd)]
+enum Upto {
+    Day,
+    Month,
+    Year,
+}
+
+fn date(d: NaiveDate, upto: Upto) -> String {
+    let weekday = WEEKDAYS[d.weekday().num_days_from_monday() as usize];
+    let mut out = format!("{weekday} {}", d.day());
+    if upto >= Upto::Month {
+        out.push(' ');
+        out.push_str(MONTHS[d.month0() as usize]);
+    }
+    if upto == Upto::Year {
+        out.push_str(&format!(" {}", d.year()));
+    }
+    out
+}
+
+/// "Aug" or "Aug 2024".
+fn month(d: NaiveDate, year: bool) -> String {
+    let name = MONTHS[d.month0() as usize];
+    if year {
+        format!("{name} {}", d.year())
+    } else {
+        name.to_string()
+    }
+}
+
+/// "14:30" or, with `seconds`, "14:30:15".
+fn clock(t: &DateTime<Tz>, seconds: bool) -> String {
+    if seconds {
+        format!("{:02}:{:02}:{:02}", t.hour(), t.minute(), t.second())
+    } else {
+        format!("{:02}:{:02}", t.hour(), t.minute())
+    }
+}
+
+/// The zone's abbreviation at `t` ("CEST"), else its offset.
+fn abbr(t: &DateTime<Tz>) -> String {
+    use chrono::Offset;
+    use chrono_tz::OffsetName;
+    match t.offset().abbreviation() {
+        Some(a) => a.to_string(),
+        None => t.offset().fix().to_string(),
+    }
 }
 
 /// Whole local days `[from, to)`: a year, a month, a day, or a range of them.
 fn whole_days(from: NaiveDate, to: NaiveDate) -> String {
     let first_of = |d: NaiveDate| d.day() == 1;
+    let last = to.pred_opt().unwrap_or(to);
     if first_of(from) && first_of(to) {
         let months = (to.year() - from.year()) * 12 + to.month() as i32 - from.month() as i32;
-        let last = to.pred_opt().unwrap_or(to);
         if from.month() == 1 && to.month() == 1 {
             return if months == 12 {
-                from.format("%Y").to_string()
+                from.year().to_string()
             } else {
-                format!("between {} and {}", from.format("%Y"), last.format("%Y"))
+                format!("between {} and {}", from.year(), last.year())
             };
         }
         if months == 1 {
-            return from.format("%b %Y").to_string();
+            return month(from, true);
         }
-        let first = if from.year() == last.year() {
-            from.format("%b")
-        } else {
-            from.format("%b %Y")
-        };
-        return format!("between {first} and {}", last.format("%b %Y"));
+        return format!(
+            "between {} and {}",
+            month(from, from.year() != last.year()),
+            month(last, true)
+        );
     }
-    let last = to.pred_opt().unwrap_or(to);
     if last == from {
-        return from.format("%a %-d %b %Y").to_string();
+        return date(from, Upto::Year);
     }
     let first = if (from.year(), from.month()) == (last.year(), last.month()) {
-        from.format("%a %-d")
+        date(from, Upto::Day)
     } else if from.year() == last.year() {
-        from.format("%a %-d %b")
+        date(from, Upto::Month)
     } else {
-        from.format("%a %-d %b %Y")
+        date(from, Upto::Year)
     };
-    format!("between {first} and {}", last.format("%a %-d %b %Y"))
+    format!("between {first} and {}", date(last, Upto::Year))
 }
 
 #[cfg(test)]

@@ -30,7 +30,6 @@ impl Renderer<'_> {
         c.insert("description_html", &a.description.as_deref().map(to_html));
         c.insert("relations", &self.relations(i));
         c.insert("by_basis", &self.statements(&p.id, incidents));
-        self.recent_rows(&mut c, &at.root, incidents)?;
         let title = format!("Incidents involving {}", a.name);
         self.record_sections(&mut c, Kind::Actor, &p.id, incidents, &title, None);
         self.render("actor.html", &c)
@@ -101,6 +100,7 @@ impl Renderer<'_> {
             incident: self.link(Kind::Incident, &inc.id),
             status: inc.status().key(),
             status_label: inc.status().label(),
+            duration: crate::wording::how_long(inc.status(), inc.duration),
             targets: r
                 .targets
                 .iter()

@@ -16,6 +16,16 @@ pub struct Shared {
     pub(super) rows: Vec<OnceLock<Result<String, String>>>,
     /// Each incident's bar title on timelines (it is drawn on up to three).
     pub(super) bar_titles: Vec<OnceLock<String>>,
+    /// Each incident's times in words, for its row and its page.
+    pub(super) times: Vec<OnceLock<TimeWords>>,
+}
+
+/// An incident's `started`, `ended` and bounding `up` in words.
+#[derive(Clone)]
+pub(super) struct TimeWords {
+    pub started: String,
+    pub ended: Option<String>,
+    pub up_by: Option<String>,
 }
 
 impl Shared {
@@ -25,6 +35,7 @@ impl Shared {
             summaries: (0..n).map(|_| OnceLock::new()).collect(),
             rows: (0..n).map(|_| OnceLock::new()).collect(),
             bar_titles: (0..n).map(|_| OnceLock::new()).collect(),
+            times: (0..n).map(|_| OnceLock::new()).collect(),
         }
     }
 }

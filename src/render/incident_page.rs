@@ -72,7 +72,14 @@ impl Renderer<'_> {
         let zone = s.zone;
         let between = |from, to| {
             if from < to {
-                wording::when(TimeSpan { earliest: from, latest: to }, false, zone)
+                wording::when(
+                    TimeSpan {
+                        earliest: from,
+                        latest: to,
+                    },
+                    false,
+                    zone,
+                )
             } else {
                 wording::instant(from, zone)
             }
@@ -90,6 +97,13 @@ impl Renderer<'_> {
             ((None, _), _) => "no end known".to_string(),
         };
         c.insert("end_bounds", &end);
+        let (start_label, end_label) = match inc.status() {
+            Status::Unverified => ("May have begun", "May have ended"),
+            Status::NoImpact => ("Attack began", "Outage ended"),
+            Status::Ongoing | Status::Ended => ("Outage began", "Outage ended"),
+        };
+        c.insert("start_label", start_label);
+        c.insert("end_label", end_label);
     }
 }
 

@@ -122,6 +122,7 @@ impl<'a> Renderer<'a> {
     pub(super) fn row(&self, i: usize, links: usize) -> IncidentRow {
         let inc = &self.site.incidents[i];
         let r = &inc.record;
+        let words = self.time_words(i).clone();
         IncidentRow {
             id: inc.id.to_string(),
             url: page_path(Kind::Incident, &inc.id),
@@ -151,11 +152,11 @@ impl<'a> Renderer<'a> {
                 .collect(),
             campaign: r.campaign.as_ref().map(|c| self.link(Kind::Campaign, c)),
             started: r.started.text().to_string(),
-            started_words: self.when(&r.started, inc.started),
+            started_words: words.started,
             ended: r.ended.as_ref().map(|e| e.text().to_string()),
-            ended_words: r.ended.as_ref().zip(inc.ended).map(|(e, span)| self.when(e, span)),
+            ended_words: words.ended,
             up_by: inc.up_by.map(|k| r.observations[k].at.text().to_string()),
-            up_by_words: inc.up_by.map(|k| self.when(&r.observations[k].at, inc.observations[k])),
+            up_by_words: words.up_by,
             duration: wording::how_long(inc.status(), inc.duration),
             status: inc.status().key(),
             status_label: inc.status().label(),
@@ -164,6 +165,19 @@ impl<'a> Renderer<'a> {
             min_seconds: inc.duration.min,
             max_seconds: inc.duration.max,
         }
+    }
+
+    /// Incident `i`'s times in words, made once for its row and its page.
+    fn time_words(&self, i: usize) -> &cache::TimeWords {
+        self.shared.times[i].get_or_init(|| {
+            let inc = &self.site.incidents[i];
+            let r = &inc.record;
+            cache::TimeWords {
+                started: self.when(&r.started, inc.started),
+                ended: r.ended.as_ref().zip(inc.ended).map(|(e, span)| self.when(e, span)),
+                up_by: inc.up_by.map(|k| self.when(&r.observations[k].at, inc.observations[k])),
+            }
+        })
     }
 
     /// A written time in words, from the span it denotes.

@@ -87,6 +87,8 @@ pub struct StatementView {
     pub incident: Link,
     pub status: &'static str,
     pub status_label: &'static str,
+    /// How long, as the incident's table row says it.
+    pub duration: String,
     pub targets: Vec<Link>,
     pub more_targets: usize,
     pub source: Option<SourceLink>,

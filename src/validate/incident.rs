@@ -12,7 +12,7 @@ use crate::bounds::{Bounds, Contradiction, Evidence};
 use crate::diagnostics::{Diagnostic, Seg};
 use crate::parse::Parsed;
 use crate::path;
-use crate::records::{Id, Impact, Incident, State};
+use crate::records::{Id, Impact, Incident, Kind, State};
 use crate::time::{TimeSpan, WrittenTime};
 
 /// Whichever of two fields is written later in the file: where a
@@ -84,44 +84,14 @@ pub fn check(
                 .with_hint("list what was attacked, by the ids of content/targets/"),
         );
     }
-    let targets = &known.targets;
     for (i, t) in r.targets.iter().enumerate() {
-        if !targets.contains(t) {
-            diagnostics.push(
-                error_at(p, &path!["targets", i], format!("no target has the id `{t}`")).with_hint(format!(
-                    "{}; or add content/targets/{t}.yaml",
-                    known_ids(t.as_str(), targets.iter().copied())
-                )),
-            );
-        }
+        known.check(p, &path!["targets", i], Kind::Target, t, diagnostics);
     }
-    let actors = &known.actors;
     for (i, a) in r.actors.iter().enumerate() {
-        if !actors.contains(&a.actor) {
-            diagnostics.push(
-                error_at(
-                    p,
-                    &path!["actors", i, "actor"],
-                    format!("no actor has the id `{}`", a.actor),
-                )
-                .with_hint(format!(
-                    "{}; or add content/actors/{}.yaml",
-                    known_ids(a.actor.as_str(), actors.iter().copied()),
-                    a.actor
-                )),
-            );
-        }
+        known.check(p, &path!["actors", i, "actor"], Kind::Actor, &a.actor, diagnostics);
     }
     if let Some(c) = &r.campaign {
-        let campaigns = &known.campaigns;
-        if !campaigns.contains(c) {
-            diagnostics.push(
-                error_at(p, &path!["campaign"], format!("no campaign has the id `{c}`")).with_hint(format!(
-                    "{}; or add content/campaigns/{c}.yaml",
-                    known_ids(c.as_str(), campaigns.iter().copied())
-                )),
-            );
-        }
+        known.check(p, &path!["campaign"], Kind::Campaign, c, diagnostics);
     }
     let mut source_ids: BTreeMap<&Id, usize> = BTreeMap::new();
     for (i, s) in r.sources.iter().enumerate() {

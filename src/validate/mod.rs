@@ -161,19 +161,8 @@ fn check_relations(p: &Parsed<crate::records::Actor>, known: &Known, diagnostics
                 )
                 .with_hint("a relation links two different actor records; name the other actor"),
             );
-        } else if !known.actors.contains(&r.actor) {
-            diagnostics.push(
-                error_at(
-                    p,
-                    &path!["relations", i, "actor"],
-                    format!("no actor has the id `{}`", r.actor),
-                )
-                .with_hint(format!(
-                    "{}; or add content/actors/{}.yaml",
-                    known_ids(r.actor.as_str(), known.actors.iter().copied()),
-                    r.actor
-                )),
-            );
+        } else {
+            known.check(p, &path!["relations", i, "actor"], Kind::Actor, &r.actor, diagnostics);
         }
         if r.url.is_none() {
             diagnostics.push(
@@ -239,6 +228,22 @@ impl<'a> Known<'a> {
             targets: ids(&content.targets),
             campaigns: ids(&content.campaigns),
             notes: ids(&content.notes),
+        }
+    }
+
+    /// A reference to a record of `kind` at `path` of `p`: an error naming
+    /// the ids that exist when there is no such record.
+    fn check<T>(&self, p: &Parsed<T>, path: &[Seg], kind: Kind, id: &Id, diagnostics: &mut Vec<Diagnostic>) {
+        let known = self.of(kind);
+        if !known.contains(id) {
+            let word = kind.folder().trim_end_matches('s');
+            diagnostics.push(
+                error_at(p, path, format!("no {word} has the id `{id}`")).with_hint(format!(
+                    "{}; or add content/{}/{id}.yaml",
+                    known_ids(id.as_str(), known.iter().copied()),
+                    kind.folder()
+                )),
+            );
         }
     }
 

@@ -180,14 +180,7 @@ fn extent(site: &Site, incidents: &[usize]) -> (DateTime<Utc>, DateTime<Utc>) {
         .unwrap_or(site.as_of);
     let last = incidents
         .iter()
-        .map(|&i| {
-            let inc = &site.incidents[i];
-            match inc.outcome.possible() {
-                Some((_, Some(end))) => end,
-                Some((_, None)) => site.as_of,
-                None => inc.started.latest.min(site.as_of),
-            }
-        })
+        .map(|&i| site.incidents[i].last_moment(site.as_of))
         .max()
         .unwrap_or(site.as_of)
         .max(first + Duration::hours(1));

@@ -183,7 +183,12 @@ fn draw_axis(s: &mut String, site: &Site, layout: &Layout, x: &dyn Fn(DateTime<U
         );
         // A label at the right edge ends there instead of running off it.
         let anchor = if x(t) > WIDTH - 50.0 { " class=\"end\"" } else { "" };
-        let _ = writeln!(s, "<text{anchor} x=\"{tx}\" y=\"{}\">{}</text>", P(TOP - 12.0), escape(&label));
+        let _ = writeln!(
+            s,
+            "<text{anchor} x=\"{tx}\" y=\"{}\">{}</text>",
+            P(TOP - 12.0),
+            escape(&label)
+        );
     }
     let asx = P(x(site.as_of.min(layout.last)));
     let _ = writeln!(
