@@ -265,10 +265,13 @@ fn diff(base: &str, head: &str, all: bool, folders: bool) -> u8 {
 
 fn init(dir: &std::path::Path) -> u8 {
     match sitrep::scaffold::init(dir) {
-        Ok(files) => {
+        Ok(done) => {
+            for kept in &done.kept {
+                eprint(&format!("note: kept {} as it is\n", kept.display()));
+            }
             eprint(&format!(
-                "created a project with {} files in {}\nnext: cd {} && sitrep build\n",
-                files.len(),
+                "created a project with {} in {}\nnext: cd {} && sitrep build\n",
+                sitrep::wording::count(done.written.len(), "file"),
                 dir.display(),
                 dir.display()
             ));

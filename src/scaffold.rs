@@ -6,7 +6,6 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::records::{Id, Kind};
-use crate::render::{BUILTIN_CSS, BUILTIN_JS, BUILTIN_TEMPLATES};
 
 /// Why a scaffold was refused.
 #[derive(Debug, thiserror::Error)]
@@ -43,15 +42,24 @@ fn write_new(path: &Path, text: &str) -> Result<(), ScaffoldError> {
     })
 }
 
-/// Creates a new project in `dir`, which must not exist or be empty.
-pub fn init(dir: &Path) -> Result<Vec<PathBuf>, ScaffoldError> {
-    if dir.exists() && fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(true) {
-        return Err(ScaffoldError::Exists(format!(
-            "{} (and it is not empty)",
-            dir.display()
-        )));
+/// What `init` did: the files it wrote, and those it found and kept.
+pub struct Initialised {
+    pub written: Vec<PathBuf>,
+    pub kept: Vec<PathBuf>,
+}
+
+/// Creates a new project in `dir`: a new folder, an empty one, or an
+/// existing repository that has no `content/` or `templates/` yet (a
+/// README, a LICENSE, `.git`). Files that exist are kept, never overwritten.
+/// Templates are not copied: a project uses the built-in ones (and gets
+/// their fixes) until it overrides one.
+pub fn init(dir: &Path) -> Result<Initialised, ScaffoldError> {
+    for taken in ["content", "templates"] {
+        if dir.join(taken).exists() {
+            return Err(ScaffoldError::Exists(dir.join(taken).display().to_string()));
+        }
     }
-    let mut files: Vec<(String, &str)> = vec![
+    let files: Vec<(String, &str)> = vec![
         ("README.md".into(), include_str!("scaffold/README.md")),
         (".gitignore".into(), "/site\n"),
         (".github/workflows/check.yml".into(), include_str!("scaffold/check.yml")),
@@ -80,21 +88,25 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, ScaffoldError> {
             "content/notes/about.md".into(),
             include_str!("scaffold/example/note.md"),
         ),
-        ("templates/assets/style.css".into(), BUILTIN_CSS),
-        ("templates/assets/table.js".into(), BUILTIN_JS),
+        (
+            "templates/README.md".into(),
+            include_str!("scaffold/templates-README.md"),
+        ),
     ];
-    files.extend(
-        BUILTIN_TEMPLATES
-            .iter()
-            .map(|(name, text)| (format!("templates/{name}"), *text)),
-    );
-    let mut written = Vec::new();
+    let mut done = Initialised {
+        written: Vec::new(),
+        kept: Vec::new(),
+    };
     for (rel, text) in files {
         let path = dir.join(&rel);
+        if path.exists() {
+            done.kept.push(path);
+            continue;
+        }
         write_new(&path, text)?;
-        written.push(path);
+        done.written.push(path);
     }
-    Ok(written)
+    Ok(done)
 }
 
 /// The kinds `sitrep new` knows, by the word used on the command line.
@@ -129,13 +141,77 @@ pub fn new_record(root: &Path, kind: Kind, id: &str) -> Result<PathBuf, Scaffold
             }
         }
     }
-    let text = if kind == Kind::Note {
+    let body = if kind == Kind::Incident {
+        let (started, from) = started_for(root, &id);
+        let body = body.replace(
+            "started: 2024-08-24/2024-08-25\n",
+            &format!("started: {started}   # from {from}\n"),
+        );
+        match first_id(&root.join("content/targets")) {
+            Some(t) => body.replace(
+                "targets: [target-id]    # ids of content/targets/",
+                &format!("targets: [{t}]    # replace with the ids of content/targets/ that were attacked"),
+            ),
+            None => body,
+        }
+    } else {
         body.to_string()
+    };
+    let text = if kind == Kind::Note {
+        body
     } else {
         format!("# yaml-language-server: $schema=../../site/schema/{schema}.schema.json\n{body}")
     };
     write_new(&path, &text)?;
     Ok(path)
+}
+
+/// The first record id in a folder (by name), so a new incident names a
+/// target that exists and passes `check` until it is edited.
+fn first_id(folder: &Path) -> Option<String> {
+    walkdir::WalkDir::new(folder)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let name = e.file_name().to_str()?;
+            let stem = name.strip_suffix(".yaml")?;
+            (!stem.starts_with(['.', '_']) && Id::parse(stem).is_ok()).then(|| stem.to_string())
+        })
+        .next()
+}
+
+/// A `started` for a new incident that passes `check`: the date its id
+/// begins with (`2022-10-10-…`, `2024-08-…`), else the project's `as_of`,
+/// else a placeholder; and where it came from, for the comment.
+fn started_for(root: &Path, id: &Id) -> (String, &'static str) {
+    use crate::time::WrittenTime;
+    let id = id.as_str();
+    for len in [10, 7] {
+        if let Some(prefix) = id.get(..len) {
+            let dated = id.len() == len || id.as_bytes().get(len) == Some(&b'-');
+            if dated && prefix.parse::<WrittenTime>().is_ok() {
+                return (prefix.to_string(), "the id; write it as precisely as is known");
+            }
+        }
+    }
+    let as_of = fs::read_to_string(root.join("content/site.yaml"))
+        .ok()
+        .and_then(|text| serde_yaml::from_str::<serde_yaml::Value>(&text).ok())
+        .and_then(|v| match v.get("as_of")? {
+            serde_yaml::Value::String(s) => Some(s.clone()),
+            serde_yaml::Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        })
+        .filter(|t| t.parse::<WrittenTime>().is_ok());
+    match as_of {
+        Some(t) => (t, "as_of in content/site.yaml; write when the attack began"),
+        None => (
+            "2024-08-24/2024-08-25".into(),
+            "a placeholder; write when the attack began",
+        ),
+    }
 }
 
 const INCIDENT: &str = "\

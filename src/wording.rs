@@ -161,7 +161,8 @@ pub fn breakdown(counts: [usize; 4]) -> String {
     parts.join(", ")
 }
 
-/// A time as a reader says it, in the display zone: "Sun 25 Aug 2024",
+/// A time as a reader says it, in the display zone (each date and clock
+/// time held together by no-break spaces, so no line breaks inside one): "Sun 25 Aug 2024",
 /// "between Sat 24 and Sun 25 Aug 2024", "Mon 26 Aug 2024, 12:00–18:00
 /// CEST", "Aug 2024", "after 20:00 CEST on Sun 25 Aug 2024". Made from the
 /// span the time denotes, so it says exactly what the bounds use; `open`
@@ -177,7 +178,7 @@ pub fn when(span: TimeSpan, open: bool, zone: Tz) -> String {
         return if midnight(&e) {
             format!("on or after {}", day(&e))
         } else {
-            format!("after {} {} on {}", clock(&e, seconds), abbr(&e), day(&e))
+            format!("after {}\u{a0}{} on {}", clock(&e, seconds), abbr(&e), day(&e))
         };
     }
     if midnight(&e) && midnight(&l) {
@@ -189,7 +190,7 @@ pub fn when(span: TimeSpan, open: bool, zone: Tz) -> String {
         Some(l.date_naive())
     };
     let (ae, al) = (abbr(&e), abbr(&l));
-    let first_zone = if ae == al { String::new() } else { format!(" {ae}") };
+    let first_zone = if ae == al { String::new() } else { format!("\u{a0}{ae}") };
     if l_day == Some(e.date_naive()) {
         let end = if midnight(&l) {
             "24:00".to_string()
@@ -198,13 +199,13 @@ pub fn when(span: TimeSpan, open: bool, zone: Tz) -> String {
         };
         let one_unit = (l - e).num_seconds() == if seconds { 1 } else { 60 };
         return if one_unit {
-            format!("{}, {} {al}", day(&e), clock(&e, seconds))
+            format!("{}, {}\u{a0}{al}", day(&e), clock(&e, seconds))
         } else {
-            format!("{}, {}{first_zone}–{end} {al}", day(&e), clock(&e, seconds))
+            format!("{}, {}{first_zone}–{end}\u{a0}{al}", day(&e), clock(&e, seconds))
         };
     }
     format!(
-        "from {}, {}{first_zone} to {}, {} {al}",
+        "from {}, {}{first_zone} to {}, {}\u{a0}{al}",
         day(&e),
         clock(&e, seconds),
         day(&l),
@@ -238,13 +239,13 @@ enum Upto {
 
 fn date(d: NaiveDate, upto: Upto) -> String {
     let weekday = WEEKDAYS[d.weekday().num_days_from_monday() as usize];
-    let mut out = format!("{weekday} {}", d.day());
+    let mut out = format!("{weekday}\u{a0}{}", d.day());
     if upto >= Upto::Month {
-        out.push(' ');
+        out.push('\u{a0}');
         out.push_str(MONTHS[d.month0() as usize]);
     }
     if upto == Upto::Year {
-        out.push_str(&format!(" {}", d.year()));
+        out.push_str(&format!("\u{a0}{}", d.year()));
     }
     out
 }
@@ -253,7 +254,7 @@ fn date(d: NaiveDate, upto: Upto) -> String {
 fn month(d: NaiveDate, year: bool) -> String {
     let name = MONTHS[d.month0() as usize];
     if year {
-        format!("{name} {}", d.year())
+        format!("{name}\u{a0}{}", d.year())
     } else {
         name.to_string()
     }
@@ -327,7 +328,7 @@ mod tests {
                 .resolve(paris)
                 .unwrap();
             let span = t.resolve(paris).unwrap().close(as_of.latest.unwrap());
-            when(span, t.is_open(), paris)
+            when(span, t.is_open(), paris).replace('\u{a0}', " ")
         };
         for (text, words) in [
             ("2024", "2024"),

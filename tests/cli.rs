@@ -1073,7 +1073,9 @@ fn timeline_shows_certain_possible_ongoing_and_observations_grouped_by_campaign(
         assert!(svg.contains(needle), "timeline lacks {needle}");
     }
     // Every written time is a valid HTML <time>, whatever its precision.
-    let page = fs::read_to_string(dir.path().join("site/incidents/down-up/index.html")).unwrap();
+    let page = fs::read_to_string(dir.path().join("site/incidents/down-up/index.html"))
+        .unwrap()
+        .replace('\u{a0}', " ");
     for needle in [
         "<time datetime=\"2024-08-25\">Sun 25 Aug 2024</time>",
         "<time datetime=\"2024-08-27T09:00\">Tue 27 Aug 2024, 09:00–10:00 CEST</time>",

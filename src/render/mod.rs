@@ -163,7 +163,7 @@ impl<'a> Renderer<'a> {
             impact: inc.outcome.impact.key(),
             start_key: inc.started.earliest.timestamp(),
             min_seconds: inc.duration.min,
-            max_seconds: inc.duration.max,
+            max_sort: inc.duration.max.unwrap_or(i64::MAX / 2),
         }
     }
 
@@ -207,12 +207,13 @@ impl<'a> Renderer<'a> {
             .map_err(Clone::clone)
     }
 
-    /// The rows of a table on a page whose root is `root`, as one piece of
-    /// HTML: the table template writes it as is (`{{ rows | safe }}`), which
-    /// spares Tera a loop and a copy per row on pages of a thousand rows.
+    /// The rows of a table on a page whose root is `root`, newest first
+    /// (`incidents` come oldest first, in the model's order), as one piece
+    /// of HTML: the table template writes it as is (`{{ rows | safe }}`),
+    /// which spares Tera a loop and a copy per row on pages of a thousand rows.
     pub(super) fn rows_for(&self, incidents: &[usize], root: &str) -> Result<String, String> {
         let mut html = String::new();
-        for &i in incidents {
+        for &i in incidents.iter().rev() {
             push_with_root(&mut html, self.row_html(i)?, root);
             html.push('\n');
         }
@@ -284,7 +285,7 @@ impl<'a> Renderer<'a> {
 
     /// The timeline of `incidents`; `focus`, the page's own target, always
     /// has its lane.
-    fn timeline(&self, incidents: &[usize], title: &str, focus: Option<usize>) -> String {
+    pub(super) fn timeline(&self, incidents: &[usize], title: &str, focus: Option<usize>) -> String {
         timeline::svg(self.site, incidents, title, &|i| self.bar_title(i), focus)
     }
 
@@ -454,7 +455,9 @@ impl<'a> Renderer<'a> {
             },
         );
         if kind == Kind::Incident {
-            let range: Vec<usize> = (from..to).collect();
+            // Page 1 holds the newest incidents.
+            let total = s.incidents.len();
+            let range: Vec<usize> = (total - to..total - from).collect();
             c.insert("rows", &self.rows_for(&range, root)?);
             return self.render("incidents.html", &c);
         }

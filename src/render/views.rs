@@ -60,7 +60,8 @@ pub struct IncidentRow {
     /// Sort keys for the optional table script.
     pub start_key: i64,
     pub min_seconds: i64,
-    pub max_seconds: Option<i64>,
+    /// The upper bound for sorting; an open one sorts after every bounded one.
+    pub max_sort: i64,
 }
 
 #[derive(Serialize)]

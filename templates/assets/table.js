@@ -5,7 +5,17 @@
   function text(cell) {
     return cell ? (cell.getAttribute("data-sort") || cell.textContent || "").trim() : "";
   }
+  // Keys of several numbers ("min max": how long, as an interval) compare
+  // number by number; other keys as numbers, else as text.
   function compare(a, b) {
+    var xs = a.split(" "), ys = b.split(" ");
+    if (xs.length > 1 && xs.length === ys.length) {
+      for (var i = 0; i < xs.length; i++) {
+        var r = compare(xs[i], ys[i]);
+        if (r !== 0) { return r; }
+      }
+      return 0;
+    }
     var x = Number(a), y = Number(b);
     if (a !== "" && b !== "" && !isNaN(x) && !isNaN(y)) { return x - y; }
     return a.localeCompare(b);

@@ -1,0 +1,164 @@
+//! Readability at a glance (part of the readability issue): tables newest
+//! first with an interval sort key for "how long", times that never break
+//! inside, a timeline on every incident page, and projects that own only
+//! what they changed (`init` copies no template, `new incident` passes
+//! `check` as written).
+
+mod common;
+
+use std::fs;
+
+use common::{fixture, sitrep, stdout_of};
+
+fn built(case: &str) -> tempfile::TempDir {
+    let dir = fixture(case);
+    sitrep().arg("build").arg("--root").arg(dir.path()).assert().success();
+    dir
+}
+
+/// The incident ids of a page's table rows, in page order.
+fn row_ids(html: &str) -> Vec<String> {
+    html.split("<th scope=\"row\" data-label=\"Incident\">\n<a href=\"")
+        .skip(1)
+        .map(|s| {
+            s.split('"')
+                .next()
+                .unwrap()
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn tables_list_the_newest_first_and_say_so() {
+    let dir = built("valid/claims");
+    let site = dir.path().join("site");
+    let json: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(site.join("incidents.json")).unwrap()).unwrap();
+    let mut oldest_first: Vec<String> = json["incidents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap().to_string())
+        .collect();
+    oldest_first.reverse();
+    for page in ["index.html", "incidents/index.html"] {
+        let html = fs::read_to_string(site.join(page)).unwrap();
+        assert_eq!(row_ids(&html), oldest_first, "{page}");
+        assert!(html.contains("newest first</caption>"), "{page}");
+        assert!(
+            html.contains("<th scope=\"col\" aria-sort=\"descending\">When</th>"),
+            "{page}"
+        );
+    }
+}
+
+#[test]
+fn how_long_sorts_by_the_bounds_as_an_interval() {
+    let dir = built("valid/claims");
+    let html = fs::read_to_string(dir.path().join("site/incidents/index.html")).unwrap();
+    // Lower bound, then upper; an open upper bound sorts after every bounded one.
+    for (id, key) in [
+        ("weekend-outage", "0 259200"),
+        ("absorbed", "0 0"),
+        ("claim-bare", "0 4611686018427387903"),
+        ("degraded-open", "104400 4611686018427387903"),
+    ] {
+        let row = &html[html.find(&format!("incidents/{id}/")).unwrap()..];
+        let cell = &row[row.find("data-label=\"How long\"").unwrap()..];
+        assert!(
+            cell.starts_with(&format!("data-label=\"How long\" data-sort=\"{key}\">")),
+            "{id}: {}",
+            &cell[..60]
+        );
+    }
+}
+
+#[test]
+fn times_in_words_never_break_inside() {
+    let dir = built("valid/claims");
+    let page = fs::read_to_string(dir.path().join("site/incidents/weekend-outage/index.html")).unwrap();
+    assert!(
+        page.contains(">between Sat\u{a0}24 and Sun\u{a0}25\u{a0}Aug\u{a0}2024</time>"),
+        "{page}"
+    );
+    assert!(
+        page.contains(">Mon\u{a0}26\u{a0}Aug\u{a0}2024, 12:00–24:00\u{a0}CEST</time>"),
+        "{page}"
+    );
+}
+
+#[test]
+fn every_incident_page_draws_its_own_timeline_with_a_legend() {
+    let dir = built("valid/claims");
+    for id in ["weekend-outage", "claim-bare", "absorbed", "degraded-open"] {
+        let page = fs::read_to_string(dir.path().join(format!("site/incidents/{id}/index.html"))).unwrap();
+        let svg = &page[page
+            .find("<svg class=\"timeline\"")
+            .unwrap_or_else(|| panic!("{id}: no timeline"))..];
+        assert!(
+            svg.contains("<desc id=\"timeline-desc\">1 incident on 1 target"),
+            "{id}"
+        );
+        assert!(page.contains("<ul class=\"legend\""), "{id}: no legend");
+    }
+}
+
+#[test]
+fn init_copies_no_template_and_works_in_an_existing_repository() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path();
+    fs::create_dir(repo.join(".git")).unwrap();
+    fs::write(repo.join("README.md"), "# Our tracker\n").unwrap();
+    fs::write(repo.join("LICENSE"), "MIT\n").unwrap();
+    let (code, _, err) = stdout_of(sitrep().arg("init").arg(repo));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("kept"), "{err}");
+    // The repository's own files are untouched.
+    assert_eq!(fs::read_to_string(repo.join("README.md")).unwrap(), "# Our tracker\n");
+    assert_eq!(fs::read_to_string(repo.join("LICENSE")).unwrap(), "MIT\n");
+    // templates/ holds only a README that says how to override one.
+    let templates: Vec<String> = fs::read_dir(repo.join("templates"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(templates, ["README.md"]);
+    let readme = fs::read_to_string(repo.join("templates/README.md")).unwrap();
+    assert!(
+        readme.contains("incident.html") && readme.contains("built-in"),
+        "{readme}"
+    );
+    // The pages still build, from the built-in templates.
+    sitrep().args(["build", "--root"]).arg(repo).assert().success();
+    assert!(repo.join("site/assets/style.css").is_file());
+    // A second init refuses: this is a project now.
+    let (code, _, err) = stdout_of(sitrep().arg("init").arg(repo));
+    assert_eq!(code, 2, "{err}");
+}
+
+#[test]
+fn a_new_incident_passes_check_as_written() {
+    // In a project whose as_of is an interval, with a dated id and without.
+    let dir = fixture("example");
+    for id in ["2024-08-26-new-ddos", "undated-ddos"] {
+        sitrep()
+            .args(["new", "incident", id, "--root"])
+            .arg(dir.path())
+            .assert()
+            .success();
+    }
+    let dated = fs::read_to_string(dir.path().join("content/incidents/2024-08-26-new-ddos.yaml")).unwrap();
+    assert!(dated.contains("\nstarted: 2024-08-26   # from the id"), "{dated}");
+    let undated = fs::read_to_string(dir.path().join("content/incidents/undated-ddos.yaml")).unwrap();
+    assert!(
+        undated.contains("\nstarted: 2024-08-26T12/2024-08-26T17-04:00   # from as_of"),
+        "{undated}"
+    );
+    assert!(undated.contains("\ntargets: [ansm]"), "{undated}");
+    let (code, out, err) = stdout_of(sitrep().args(["check", "--root"]).arg(dir.path()));
+    assert_eq!(code, 0, "{out}{err}");
+}
