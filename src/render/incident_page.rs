@@ -62,11 +62,6 @@ impl Renderer<'_> {
             .collect();
         c.insert("sources", &sources);
         c.insert("notes", &self.note_links(Kind::Incident, &inc.id));
-        // Its own timeline, scaled to the incident.
-        c.insert(
-            "timeline",
-            &self.timeline(&[i], &format!("Timeline of {}", r.title), None),
-        );
         self.render("incident.html", &c)
     }
 

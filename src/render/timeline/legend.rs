@@ -30,7 +30,7 @@ pub(super) fn legend(site: &Site, incidents: &[usize], layout: &Layout) -> Strin
     }
     let [ongoing, ended, no_impact, unverified] = has;
     let swatch = |shape: &str| {
-        format!("<svg class=\"timeline swatch\" viewBox=\"0 0 24 16\" width=\"24\" height=\"16\" aria-hidden=\"true\">{shape}</svg>")
+        format!("<svg class=\"timeline swatch\" viewBox=\"0 0 24 16\" aria-hidden=\"true\">{shape}</svg>")
     };
     let bar = |class: &str| format!("<rect class=\"{class}\" x=\"1\" y=\"2\" width=\"22\" height=\"12\"/>");
     let diamond = |class: &str| format!("<path class=\"{class}\" d=\"M12 2 l6 6 l-6 6 l-6 -6 z\"/>");

@@ -138,7 +138,7 @@ fn describe(site: &Site, incidents: &[usize], layout: &Layout) -> String {
     let zone = site.zone;
     let targets = layout.targets;
     let mut desc = format!(
-        "{} incident{} on {} target{}, from {} to {} ({}). Solid: certainly down; hatched: possibly down; an arrow: an outage not known to have ended; a dashed outline with a diamond: an unverified claim; a hollow diamond: an attack without impact. The table lists the same incidents.",
+        "{} incident{} on {} target{}, from {} to {} ({}). The key below says how each kind of mark is drawn; the table lists the same incidents.",
         incidents.len(),
         if incidents.len() == 1 { "" } else { "s" },
         targets,
@@ -173,14 +173,17 @@ fn draw_axis(s: &mut String, site: &Site, layout: &Layout, x: &dyn Fn(DateTime<U
     let zone = site.zone;
     let height = layout.height;
     s.push_str("<g class=\"axis\">\n");
-    for (t, label) in ticks(layout.first, layout.last, zone) {
+    // The grid lines as one path, their labels one text each.
+    let ticks = ticks(layout.first, layout.last, zone);
+    let mut grid = String::new();
+    for (t, _) in &ticks {
+        let _ = write!(grid, "M{} {}v{}", P(x(*t)), P(TOP - 6.0), P(height - TOP));
+    }
+    if !grid.is_empty() {
+        let _ = writeln!(s, "<path class=\"grid\" d=\"{grid}\"/>");
+    }
+    for (t, label) in ticks {
         let tx = P(x(t));
-        let _ = writeln!(
-            s,
-            "<line x1=\"{tx}\" y1=\"{}\" x2=\"{tx}\" y2=\"{}\"/>",
-            P(TOP - 6.0),
-            P(height - 6.0)
-        );
         // A label at the right edge ends there instead of running off it.
         let anchor = if x(t) > WIDTH - 50.0 { " class=\"end\"" } else { "" };
         let _ = writeln!(
@@ -190,14 +193,17 @@ fn draw_axis(s: &mut String, site: &Site, layout: &Layout, x: &dyn Fn(DateTime<U
             escape(&label)
         );
     }
-    let asx = P(x(site.as_of.min(layout.last)));
-    let _ = writeln!(
-        s,
-        "<line class=\"as-of\" x1=\"{asx}\" y1=\"{}\" x2=\"{asx}\" y2=\"{}\"><title>as of {}</title></line>",
-        P(TOP - 6.0),
-        P(height - 6.0),
-        escape(&crate::time::local_text(site.as_of, zone))
-    );
+    // "Now", where it falls inside the drawing.
+    if site.as_of <= layout.last {
+        let asx = P(x(site.as_of));
+        let _ = writeln!(
+            s,
+            "<line class=\"as-of\" x1=\"{asx}\" y1=\"{}\" x2=\"{asx}\" y2=\"{}\"><title>as of {}</title></line>",
+            P(TOP - 6.0),
+            P(height - 6.0),
+            escape(&crate::time::local_text(site.as_of, zone))
+        );
+    }
     s.push_str("</g>\n");
 }
 
