@@ -7,7 +7,7 @@ mod common;
 
 use std::fs;
 
-use common::{fixture, repo, sitrep, stdout_of};
+use common::{fixture, sitrep, stdout_of};
 use serde_json::Value;
 
 fn built() -> tempfile::TempDir {
@@ -60,12 +60,7 @@ fn every_impact_and_interval_gives_the_hand_computed_bounds() {
             .join("\t")
         })
         .collect();
-    let expected: Vec<String> = fs::read_to_string(repo().join("tests/fixtures/valid/claims/expected.tsv"))
-        .unwrap()
-        .lines()
-        .filter(|l| !l.starts_with('#'))
-        .map(str::to_string)
-        .collect();
+    let expected = common::expected_lines("tests/fixtures/valid/claims/expected.tsv");
     assert_eq!(got, expected);
     // Written intervals keep their text and give their span.
     let first = &json["incidents"][0];

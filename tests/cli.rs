@@ -165,12 +165,7 @@ fn time_rules_give_the_expected_bounds() {
             .join("\t")
         })
         .collect();
-    let expected: Vec<String> = fs::read_to_string(repo().join("tests/fixtures/valid/time-rules/expected.tsv"))
-        .unwrap()
-        .lines()
-        .filter(|l| !l.starts_with('#'))
-        .map(str::to_string)
-        .collect();
+    let expected = common::expected_lines("tests/fixtures/valid/time-rules/expected.tsv");
     assert_eq!(got, expected);
 }
 

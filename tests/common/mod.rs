@@ -102,3 +102,15 @@ pub fn start_serve(root: &Path, port: u16) -> (std::process::Child, u16) {
     std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
     (child, port)
 }
+
+/// The lines of a hand-computed expectation file (`tests/fixtures/…`),
+/// without its `#` comments.
+#[allow(dead_code)]
+pub fn expected_lines(rel: &str) -> Vec<String> {
+    std::fs::read_to_string(repo().join(rel))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(str::to_string)
+        .collect()
+}
