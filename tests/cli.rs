@@ -1051,7 +1051,7 @@ fn timeline_shows_certain_possible_ongoing_and_observations_grouped_by_campaign(
     let svg = &home[home.find("<svg class=\"timeline\"").unwrap()..];
     let svg = &svg[..svg.find("</svg>").unwrap()];
     for needle in [
-        "aria-labelledby=\"timeline-title timeline-desc\"",
+        "role=\"group\" aria-labelledby=\"timeline-title\" aria-describedby=\"timeline-desc\"",
         "<desc id=\"timeline-desc\">13 incidents on 10 targets",
         "class=\"possible\"",
         "class=\"certain\"",

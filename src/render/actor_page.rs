@@ -31,7 +31,7 @@ impl Renderer<'_> {
         c.insert("relations", &self.relations(i));
         c.insert("by_basis", &self.statements(&p.id, incidents));
         let title = format!("Incidents involving {}", a.name);
-        self.record_sections(&mut c, Kind::Actor, &p.id, incidents, &title, None);
+        self.record_sections(&mut c, Kind::Actor, &p.id, &title, None, at);
         self.render("actor.html", &c)
     }
 

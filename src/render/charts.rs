@@ -1,7 +1,7 @@
 //! Small charts for the home page, drawn at build time as inline SVG:
 //! incidents under way per day (certainly and possibly), downtime per target,
 //! incidents per actor and per attack kind. Every figure keeps the
-//! uncertainty visible: a solid part for what is certain, a hatched part for
+//! uncertainty visible: a solid part for what is certain, a pale part for
 //! what is only possible. Text is escaped here; the SVG goes into pages as is.
 
 use std::collections::BTreeMap;
@@ -57,7 +57,7 @@ fn bar_chart(id: &str, title: &str, desc: &str, bars: &[Bar]) -> String {
         let _ = writeln!(s, "<title>{}: {}</title>", xml(&b.label), xml(&b.text));
         let _ = writeln!(
             s,
-            "<text class=\"chart-label\" x=\"0\" y=\"{}\">{}</text>",
+            "<text class=\"chart-label\" x=\"2\" y=\"{}\">{}</text>",
             y + 14,
             xml(&label)
         );
@@ -130,7 +130,7 @@ pub fn downtime_per_target(site: &Site) -> String {
     let total = bars.len();
     bars.truncate(MAX_ROWS);
     let desc = format!(
-        "Total downtime of the {} of {total} targets down longest. Solid: certainly down; hatched: possibly down; running to the edge: an incident is ongoing.",
+        "Total downtime of the {} of {total} targets down longest. Solid: certainly down; pale: possibly down; running to the edge: an incident is ongoing.",
         bars.len()
     );
     bar_chart("chart-downtime", "Downtime per target", &desc, &bars)
@@ -257,7 +257,7 @@ fn under_way(site: &Site, starts: &[NaiveDate], last: DateTime<Utc>) -> Vec<(i64
     counts
 }
 
-/// One column per bucket: its possible count hatched, its certain count
+/// One column per bucket: its possible count pale, its certain count
 /// solid over it, scaled to `top`, from `base` up, `bar_w` wide.
 fn draw_columns(
     s: &mut String,
@@ -337,7 +337,7 @@ pub fn incidents_per_day(site: &Site) -> String {
     let peak = counts.iter().map(|(c, _)| *c).max().unwrap_or(0);
     let _ = writeln!(
         s,
-        "<desc id=\"chart-days-desc\">For each {unit} from {} to {}, how many incidents were certainly under way (solid, at most {peak}) and possibly under way (hatched, at most {top}).</desc>",
+        "<desc id=\"chart-days-desc\">For each {unit} from {} to {}, how many incidents were certainly under way (solid, at most {peak}) and possibly under way (pale, at most {top}).</desc>",
         d0.format("%Y-%m-%d"),
         d1.format("%Y-%m-%d")
     );
@@ -349,14 +349,18 @@ pub fn incidents_per_day(site: &Site) -> String {
         base + 16,
         d0.format("%d %b %Y")
     );
-    let _ = writeln!(
-        s,
-        "<text class=\"chart-label end\" x=\"{}\" y=\"{}\">{}</text>",
-        30 + bar_w * n as i64,
-        base + 16,
-        d1.format("%d %b %Y")
-    );
-    let _ = writeln!(s, "<text class=\"chart-label\" x=\"0\" y=\"14\">{top}</text>");
+    // The last label ends under the last column, but never runs into the
+    // first label or off the left edge when there are few columns.
+    if d1 != d0 {
+        let _ = writeln!(
+            s,
+            "<text class=\"chart-label end\" x=\"{}\" y=\"{}\">{}</text>",
+            (30 + bar_w * n as i64).max(200),
+            base + 16,
+            d1.format("%d %b %Y")
+        );
+    }
+    let _ = writeln!(s, "<text class=\"chart-label\" x=\"2\" y=\"14\">{top}</text>");
     s.push_str("</svg>\n");
     s
 }

@@ -285,8 +285,8 @@ impl<'a> Renderer<'a> {
 
     /// The timeline of `incidents`; `focus`, the page's own target, always
     /// has its lane.
-    pub(super) fn timeline(&self, incidents: &[usize], title: &str, focus: Option<usize>) -> String {
-        timeline::svg(self.site, incidents, title, &|i| self.bar_title(i), focus)
+    pub(super) fn timeline(&self, incidents: &[usize], title: &str, focus: Option<usize>, root: &str) -> String {
+        timeline::svg(self.site, incidents, title, &|i| self.bar_title(i), focus, root)
     }
 
     pub fn home(&self, at: &Place) -> Result<String, String> {
@@ -299,7 +299,10 @@ impl<'a> Renderer<'a> {
         figures.campaigns = s.campaigns.len();
         c.insert("figures", &figures);
         self.recent_rows(&mut c, "", &all)?;
-        c.insert("timeline", &self.timeline(&all, "All incidents by target", None));
+        c.insert(
+            "timeline",
+            &self.timeline(&all, "All incidents by target", None, &at.root),
+        );
         c.insert(
             "charts",
             &Charts {
@@ -346,13 +349,14 @@ impl<'a> Renderer<'a> {
         c: &mut Context,
         kind: Kind,
         id: &Id,
-        incidents: &[usize],
         title: &str,
         focus: Option<usize>,
+        at: &Place,
     ) {
+        let incidents = self.site.incidents_of(kind, id);
         c.insert("figures", &self.figures(incidents));
         c.insert("notes", &self.note_links(kind, id));
-        c.insert("timeline", &self.timeline(incidents, title, focus));
+        c.insert("timeline", &self.timeline(incidents, title, focus, &at.root));
     }
 
     pub fn target(&self, i: usize, at: &Place) -> Result<String, String> {
@@ -374,7 +378,7 @@ impl<'a> Renderer<'a> {
         c.insert("description_html", &t.description.as_deref().map(to_html));
         self.recent_rows(&mut c, &at.root, incidents)?;
         let title = format!("Incidents against {}", t.name);
-        self.record_sections(&mut c, Kind::Target, &p.id, incidents, &title, Some(i));
+        self.record_sections(&mut c, Kind::Target, &p.id, &title, Some(i), at);
         self.render("target.html", &c)
     }
 
@@ -404,7 +408,7 @@ impl<'a> Renderer<'a> {
         c.insert("span", &span);
         self.recent_rows(&mut c, &at.root, incidents)?;
         let title = format!("Incidents of {}", k.name);
-        self.record_sections(&mut c, Kind::Campaign, &p.id, incidents, &title, None);
+        self.record_sections(&mut c, Kind::Campaign, &p.id, &title, None, at);
         self.render("campaign.html", &c)
     }
 

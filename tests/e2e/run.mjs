@@ -4,8 +4,10 @@
 //
 // Serves SITE_DIR under the sub-path of its base_url, then for the home,
 // incident, actor, target, campaign and note pages, in light and dark schemes:
-// no script error or CSP violation, no axe-core violation, nothing scrolling
-// sideways at 390 px, and the table's filter and sort working.
+// no script error or CSP violation, no axe-core violation; at 390 and
+// 1280 px nothing scrolls the page sideways and every drawing's text is at
+// least 11 px, uncut, with a hint where a drawing scrolls; timeline links
+// work; and the table's filter and sort working.
 import { createServer } from "node:http";
 import { readFile, stat, mkdir } from "node:fs/promises";
 import { join, extname, resolve, normalize } from "node:path";
@@ -96,16 +98,50 @@ for (const scheme of ["light", "dark"]) {
   await audit.close();
 }
 
-// Small screens: nothing scrolls sideways at 390 px.
-const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
-for (const path of pages) {
-  const page = await phone.newPage();
-  await page.goto(origin + path, { waitUntil: "load" });
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  if (width > 390) fail(`${path || "/"}: ${width} px wide at 390 px`);
-  await page.close();
+// Drawings at phone and desktop widths: the page never scrolls sideways;
+// every text of a timeline or chart is drawn at 11 CSS px or more and
+// inside its drawing; a drawing that scrolls in its box has a visible hint;
+// bars and lane labels link to pages that exist.
+const drawings = () => {
+  const out = { small: [], cut: [], unhinted: [], links: [] };
+  for (const svg of document.querySelectorAll("svg.timeline:not(.swatch), svg.chart")) {
+    const box = svg.viewBox.baseVal;
+    for (const t of svg.querySelectorAll("text")) {
+      const size = parseFloat(getComputedStyle(t).fontSize) * svg.getScreenCTM().a;
+      if (size < 11) out.small.push(`${t.textContent.trim()} (${size.toFixed(1)} px)`);
+      const b = t.getBBox();
+      if (b.x < box.x - 0.5 || b.x + b.width > box.x + box.width + 0.5) out.cut.push(t.textContent.trim());
+    }
+    const scroller = svg.closest("figure");
+    if (scroller && scroller.scrollWidth > scroller.clientWidth + 1) {
+      const hints = [...document.querySelectorAll(".scroll-hint")].filter((h) => h.offsetParent !== null);
+      if (!hints.length) out.unhinted.push(svg.getAttribute("aria-labelledby"));
+    }
+    for (const a of svg.querySelectorAll("a")) out.links.push(a.href.baseVal !== undefined ? new URL(a.getAttribute("href"), location.href).href : a.href);
+  }
+  return out;
+};
+for (const width of [390, 1280]) {
+  const ctx = await browser.newContext({ viewport: { width, height: 900 } });
+  for (const path of pages) {
+    const page = await ctx.newPage();
+    await page.goto(origin + path, { waitUntil: "load" });
+    const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
+    if (scroll > width) fail(`${path || "/"}: ${scroll} px wide at ${width} px`);
+    const d = await page.evaluate(drawings);
+    if (d.small.length) fail(`${path || "/"} at ${width} px: text under 11 px: ${d.small.slice(0, 3).join("; ")}`);
+    if (d.cut.length) fail(`${path || "/"} at ${width} px: text cut off: ${d.cut.slice(0, 3).join("; ")}`);
+    if (d.unhinted.length) fail(`${path || "/"} at ${width} px: a drawing scrolls without a hint`);
+    if (width === 1280) {
+      for (const href of [...new Set(d.links)].slice(0, 5)) {
+        const r = await page.request.get(href);
+        if (r.status() !== 200) fail(`${path || "/"}: timeline link ${href}: HTTP ${r.status()}`);
+      }
+    }
+    await page.close();
+  }
+  await ctx.close();
 }
-await phone.close();
 
 // The table's progressive enhancement.
 const ctx = await browser.newContext();
@@ -135,6 +171,12 @@ if (shots) {
     await p.close();
   }
   await wide.close();
+  const narrow = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const p = await narrow.newPage();
+  await p.goto(origin, { waitUntil: "load" });
+  // The timeline and its key, where a phone makes drawings hardest to read.
+  await p.locator("section[aria-labelledby=timeline-heading]").screenshot({ path: join(shots, "phone.png") });
+  await narrow.close();
 }
 
 await browser.close();
@@ -143,4 +185,4 @@ if (failures.length) {
   console.log(`${failures.length} failure(s)`);
   process.exit(1);
 }
-console.log(`browser checks passed: ${pages.length} pages × 2 schemes, 390 px, table script`);
+console.log(`browser checks passed: ${pages.length} pages × 2 schemes, drawings at 390 and 1280 px, table script`);

@@ -160,7 +160,13 @@ pub(super) fn merged_bars<'t>(
         let y = scale.lane_y[n] + 6.0;
         for run in runs {
             let ongoing = if run.ongoing { " ongoing" } else { "" };
-            let _ = writeln!(s, "<g class=\"bar merged{ongoing}\">");
+            // One incident links to its page; a run of several, to the target's.
+            let href = if run.incidents == 1 {
+                format!("incidents/{}/", site.incidents[run.first].id)
+            } else {
+                format!("targets/{}/", site.targets[lanes[n] as usize].id)
+            };
+            let _ = writeln!(s, "<a href=\"{}{href}\"><g class=\"bar merged{ongoing}\">", scale.root);
             if run.incidents == 1 {
                 let _ = writeln!(s, "<title>{}</title>", bar_title(run.first));
             } else {
@@ -181,7 +187,7 @@ pub(super) fn merged_bars<'t>(
             if run.ongoing {
                 open_end(s, run.x1, y);
             }
-            s.push_str("</g>\n");
+            s.push_str("</g></a>\n");
         }
         draw_shades(s, &solid_runs, y);
     }

@@ -72,12 +72,15 @@ pub fn bar_title(site: &Site, i: usize) -> String {
 /// The timeline of `incidents` (indexes into `site.incidents`);
 /// `bar_title(i)` is [`bar_title`] of incident `i`. When lanes are left
 /// out, the target at position `focus` (a target's own page) is kept.
+/// Bars link to their incident and lane labels to their target, relative to
+/// the page's `root`.
 pub fn svg<'t>(
     site: &Site,
     incidents: &[usize],
     title: &str,
     bar_title: &dyn Fn(usize) -> &'t str,
     focus: Option<usize>,
+    root: &str,
 ) -> String {
     if incidents.is_empty() {
         return String::new();
@@ -86,10 +89,11 @@ pub fn svg<'t>(
     let (first, last) = (layout.first, layout.last);
     let span = (last - first).num_seconds().max(1) as f64;
     let x = |t: DateTime<Utc>| LABEL + (WIDTH - LABEL - 10.0) * ((t - first).num_seconds() as f64 / span);
-    let mut s = String::new();
+    // Narrower than the drawing, the box scrolls: say so where it does.
+    let mut s = String::from("<p class=\"scroll-hint\">Scroll sideways to see the whole timeline.</p>\n");
     let _ = writeln!(
         s,
-        "<svg class=\"timeline\" viewBox=\"0 0 {} {}\" role=\"img\" aria-labelledby=\"timeline-title timeline-desc\" xmlns=\"http://www.w3.org/2000/svg\">",
+        "<svg class=\"timeline\" viewBox=\"0 0 {} {}\" role=\"group\" aria-labelledby=\"timeline-title\" aria-describedby=\"timeline-desc\" xmlns=\"http://www.w3.org/2000/svg\">",
         P(WIDTH),
         P(layout.height)
     );
@@ -101,11 +105,12 @@ pub fn svg<'t>(
     );
     s.push_str("<defs>\n<pattern id=\"hatch\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">\n<rect class=\"hatch-bg\" width=\"6\" height=\"6\"/>\n<line class=\"hatch-line\" x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke-width=\"3\"/>\n</pattern>\n</defs>\n");
     draw_axis(&mut s, site, &layout, &x);
-    draw_lanes(&mut s, site, &layout);
+    draw_lanes(&mut s, site, &layout, root);
     let scale = Scale {
         x: &x,
         lane_y: &layout.lane_y,
         last,
+        root,
     };
     if layout.merged {
         merged_bars(
@@ -208,7 +213,7 @@ fn draw_axis(s: &mut String, site: &Site, layout: &Layout, x: &dyn Fn(DateTime<U
 }
 
 /// Campaign headings, and each lane's label and line.
-fn draw_lanes(s: &mut String, site: &Site, layout: &Layout) {
+fn draw_lanes(s: &mut String, site: &Site, layout: &Layout, root: &str) {
     for (y, name) in &layout.headings {
         let _ = writeln!(
             s,
@@ -219,7 +224,8 @@ fn draw_lanes(s: &mut String, site: &Site, layout: &Layout) {
     }
     for (n, &t) in layout.lanes.iter().enumerate() {
         let y = layout.lane_y[n];
-        let name = site.targets[t as usize].record.name.as_str();
+        let target = &site.targets[t as usize];
+        let name = target.record.name.as_str();
         let short: String = if name.chars().count() > 26 {
             name.chars().take(25).chain(['…']).collect()
         } else {
@@ -228,7 +234,8 @@ fn draw_lanes(s: &mut String, site: &Site, layout: &Layout) {
         let _ = writeln!(s, "<g class=\"lane\">");
         let _ = writeln!(
             s,
-            "<text class=\"lane-label\" x=\"4\" y=\"{}\">{}<title>{}</title></text>",
+            "<a href=\"{root}targets/{}/\"><text class=\"lane-label\" x=\"4\" y=\"{}\">{}<title>{}</title></text></a>",
+            target.id,
             P(y + LANE / 2.0 + 4.0),
             escape(&short),
             escape(name)
@@ -250,6 +257,8 @@ struct Scale<'a> {
     x: &'a dyn Fn(DateTime<Utc>) -> f64,
     lane_y: &'a [f64],
     last: DateTime<Utc>,
+    /// The page's relative root, for links.
+    root: &'a str,
 }
 
 /// A pair's lane when its target is not drawn.
@@ -334,7 +343,13 @@ fn bars<'t>(
             let Some(n) = lane_index(*n) else { continue };
             let label = bar_title(i);
             let y = scale.lane_y[n] + 6.0;
-            let _ = writeln!(s, "<g class=\"bar {}\">", status.key());
+            let _ = writeln!(
+                s,
+                "<a href=\"{}incidents/{}/\"><g class=\"bar {}\">",
+                scale.root,
+                inc.id,
+                status.key()
+            );
             let _ = writeln!(s, "<title>{label}</title>");
             match status {
                 Status::Ongoing | Status::Ended => {
@@ -373,7 +388,7 @@ fn bars<'t>(
                     escape(o.at.text())
                 );
             }
-            s.push_str("</g>\n");
+            s.push_str("</g></a>\n");
         }
     }
 }
