@@ -114,11 +114,15 @@ pub fn to_html(markdown: &str) -> String {
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
     let plain = events.iter().all(is_plain);
     html::push_html(&mut raw, events.into_iter());
-    if plain {
+    let mut html = if plain {
         raw
     } else {
         drop_rel_without_href(SANITIZER.clean(&raw).to_string())
-    }
+    };
+    // Templates put a fragment on a line of its own: a trailing line break
+    // would leave a blank line for `render::html` to take out again.
+    html.truncate(html.trim_end_matches('\n').len());
+    html
 }
 
 /// Takes the `rel` ammonia gives every link off the links it left without

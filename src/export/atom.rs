@@ -69,6 +69,9 @@ pub fn atom_feed(site: &Site, summary_of: &dyn Fn(usize) -> Option<String>, w: &
         let r = &inc.record;
         let url = site.url_of(Kind::Incident, &inc.id);
         let mut summary = summary_of(i).unwrap_or_default();
+        if !summary.is_empty() {
+            summary.push('\n');
+        }
         summary.push_str(&format!(
             "<p>{}. Started {}; {}; duration {}.</p>",
             xml(inc.status().sentence()),

@@ -33,6 +33,13 @@ use views::*;
 
 pub use cache::Shared;
 
+/// A fragment without its trailing line break: templates put each on a
+/// line of its own, and the break would leave a blank line to take out.
+fn trimmed(mut html: String) -> String {
+    html.truncate(html.trim_end_matches('\n').len());
+    html
+}
+
 /// Renders pages; shared between page kinds.
 pub struct Renderer<'a> {
     pub site: &'a Site,
@@ -197,7 +204,7 @@ impl<'a> Renderer<'a> {
                     .map(|html| {
                         // Tidied once here, so pages of many rows have
                         // little left to tidy.
-                        let mut html = drop_blank_lines(html);
+                        let mut html = trimmed(drop_blank_lines(html));
                         html.shrink_to_fit();
                         html
                     })
@@ -217,6 +224,8 @@ impl<'a> Renderer<'a> {
             push_with_root(&mut html, self.row_html(i)?, root);
             html.push('\n');
         }
+        // The template puts the rows on a line of their own.
+        html.pop();
         Ok(html)
     }
 
@@ -286,7 +295,10 @@ impl<'a> Renderer<'a> {
     /// The timeline of `incidents`; `focus`, the page's own target, always
     /// has its lane.
     pub(super) fn timeline(&self, incidents: &[usize], title: &str, focus: Option<usize>, root: &str) -> String {
-        timeline::svg(self.site, incidents, title, &|i| self.bar_title(i), focus, root)
+        let mut svg = timeline::svg(self.site, incidents, title, &|i| self.bar_title(i), focus, root);
+        // On a line of its own in the templates: no blank line after it.
+        svg.truncate(svg.trim_end_matches('\n').len());
+        svg
     }
 
     pub fn home(&self, at: &Place) -> Result<String, String> {
@@ -306,10 +318,10 @@ impl<'a> Renderer<'a> {
         c.insert(
             "charts",
             &Charts {
-                per_day: charts::incidents_per_day(s),
-                per_target: charts::downtime_per_target(s),
-                per_actor: charts::incidents_per_actor(s),
-                per_attack: charts::incidents_per_attack(s),
+                per_day: trimmed(charts::incidents_per_day(s)),
+                per_target: trimmed(charts::downtime_per_target(s)),
+                per_actor: trimmed(charts::incidents_per_actor(s)),
+                per_attack: trimmed(charts::incidents_per_attack(s)),
             },
         );
         // Every target and actor by name (the busiest first past the limit),
