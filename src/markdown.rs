@@ -185,7 +185,7 @@ mod tests {
     fn markdown_renders() {
         assert_eq!(
             to_html("*hi* [x](https://a.example/)"),
-            "<p><em>hi</em> <a href=\"https://a.example/\" rel=\"noopener noreferrer\">x</a></p>\n"
+            "<p><em>hi</em> <a href=\"https://a.example/\" rel=\"noopener noreferrer\">x</a></p>"
         );
     }
 
@@ -194,7 +194,7 @@ mod tests {
         let out = to_html("**bold** & *it* `a<b>` \"q\"\n\n- one\n- two\n\n> quote\n\n---\n\n# Title");
         assert_eq!(
             out,
-            "<p><strong>bold</strong> &amp; <em>it</em> <code>a&lt;b&gt;</code> \"q\"</p>\n<ul>\n<li>one</li>\n<li>two</li>\n</ul>\n<blockquote>\n<p>quote</p>\n</blockquote>\n<hr />\n<h1>Title</h1>\n"
+            "<p><strong>bold</strong> &amp; <em>it</em> <code>a&lt;b&gt;</code> \"q\"</p>\n<ul>\n<li>one</li>\n<li>two</li>\n</ul>\n<blockquote>\n<p>quote</p>\n</blockquote>\n<hr />\n<h1>Title</h1>"
         );
         // The `<hr />` above shows the skip: ammonia writes a rule as `<hr>`.
         let sanitised = to_html("[a](https://a.example/)\n\n---");
