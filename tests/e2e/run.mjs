@@ -158,6 +158,17 @@ if (rows > 1) {
   await page.click("table.incidents thead th:nth-child(1) button");
   const sorted = await page.locator("table.incidents thead th:nth-child(1)").getAttribute("aria-sort");
   if (sorted !== "ascending") fail(`sort: aria-sort=${sorted}`);
+  // Newest first as built; "When" reverses to oldest first.
+  const keys = async (col) => page.$$eval(`table.incidents tbody tr td:nth-child(${col})`, (cells) => cells.map((c) => c.getAttribute("data-sort").split(" ").map(Number)));
+  const ordered = (list, up) => list.every((k, i) => i === 0 || (up ? cmp(list[i - 1], k) <= 0 : cmp(list[i - 1], k) >= 0));
+  const cmp = (a, b) => { for (let i = 0; i < a.length; i++) { if (a[i] !== b[i]) return a[i] - b[i]; } return 0; };
+  await page.reload({ waitUntil: "load" });
+  if (!ordered(await keys(4), false)) fail("incidents/: not newest first as built");
+  await page.click("table.incidents thead th:nth-child(4) button");
+  if (!ordered(await keys(4), true)) fail("incidents/: When does not sort oldest first");
+  // "How long" sorts by its bounds as an interval: lower, then upper.
+  await page.click("table.incidents thead th:nth-child(5) button");
+  if (!ordered(await keys(5), true)) fail("incidents/: How long does not sort by its bounds");
 }
 await ctx.close();
 
