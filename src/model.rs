@@ -355,15 +355,41 @@ impl Site {
 }
 
 impl IncidentModel {
-    /// How the incident ended, in words: the written `ended`, else the `up`
+    /// `started` in words, in the display zone.
+    pub fn started_words(&self, zone: Tz) -> String {
+        crate::wording::when(self.started, self.record.started.is_open(), zone)
+    }
+
+    /// `ended` in words, when it is written.
+    pub fn ended_words(&self, zone: Tz) -> Option<String> {
+        let (e, span) = self.record.ended.as_ref().zip(self.ended)?;
+        Some(crate::wording::when(span, e.is_open(), zone))
+    }
+
+    /// Without `ended`: the `up` observation that bounds the end, in words.
+    pub fn up_by_words(&self, zone: Tz) -> Option<String> {
+        let k = self.up_by?;
+        Some(crate::wording::when(
+            self.observations[k],
+            self.record.observations[k].at.is_open(),
+            zone,
+        ))
+    }
+
+    /// How the incident ended, in words: `ended`, else the `up`
     /// observation that bounds the end, else that no end is known.
-    pub fn end_text(&self) -> String {
+    pub fn end_words(&self, zone: Tz) -> String {
+        self.end_phrase(self.ended_words(zone).as_deref(), self.up_by_words(zone).as_deref())
+    }
+
+    /// [`Self::end_words`] from `ended` and the bounding `up` already in words.
+    pub fn end_phrase(&self, ended: Option<&str>, up_by: Option<&str>) -> String {
         if self.status() == Status::NoImpact {
             return "no outage".into();
         }
-        match (&self.record.ended, self.up_by) {
+        match (ended, up_by) {
             (Some(e), _) => format!("ended {e}"),
-            (None, Some(k)) => format!("up by {}", self.record.observations[k].at),
+            (None, Some(up)) => format!("up by {up}"),
             (None, None) => "not known to have ended".into(),
         }
     }

@@ -116,6 +116,32 @@ fn plus_minus(min: i64, max: i64) -> String {
     format!("{} ± {}", exact(mid), exact(reach))
 }
 
+/// `name` in at most `max` characters, its start kept: "Public Service
+/// informatio…".
+pub fn shorten_end(name: &str, max: usize) -> String {
+    if name.chars().count() <= max {
+        return name.to_string();
+    }
+    let start: String = name.chars().take(max - 1).collect();
+    format!("{}…", start.trim_end())
+}
+
+/// `name` in at most `max` characters: whole when it fits, else its start
+/// and its end around a `…`, since names of one family differ at the end
+/// ("Ministry of Health – Region A" and "… – Region B"); the full name
+/// goes in a `<title>` beside it.
+pub fn shorten(name: &str, max: usize) -> String {
+    let count = name.chars().count();
+    if count <= max {
+        return name.to_string();
+    }
+    let head = (max - 1) / 2;
+    let tail = max - 1 - head;
+    let start: String = name.chars().take(head).collect();
+    let end: String = name.chars().skip(count - tail).collect();
+    format!("{}…{}", start.trim_end(), end.trim_start())
+}
+
 /// A count and its noun, agreeing in number: "1 warning", "2 warnings".
 pub fn count(n: usize, noun: &str) -> String {
     if n == 1 {
@@ -357,6 +383,15 @@ mod tests {
         ] {
             assert_eq!(said(text), words, "{text}");
         }
+    }
+
+    #[test]
+    fn long_names_keep_their_start_and_end() {
+        assert_eq!(shorten("ANSM", 26), "ANSM");
+        let a = shorten("Ministry of Health of the Republic – Region A", 26);
+        let b = shorten("Ministry of Health of the Republic – Region B", 26);
+        assert!(a.chars().count() <= 26 && a != b, "{a} {b}");
+        assert!(a.starts_with("Ministry of") && a.ends_with("Region A"), "{a}");
     }
 
     #[test]

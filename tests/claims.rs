@@ -320,7 +320,7 @@ fn csv_and_feed_say_impact_and_status() {
     assert!(csv.contains("\"pca (claimed, confidence 15)\""), "{csv}");
     let feed = read(&dir, "feed.xml");
     assert!(
-        feed.contains("Unverified claim: nothing shows the target went down. Started 2024-08-27;"),
+        feed.contains("Unverified claim: nothing shows the target went down. Started Tue 27 Aug 2024;"),
         "{feed}"
     );
     assert!(

@@ -1047,7 +1047,9 @@ fn timeline_shows_certain_possible_ongoing_and_observations_grouped_by_campaign(
         fs::write(&f, text.replace("attack:", "campaign: alpha\nattack:")).unwrap();
     }
     sitrep().arg("build").arg("--root").arg(dir.path()).assert().success();
-    let home = fs::read_to_string(dir.path().join("site/index.html")).unwrap();
+    let home = fs::read_to_string(dir.path().join("site/index.html"))
+        .unwrap()
+        .replace('\u{a0}', " ");
     let svg = &home[home.find("<svg class=\"timeline\"").unwrap()..];
     let svg = &svg[..svg.find("</svg>").unwrap()];
     for needle in [
@@ -1061,9 +1063,9 @@ fn timeline_shows_certain_possible_ongoing_and_observations_grouped_by_campaign(
         "class=\"as-of\"",
         "<text class=\"group-label\" x=\"4\" y=\"48.0\">No campaign</text>",
         ">Campaign: Alpha</text>",
-        "<title>Incident down-up: 2024-08-25 → up by 2024-08-27T09; between 15 h and 2 d 10 h</title>",
-        "<title>Incident ongoing-down: 2024-08-25 → not known to have ended; at least 15 h, ongoing</title>",
-        "<title>Incident zulu-minutes: 2024-08-25T10:00Z → ended 2024-08-25T12:30Z; 2 h 30 min ± 1 min</title>",
+        "<title>Incident down-up: Sun 25 Aug 2024 → up by Tue 27 Aug 2024, 09:00–10:00 CEST; between 15 h and 2 d 10 h</title>",
+        "<title>Incident ongoing-down: Sun 25 Aug 2024 → not known to have ended; at least 15 h, ongoing</title>",
+        "<title>Incident zulu-minutes: Sun 25 Aug 2024, 12:00 CEST → ended Sun 25 Aug 2024, 14:30 CEST; 2 h 30 min ± 1 min</title>",
     ] {
         assert!(svg.contains(needle), "timeline lacks {needle}");
     }
@@ -1078,9 +1080,13 @@ fn timeline_shows_certain_possible_ongoing_and_observations_grouped_by_campaign(
         assert!(page.contains(needle), "incident page lacks {needle}");
     }
     // The feed says the same about how it ended.
-    let feed = fs::read_to_string(dir.path().join("site/feed.xml")).unwrap();
+    let feed = fs::read_to_string(dir.path().join("site/feed.xml"))
+        .unwrap()
+        .replace('\u{a0}', " ");
     assert!(
-        feed.contains("Started 2024-08-25; up by 2024-08-27T09; duration between 15 h and 2 d 10 h."),
+        feed.contains(
+            "Started Sun 25 Aug 2024; up by Tue 27 Aug 2024, 09:00–10:00 CEST; duration between 15 h and 2 d 10 h."
+        ),
         "feed"
     );
     // One lane per target: 10 targets, 10 lane labels.
@@ -1150,7 +1156,8 @@ fn a_timeline_of_too_many_bars_draws_each_target_merged() {
     assert!(home.contains("<title>Target t1: 1000 incidents, 2024-06-01 02:00 CEST → 2024-06-03 00:00 CEST</title>"));
     // A run of one keeps its incident's title; an ongoing one its open end.
     assert!(
-        home.contains("<title>Incident down-up: 2024-08-25 → up by 2024-08-27T09; between 15 h and 2 d 10 h</title>")
+        home.replace('\u{a0}', " ")
+            .contains("<title>Incident down-up: Sun 25 Aug 2024 → up by Tue 27 Aug 2024, 09:00–10:00 CEST; between 15 h and 2 d 10 h</title>")
     );
     assert!(home.contains("<title>Target t9: 3 incidents, 2024-01-01 00:00 CET → ongoing</title>"));
     assert!(home.contains("class=\"open-end\""));

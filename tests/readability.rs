@@ -146,3 +146,34 @@ fn a_new_incident_passes_check_as_written() {
     let (code, out, err) = stdout_of(sitrep().args(["check", "--root"]).arg(dir.path()));
     assert_eq!(code, 0, "{out}{err}");
 }
+
+#[test]
+fn lane_labels_keep_the_part_that_tells_two_long_names_apart() {
+    let dir = fixture("valid/claims");
+    let c = dir.path().join("content");
+    for (id, name) in [
+        ("t-a", "Ministry of Health of the Republic – Region A"),
+        ("t-b", "Ministry of Health of the Republic – Region B"),
+        ("t-c", "A public service information portal"),
+    ] {
+        fs::write(c.join(format!("targets/{id}.yaml")), format!("name: {name}\n")).unwrap();
+    }
+    sitrep().arg("build").arg("--root").arg(dir.path()).assert().success();
+    let home = fs::read_to_string(dir.path().join("site/index.html")).unwrap();
+    let labels: Vec<&str> = home
+        .split("<text class=\"lane-label\" x=\"4\" y=\"")
+        .skip(1)
+        .map(|s| &s[s.find('>').unwrap() + 1..s.find("<title>").unwrap()])
+        .collect();
+    assert!(
+        labels
+            .iter()
+            .any(|l| l.starts_with("Ministry") && l.ends_with("Region A")),
+        "{labels:?}"
+    );
+    assert!(labels.iter().any(|l| l.ends_with("Region B")), "{labels:?}");
+    // A long name with no look-alike keeps its start.
+    assert!(labels.contains(&"A public service informat…"), "{labels:?}");
+    // Every full name is in the label's title.
+    assert!(home.contains("<title>Ministry of Health of the Republic – Region A</title>"));
+}

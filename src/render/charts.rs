@@ -48,11 +48,7 @@ fn bar_chart(id: &str, title: &str, desc: &str, bars: &[Bar]) -> String {
     let _ = writeln!(s, "<desc id=\"{id}-desc\">{}</desc>", xml(desc));
     for (n, b) in bars.iter().enumerate() {
         let y = 4 + ROW * n as i64;
-        let label: String = if b.label.chars().count() > 28 {
-            b.label.chars().take(27).chain(['…']).collect()
-        } else {
-            b.label.clone()
-        };
+        let label = crate::wording::shorten(&b.label, 28);
         let _ = writeln!(s, "<g class=\"chart-row\">");
         let _ = writeln!(s, "<title>{}: {}</title>", xml(&b.label), xml(&b.text));
         let _ = writeln!(

@@ -92,7 +92,11 @@ impl<'a> Renderer<'a> {
 
     fn bar_title(&self, i: usize) -> &str {
         self.shared.bar_titles[i]
-            .get_or_init(|| timeline::bar_title(self.site, i))
+            .get_or_init(|| {
+                let w = self.time_words(i);
+                let end = self.site.incidents[i].end_phrase(w.ended.as_deref(), w.up_by.as_deref());
+                timeline::bar_title(self.site, i, &w.started, &end)
+            })
             .as_str()
     }
 
@@ -178,11 +182,11 @@ impl<'a> Renderer<'a> {
     fn time_words(&self, i: usize) -> &cache::TimeWords {
         self.shared.times[i].get_or_init(|| {
             let inc = &self.site.incidents[i];
-            let r = &inc.record;
+            let zone = self.site.zone;
             cache::TimeWords {
-                started: self.when(&r.started, inc.started),
-                ended: r.ended.as_ref().zip(inc.ended).map(|(e, span)| self.when(e, span)),
-                up_by: inc.up_by.map(|k| self.when(&r.observations[k].at, inc.observations[k])),
+                started: inc.started_words(zone),
+                ended: inc.ended_words(zone),
+                up_by: inc.up_by_words(zone),
             }
         })
     }

@@ -56,15 +56,14 @@ impl std::fmt::Display for P {
     }
 }
 
-/// The title of incident `i`'s bars, escaped: the same on every timeline
-/// the incident is drawn in, so it is made once (see `render::Shared`).
-pub fn bar_title(site: &Site, i: usize) -> String {
+/// The title of incident `i`'s bars, escaped, from its start and end in
+/// words: the same on every timeline the incident is drawn in, so it is
+/// made once (see `render::Shared`).
+pub fn bar_title(site: &Site, i: usize, started: &str, end: &str) -> String {
     let inc = &site.incidents[i];
     escape(&format!(
-        "{}: {} → {}; {}",
+        "{}: {started} → {end}; {}",
         inc.record.title,
-        inc.record.started.text(),
-        inc.end_text(),
         wording::how_long(inc.status(), inc.duration)
     ))
 }
@@ -222,15 +221,26 @@ fn draw_lanes(s: &mut String, site: &Site, layout: &Layout, root: &str) {
             escape(name)
         );
     }
+    // Labels keep the start of a long name, unless two lanes would then
+    // read the same: those keep its start and its end.
+    let mut labels: Vec<String> = (layout.lanes.iter())
+        .map(|&t| wording::shorten_end(&site.targets[t as usize].record.name, 26))
+        .collect();
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for l in &labels {
+        *seen.entry(l.as_str()).or_default() += 1;
+    }
+    let clashing: Vec<bool> = labels.iter().map(|l| seen[l.as_str()] > 1).collect();
+    for (n, &t) in layout.lanes.iter().enumerate() {
+        if clashing[n] {
+            labels[n] = wording::shorten(&site.targets[t as usize].record.name, 26);
+        }
+    }
     for (n, &t) in layout.lanes.iter().enumerate() {
         let y = layout.lane_y[n];
         let target = &site.targets[t as usize];
         let name = target.record.name.as_str();
-        let short: String = if name.chars().count() > 26 {
-            name.chars().take(25).chain(['…']).collect()
-        } else {
-            name.to_string()
-        };
+        let short = &labels[n];
         let _ = writeln!(s, "<g class=\"lane\">");
         let _ = writeln!(
             s,
