@@ -247,7 +247,7 @@ fn draw_lanes(s: &mut String, site: &Site, layout: &Layout, root: &str) {
             "<a href=\"{root}targets/{}/\"><text class=\"lane-label\" x=\"4\" y=\"{}\">{}<title>{}</title></text></a>",
             target.id,
             P(y + LANE / 2.0 + 4.0),
-            escape(&short),
+            escape(short),
             escape(name)
         );
         let _ = writeln!(
