@@ -1053,7 +1053,7 @@ fn timeline_shows_certain_possible_ongoing_and_observations_grouped_by_campaign(
     let svg = &home[home.find("<svg class=\"timeline\"").unwrap()..];
     let svg = &svg[..svg.find("</svg>").unwrap()];
     for needle in [
-        "role=\"group\" aria-labelledby=\"timeline-title\" aria-describedby=\"timeline-desc\"",
+        "\" aria-labelledby=\"timeline-title\" aria-describedby=\"timeline-desc\" xmlns=",
         "<desc id=\"timeline-desc\">13 incidents on 10 targets",
         "class=\"possible\"",
         "class=\"certain\"",

@@ -92,7 +92,7 @@ pub fn svg<'t>(
     let mut s = String::from("<p class=\"scroll-hint\">Scroll sideways to see the whole timeline.</p>\n");
     let _ = writeln!(
         s,
-        "<svg class=\"timeline\" viewBox=\"0 0 {} {}\" role=\"group\" aria-labelledby=\"timeline-title\" aria-describedby=\"timeline-desc\" xmlns=\"http://www.w3.org/2000/svg\">",
+        "<svg class=\"timeline\" viewBox=\"0 0 {} {}\" aria-labelledby=\"timeline-title\" aria-describedby=\"timeline-desc\" xmlns=\"http://www.w3.org/2000/svg\">",
         P(WIDTH),
         P(layout.height)
     );
