@@ -35,6 +35,9 @@ pub struct Loaded {
     /// `content/site.yaml`, when readable.
     pub site: Option<SourceFile>,
     pub files: Vec<SourceFile>,
+    /// Records whose file has a valid name but could not be read (reported):
+    /// they exist, for references.
+    pub unreadable: Vec<(Kind, Id)>,
 }
 
 /// The record kinds that live in `content/<folder>/`, with their extension.
@@ -96,7 +99,7 @@ pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Loaded {
             let (n, batches) = (next, &batches);
             next += 1;
             scope.spawn(move |_| {
-                let read: Vec<Result<SourceFile, Diagnostic>> =
+                let read: Vec<Result<SourceFile, Unread>> =
                     batch.into_iter().map(|f| read_one(root, project, f)).collect();
                 batches.lock().unwrap_or_else(|e| e.into_inner()).push((n, read));
             });
@@ -186,24 +189,31 @@ pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Loaded {
     for result in results {
         match result {
             Ok(file) => loaded.files.push(file),
-            Err(d) => diagnostics.push(d),
+            Err((record, d)) => {
+                loaded.unreadable.extend(record);
+                diagnostics.push(d);
+            }
         }
     }
     loaded
 }
 
 /// Reads one record file found by the walk: its id from its name, its text.
-fn read_one(root: &Path, project: &Project, (kind, path): (Kind, PathBuf)) -> Result<SourceFile, Diagnostic> {
+/// A file with a valid name that cannot be read still names its record.
+type Unread = (Option<(Kind, Id)>, Diagnostic);
+
+fn read_one(root: &Path, project: &Project, (kind, path): (Kind, PathBuf)) -> Result<SourceFile, Unread> {
     let file = display_path(root, &path);
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     let id = Id::parse(&stem).map_err(|why| {
-        Diagnostic::error(&file, (0, 0), format!("bad file name: {why}"))
-            .with_hint("the file name (without extension) is the record's id")
+        let d = Diagnostic::error(&file, (0, 0), format!("bad file name: {why}"))
+            .with_hint("the file name (without extension) is the record's id");
+        (None, d)
     })?;
-    let text = read_text(project, &path, &file, true)?;
+    let text = read_text(project, &path, &file, true).map_err(|d| (Some((kind, id.clone())), d))?;
     Ok(SourceFile {
         kind,
         id,

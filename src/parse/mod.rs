@@ -37,9 +37,11 @@ pub struct Note {
 }
 
 /// Every record of the project, parsed; files that failed are left out (and
-/// reported).
+/// reported), but their ids are kept in `unreadable`: the record exists, so
+/// a reference to it is not a second error.
 #[derive(Debug, Default)]
 pub struct Content {
+    pub unreadable: Vec<(Kind, Id)>,
     pub site: Option<Parsed<SiteConfig>>,
     pub incidents: Vec<Parsed<Incident>>,
     pub actors: Vec<Parsed<Actor>>,
@@ -101,7 +103,10 @@ fn text_hash(text: &str) -> u64 {
 /// and merges in load order. With a `cache`, unchanged files are not parsed again.
 pub fn parse(loaded: Loaded, diagnostics: &mut Vec<Diagnostic>, cache: Option<&ParseCache>) -> Content {
     use rayon::prelude::*;
-    let mut content = Content::default();
+    let mut content = Content {
+        unreadable: loaded.unreadable,
+        ..Content::default()
+    };
     if let Some(site) = loaded.site {
         match parse_yaml::<SiteConfig>(&site.text, &site.file, 1) {
             Ok(record) => content.site = Some(parsed(site, record, 1)),
@@ -122,12 +127,15 @@ pub fn parse(loaded: Loaded, diagnostics: &mut Vec<Diagnostic>, cache: Option<&P
     };
     // Each file's record, and with a cache what it keeps of the file.
     type Cached = (String, (u64, Arc<Record>));
-    let results: Vec<Result<(Record, Option<Cached>), Diagnostic>> = loaded
+    type Failed = (Kind, Id, Diagnostic);
+    let results: Vec<Result<(Record, Option<Cached>), Failed>> = loaded
         .files
         .into_par_iter()
         .map(|f| {
+            let (kind, id) = (f.kind, f.id.clone());
+            let failed = |d| (kind, id, d);
             let Some(cache) = cache else {
-                return Ok((parse_one(f)?, None));
+                return Ok((parse_one(f).map_err(failed)?, None));
             };
             let (file, hash) = (f.file.clone(), text_hash(&f.text));
             let shared = match previous.get(&file) {
@@ -135,7 +143,7 @@ pub fn parse(loaded: Loaded, diagnostics: &mut Vec<Diagnostic>, cache: Option<&P
                     cache.hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     Arc::clone(record)
                 }
-                _ => Arc::new(parse_one(f)?),
+                _ => Arc::new(parse_one(f).map_err(failed)?),
             };
             Ok(((*shared).clone(), Some((file, (hash, shared)))))
         })
@@ -164,7 +172,10 @@ pub fn parse(loaded: Loaded, diagnostics: &mut Vec<Diagnostic>, cache: Option<&P
                     Record::Note(p) => content.notes.push(p),
                 }
             }
-            Err(d) => diagnostics.push(d),
+            Err((kind, id, d)) => {
+                content.unreadable.push((kind, id));
+                diagnostics.push(d);
+            }
         }
     }
     if let Some(cache) = cache {

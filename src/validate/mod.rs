@@ -221,14 +221,27 @@ pub(crate) struct Known<'a> {
 }
 
 impl<'a> Known<'a> {
+    /// The ids of every record, those whose file could not be read included:
+    /// a target with one bad field is still a target (its own error is
+    /// reported; a reference to it is not an error too).
     fn new(content: &'a Content) -> Self {
-        Known {
+        let mut known = Known {
             incidents: ids(&content.incidents),
             actors: ids(&content.actors),
             targets: ids(&content.targets),
             campaigns: ids(&content.campaigns),
             notes: ids(&content.notes),
+        };
+        for (kind, id) in &content.unreadable {
+            match kind {
+                Kind::Incident => known.incidents.insert(id),
+                Kind::Actor => known.actors.insert(id),
+                Kind::Target => known.targets.insert(id),
+                Kind::Campaign => known.campaigns.insert(id),
+                Kind::Note => known.notes.insert(id),
+            };
         }
+        known
     }
 
     /// A reference to a record of `kind` at `path` of `p`: an error naming
