@@ -189,7 +189,8 @@ pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Loaded {
     for result in results {
         match result {
             Ok(file) => loaded.files.push(file),
-            Err((record, d)) => {
+            Err(failed) => {
+                let (record, d) = *failed;
                 loaded.unreadable.extend(record);
                 diagnostics.push(d);
             }
@@ -200,7 +201,8 @@ pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Loaded {
 
 /// Reads one record file found by the walk: its id from its name, its text.
 /// A file with a valid name that cannot be read still names its record.
-type Unread = (Option<(Kind, Id)>, Diagnostic);
+/// Boxed: errors are rare, and records are read by the thousand.
+type Unread = Box<(Option<(Kind, Id)>, Diagnostic)>;
 
 fn read_one(root: &Path, project: &Project, (kind, path): (Kind, PathBuf)) -> Result<SourceFile, Unread> {
     let file = display_path(root, &path);
@@ -211,9 +213,9 @@ fn read_one(root: &Path, project: &Project, (kind, path): (Kind, PathBuf)) -> Re
     let id = Id::parse(&stem).map_err(|why| {
         let d = Diagnostic::error(&file, (0, 0), format!("bad file name: {why}"))
             .with_hint("the file name (without extension) is the record's id");
-        (None, d)
+        Box::new((None, d))
     })?;
-    let text = read_text(project, &path, &file, true).map_err(|d| (Some((kind, id.clone())), d))?;
+    let text = read_text(project, &path, &file, true).map_err(|d| Box::new((Some((kind, id.clone())), d)))?;
     Ok(SourceFile {
         kind,
         id,

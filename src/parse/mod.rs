@@ -127,13 +127,14 @@ pub fn parse(loaded: Loaded, diagnostics: &mut Vec<Diagnostic>, cache: Option<&P
     };
     // Each file's record, and with a cache what it keeps of the file.
     type Cached = (String, (u64, Arc<Record>));
-    type Failed = (Kind, Id, Diagnostic);
+    // Boxed: errors are rare, and records are parsed by the thousand.
+    type Failed = Box<(Kind, Id, Diagnostic)>;
     let results: Vec<Result<(Record, Option<Cached>), Failed>> = loaded
         .files
         .into_par_iter()
         .map(|f| {
             let (kind, id) = (f.kind, f.id.clone());
-            let failed = |d| (kind, id, d);
+            let failed = |d| Box::new((kind, id, d));
             let Some(cache) = cache else {
                 return Ok((parse_one(f).map_err(failed)?, None));
             };
@@ -172,7 +173,8 @@ pub fn parse(loaded: Loaded, diagnostics: &mut Vec<Diagnostic>, cache: Option<&P
                     Record::Note(p) => content.notes.push(p),
                 }
             }
-            Err((kind, id, d)) => {
+            Err(failed) => {
+                let (kind, id, d) = *failed;
                 content.unreadable.push((kind, id));
                 diagnostics.push(d);
             }
@@ -454,7 +456,11 @@ mod tests {
                 text: text.to_string(),
             })
             .collect();
-        Loaded { site: None, files }
+        Loaded {
+            site: None,
+            files,
+            unreadable: Vec::new(),
+        }
     }
 
     #[test]
