@@ -5,6 +5,11 @@
 //! one of three formats: human (with the source line and a caret, rendered by
 //! `annotate-snippets`), GitHub workflow annotations, or JSON.
 
+/// Separates a value's error message from what to write instead, in the
+/// errors of the record types; `parse` turns what follows it into the
+/// diagnostic's `help:` line.
+pub const HELP: &str = "\nhelp: ";
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

@@ -154,6 +154,35 @@ fn check_site(p: &Parsed<crate::records::SiteConfig>, out: &mut Vec<Diagnostic>)
             );
         }
     }
+    // IANA keeps a few old fixed-offset names: they never change to summer time.
+    if let Some(zone) = r.timezone {
+        let name = zone.0.name();
+        let instead = match name {
+            "EST" => Some("America/New_York"),
+            "MST" => Some("America/Denver (or America/Phoenix, which has no daylight saving)"),
+            "HST" => Some("Pacific/Honolulu"),
+            "EST5EDT" | "CST6CDT" | "MST7MDT" | "PST8PDT" => Some("the city's zone, e.g. America/Chicago"),
+            "CET" | "MET" | "EET" | "WET" => Some("the city's zone, e.g. Europe/Paris"),
+            _ => None,
+        };
+        if let Some(instead) = instead {
+            out.push(
+                crate::validate::warning_at(
+                    p,
+                    &path!["timezone"],
+                    format!(
+                        "`{name}` is an old IANA name kept for compatibility: it follows no city's rules{}",
+                        if matches!(name, "EST" | "MST" | "HST") {
+                            ", and it has no daylight saving at all"
+                        } else {
+                            ""
+                        }
+                    ),
+                )
+                .with_hint(format!("write {instead}")),
+            );
+        }
+    }
     let url = r.base_url.as_str();
     if let Ok(parsed) = url::Url::parse(url) {
         if parsed.query().is_some() || parsed.fragment().is_some() {

@@ -35,3 +35,38 @@ fn an_unreadable_record_is_still_there_for_its_references() {
     assert!(!out.contains("no actor has the id"), "{out}");
     assert!(!out.contains("does not exist"), "{out}");
 }
+
+/// A project of one incident on one target, in `timezone`.
+fn one_incident_in(timezone: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let c = dir.path().join("content");
+    for folder in ["incidents", "targets"] {
+        fs::create_dir_all(c.join(folder)).unwrap();
+    }
+    let site = format!("title: T\nbase_url: https://example.org/\ntimezone: {timezone}\n");
+    fs::write(c.join("site.yaml"), site).unwrap();
+    fs::write(c.join("targets/t.yaml"), "name: T\n").unwrap();
+    let incident = "title: I\nattack: [ddos]\ntargets: [t]\nstarted: 2024-08-25T14:00\n\
+        sources:\n  - id: s\n    title: S\n    url: https://example.org/s\n";
+    fs::write(c.join("incidents/i.yaml"), incident).unwrap();
+    dir
+}
+
+#[test]
+fn an_old_fixed_offset_zone_name_is_a_warning_that_says_why() {
+    let dir = one_incident_in("EST");
+    let (code, out, err) = stdout_of(sitrep().args(["check", "--root"]).arg(dir.path()));
+    assert_eq!(code, 0, "a warning does not fail check: {out}");
+    assert!(
+        out.contains("site.yaml:3:11: warning: `EST` is an old IANA name"),
+        "{out}"
+    );
+    assert!(out.contains("no daylight saving at all"), "{out}");
+    assert!(out.contains("help: write America/New_York"), "{out}");
+    assert!(err.contains("0 errors, 1 warning\n"), "{err}");
+    // A city's zone, even under an old alias, is not warned about.
+    let dir = one_incident_in("US/Eastern");
+    let (code, out, _) = stdout_of(sitrep().args(["check", "--root"]).arg(dir.path()));
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("warning"), "{out}");
+}

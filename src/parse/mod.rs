@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, HELP};
 use crate::load::{Loaded, SourceFile};
 use crate::records::{Actor, Campaign, Id, Incident, Kind, NoteFront, SiteConfig, Target};
 
@@ -270,16 +270,38 @@ fn yaml_diagnostic(e: &serde_yaml::Error, text: &str, file: &str, first_line: us
         .or_else(|| empty_key(&message).and_then(|key| top_level_key_at(key, text)))
         .or_else(|| e.location().map(|l| (l.line(), l.column())))
         .map_or((first_line, 1), |(line, column)| (line + first_line - 1, column));
+    // A value's own error says what to write after `HELP`.
+    let (message, help) = match message.split_once(HELP) {
+        Some((message, help)) => (message.to_string(), Some(help.to_string())),
+        None => (message, None),
+    };
     let line_text = text.lines().nth(line.saturating_sub(first_line));
-    let width = line_text.map_or(1, |t| token_width(t, column));
+    let width = line_text.map_or(1, |t| match help {
+        Some(_) => value_width(t, column),
+        None => token_width(t, column),
+    });
     let mut d = Diagnostic::error(file, (line, column), humanize(&message)).with_width(width);
     let tab_here = line_text.is_some_and(|t| t.chars().nth(column.saturating_sub(1)) == Some('\t'));
     if tab_here {
         d = d.with_hint("YAML indents with spaces; replace the tab with spaces");
-    } else if let Some(hint) = hint_for(&message) {
+    } else if let Some(hint) = help.or_else(|| hint_for(&message)) {
         d = d.with_hint(hint);
     }
     d
+}
+
+/// The width of the scalar value starting at `column`, spaces included
+/// (`14:30 CDT`), up to a comment or the end of its flow item.
+fn value_width(line: &str, column: usize) -> usize {
+    let rest: String = line.chars().skip(column.saturating_sub(1)).collect();
+    let end = match rest.chars().next() {
+        Some(q @ ('"' | '\'')) => rest[1..].find(q).map_or(rest.len(), |i| i + 2),
+        _ => {
+            let comment = rest.find(" #").unwrap_or(rest.len());
+            rest[..comment].find([',', ']', '}']).unwrap_or(comment)
+        }
+    };
+    rest[..end].trim_end().chars().count().max(1)
 }
 
 /// Where a key written twice is written the second time, for serde's

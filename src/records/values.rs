@@ -2,6 +2,7 @@
 //! and their JSON Schemas. Each is checked while parsing, so a mistake
 //! carries the line and column serde saw it at.
 
+use crate::diagnostics::HELP;
 use std::borrow::Cow;
 use std::fmt;
 
@@ -83,7 +84,7 @@ pub struct HttpUrl(String);
 impl HttpUrl {
     pub fn parse(text: &str) -> Result<HttpUrl, String> {
         let url = url::Url::parse(text)
-            .map_err(|e| format!("`{text}` is not an absolute URL ({e}); write it as `https://…`"))?;
+            .map_err(|e| format!("`{text}` is not an absolute URL ({e}){HELP}write it as `https://…`"))?;
         if !matches!(url.scheme(), "http" | "https") {
             return Err(format!(
                 "`{text}` has the scheme `{}`: only http and https URLs are allowed",
@@ -114,11 +115,30 @@ pub struct Zone(pub Tz);
 impl<'de> Deserialize<'de> for Zone {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         from_str_with(d, "an IANA timezone name", |text| {
-            text.parse::<Tz>()
-                .map(Zone)
-                .map_err(|_| format!("`{text}` is not an IANA timezone name; write e.g. `Europe/Paris` or `UTC`"))
+            text.parse::<Tz>().map(Zone).map_err(|_| zone_mistake(text))
         })
     }
+}
+
+/// Why `text` is not an IANA zone name, with what to write: the name in
+/// its right case, or a city for a zone abbreviation.
+fn zone_mistake(text: &str) -> String {
+    let lower = text.to_ascii_lowercase();
+    if let Some(tz) = chrono_tz::TZ_VARIANTS
+        .iter()
+        .find(|tz| tz.name().to_ascii_lowercase() == lower)
+    {
+        return format!(
+            "`{text}` is not an IANA timezone name: names are case-sensitive{HELP}write `{}`",
+            tz.name()
+        );
+    }
+    if (2..=5).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return format!(
+            "`{text}` is a zone abbreviation, not an IANA timezone name (abbreviations are ambiguous and have no daylight-saving rules){HELP}write the zone of a city, e.g. `Europe/Paris` or `America/Chicago`"
+        );
+    }
+    format!("`{text}` is not an IANA timezone name{HELP}write e.g. `Europe/Paris` or `UTC`")
 }
 
 /// A required text (a title, a name): YAML's null (`title:` with nothing
@@ -150,7 +170,7 @@ impl RecordRef {
     /// Parses `incidents/<id>` and the like.
     pub fn parse(text: &str) -> Result<RecordRef, String> {
         let bad = || {
-            format!("`{text}` is not a reference: write `incidents/<id>`, `actors/<id>`, `targets/<id>` or `campaigns/<id>`")
+            format!("`{text}` is not a reference{HELP}write `incidents/<id>`, `actors/<id>`, `targets/<id>` or `campaigns/<id>`")
         };
         let (folder, id) = text.split_once('/').ok_or_else(bad)?;
         let kind = match folder {
@@ -280,7 +300,7 @@ impl Confidence {
             "medium" => Ok(Confidence(50)),
             "high" => Ok(Confidence(85)),
             _ => Err(format!(
-                "`{text}` is not a confidence: write an integer from 0 to 100, or `low`, `medium` or `high`"
+                "`{text}` is not a confidence{HELP}write an integer from 0 to 100, or `low`, `medium` or `high`"
             )),
         }
     }

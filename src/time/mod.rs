@@ -12,6 +12,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::diagnostics::HELP;
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Deserializer};
@@ -77,12 +78,19 @@ impl Resolved {
 }
 
 /// Why a string is not a time of docs/format.md ("Times").
+///
+/// The text after [`HELP`] is what to write instead: the message shows it
+/// on its own `help:` line.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("`{text}` is not a time: {reason}; write `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, `YYYY-MM-DDTHH`, `YYYY-MM-DDTHH:MM` or `YYYY-MM-DDTHH:MM:SS`, optionally followed by `Z` or `+HH:MM`/`-HH:MM`, or an interval `A/B` or `A/..` of two such times")]
+#[error("`{text}` is not a time: {reason}{HELP}{help}")]
 pub struct TimeSyntaxError {
     pub text: String,
     pub reason: String,
+    pub help: String,
 }
+
+/// What to write for a time that is none of the forms.
+const TIME_FORMS: &str = "write `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, `YYYY-MM-DDTHH`, `YYYY-MM-DDTHH:MM` or `YYYY-MM-DDTHH:MM:SS`, optionally followed by `Z` or `+HH:MM`/`-HH:MM`, or an interval `A/B` or `A/..` of two such times";
 
 /// Why a well-formed time denotes no instant in the site's timezone.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -180,6 +188,70 @@ impl WrittenTime {
     }
 }
 
+/// What people type instead of the time forms, why it is not one and what
+/// to write: a date in day/month order, a zone abbreviation, an offset
+/// without its colon or its minutes.
+fn common_mistake(text: &str) -> Option<(String, String)> {
+    let t = text.trim();
+    // 10/10/2022, 25.08.2024, 08-25-2024: the year last.
+    let parts: Vec<&str> = t.split(['/', '.', '-']).collect();
+    let number = |p: &str| {
+        (!p.is_empty() && p.len() <= 2 && p.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| p.parse::<u32>().ok())
+            .flatten()
+    };
+    if let [a, b, y] = parts[..] {
+        if let (Some(a), Some(b), true) = (
+            number(a),
+            number(b),
+            y.len() == 4 && y.bytes().all(|c| c.is_ascii_digit()),
+        ) {
+            let write = match (a > 12, b > 12) {
+                (true, false) => format!("`{y}-{b:02}-{a:02}`"),
+                (false, true) => format!("`{y}-{a:02}-{b:02}`"),
+                _ if a == b => format!("`{y}-{a:02}-{b:02}`"),
+                _ => format!("`{y}-{a:02}-{b:02}` or `{y}-{b:02}-{a:02}`, whichever is meant"),
+            };
+            return Some((
+                "the day and month come in a different order from one country to another".into(),
+                format!("write the year first: {write}"),
+            ));
+        }
+    }
+    t.split('/').find_map(point_mistake)
+}
+
+/// A zone abbreviation or a short offset in one time of an interval.
+fn point_mistake(t: &str) -> Option<(String, String)> {
+    // 14:30 CDT, 2024-08-25T14:30 CEST: a zone abbreviation.
+    if let Some((_, last)) = t.rsplit_once(' ') {
+        if !last.is_empty() && last.len() <= 5 && last.bytes().all(|b| b.is_ascii_alphabetic()) {
+            return Some((
+                format!("`{last}` is a zone abbreviation, and abbreviations are ambiguous (CST is used in America, China and Cuba)"),
+                "write the offset as ±HH:MM after the time, e.g. `2024-08-25T14:30-05:00`, or nothing for the site's timezone".into(),
+            ));
+        }
+    }
+    // 06:00-0700, T14+5, T14+05: an offset needs its colon and minutes.
+    if let Some(at) = t.rfind(['+', '-']).filter(|&at| t[..at].contains('T')) {
+        let offset = &t[at + 1..];
+        let digits = offset.bytes().all(|b| b.is_ascii_digit());
+        if digits && matches!(offset.len(), 1 | 2 | 4) {
+            let (h, m) = if offset.len() == 4 {
+                (&offset[..2], &offset[2..])
+            } else {
+                (offset, "00")
+            };
+            let sign = &t[at..at + 1];
+            return Some((
+                format!("the offset `{sign}{offset}` needs two digits of hours, a colon and two of minutes"),
+                format!("write the offset as ±HH:MM, e.g. `{sign}{h:0>2}:{m}`"),
+            ));
+        }
+    }
+    None
+}
+
 /// The first instant every export can write: 0001-01-01T00:00:00Z.
 fn first_instant() -> DateTime<Utc> {
     NaiveDate::from_ymd_opt(1, 1, 1)
@@ -201,39 +273,45 @@ impl FromStr for WrittenTime {
     type Err = TimeSyntaxError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let fail = |reason: String| TimeSyntaxError {
-            text: text.to_string(),
-            reason,
-        };
-        let Some((a, b)) = text.split_once('/') else {
-            return Ok(WrittenTime {
+        parse_written(text).map_err(|reason| {
+            // Checked only on failure: a valid corpus pays nothing for it.
+            let (reason, help) = common_mistake(text).unwrap_or((reason, TIME_FORMS.into()));
+            TimeSyntaxError {
                 text: text.to_string(),
-                from: point::parse(text).map_err(fail)?,
-                to: Until::Itself,
-            });
-        };
-        if a.is_empty() || a == ".." {
-            return Err(fail(
-                "an interval needs a start (`../B` is not supported: write the earliest the time may be, e.g. the year)".into(),
-            ));
-        }
-        let from = point::parse(a).map_err(|r| fail(format!("its start `{a}`: {r}")))?;
-        let to = match b {
-            ".." => Until::AsOf,
-            "" => {
-                return Err(fail(
-                    "the interval has no end: write `A/B`, or `A/..` for \"at A or later\"".into(),
-                ))
+                reason,
+                help,
             }
-            _ if b.contains('/') => return Err(fail("an interval has one `/`".into())),
-            _ => Until::Point(point::parse(b).map_err(|r| fail(format!("its end `{b}`: {r}")))?),
-        };
-        Ok(WrittenTime {
-            text: text.to_string(),
-            from,
-            to,
         })
     }
+}
+
+/// A point or an interval `A/B`, `A/..`; the error says why not.
+fn parse_written(text: &str) -> Result<WrittenTime, String> {
+    let Some((a, b)) = text.split_once('/') else {
+        return Ok(WrittenTime {
+            text: text.to_string(),
+            from: point::parse(text)?,
+            to: Until::Itself,
+        });
+    };
+    if a.is_empty() || a == ".." {
+        return Err(
+            "an interval needs a start (`../B` is not supported: write the earliest the time may be, e.g. the year)"
+                .into(),
+        );
+    }
+    let from = point::parse(a).map_err(|r| format!("its start `{a}`: {r}"))?;
+    let to = match b {
+        ".." => Until::AsOf,
+        "" => return Err("the interval has no end: write `A/B`, or `A/..` for \"at A or later\"".into()),
+        _ if b.contains('/') => return Err("an interval has one `/`".into()),
+        _ => Until::Point(point::parse(b).map_err(|r| format!("its end `{b}`: {r}"))?),
+    };
+    Ok(WrittenTime {
+        text: text.to_string(),
+        from,
+        to,
+    })
 }
 
 impl fmt::Display for WrittenTime {

@@ -132,7 +132,7 @@ fn malformed_times_say_why() {
         ("2024-08-25 14:00", "expected `T`"),
         ("2024-08-25T24", "hour 24"),
         ("2024-08-25T14:30:15.5", "fractions"),
-        ("2024-08-25T14+2", "expected `:` after the hour"),
+        ("2024-08-25T14+2", "write the offset as ±HH:MM, e.g. `+02:00`"),
         ("2024-08-25T14+25:00", "out of range"),
         ("yesterday", "year must be 4 digits"),
     ] {
@@ -261,4 +261,31 @@ fn an_interval_has_the_html_datetime_of_its_start() {
     assert_eq!(t.html_datetime(), "2024-08-26T12:00");
     let t: WrittenTime = "2024-08-24/..".parse().unwrap();
     assert_eq!(t.html_datetime(), "2024-08-24");
+}
+
+#[test]
+fn what_people_type_gets_what_to_write() {
+    for (text, says) in [
+        ("10/10/2022", "write the year first: `2022-10-10`"),
+        ("25/08/2024", "write the year first: `2024-08-25`"),
+        ("08/25/2024", "write the year first: `2024-08-25`"),
+        ("03.04.2022", "`2022-03-04` or `2022-04-03`, whichever is meant"),
+        ("2024-08-25T14:30 CDT", "`CDT` is a zone abbreviation"),
+        ("14:30 CEST", "`CEST` is a zone abbreviation"),
+        ("2024-08-25T06:00-0700", "write the offset as ±HH:MM, e.g. `-07:00`"),
+        ("2024-08-25T14+5", "write the offset as ±HH:MM, e.g. `+05:00`"),
+        ("2024-08-25T14+05", "write the offset as ±HH:MM, e.g. `+05:00`"),
+    ] {
+        let err = text.parse::<WrittenTime>().unwrap_err().to_string();
+        assert!(err.contains(says), "{text}: {err}");
+    }
+    // The forms themselves are not mistaken for mistakes.
+    for text in [
+        "2024-08-25",
+        "2024-08-25T14-05:00",
+        "2024-08-25/2024-08-26",
+        "2024-08-25T14:30Z",
+    ] {
+        assert!(text.parse::<WrittenTime>().is_ok(), "{text}");
+    }
 }

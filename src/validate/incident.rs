@@ -84,11 +84,35 @@ pub fn check(
                 .with_hint("list what was attacked, by the ids of content/targets/"),
         );
     }
+    // A repeated entry is one error at the second; it is not checked again.
     for (i, t) in r.targets.iter().enumerate() {
-        known.check(p, &path!["targets", i], Kind::Target, t, diagnostics);
+        match r.targets[..i].iter().position(|x| x == t) {
+            Some(first) => diagnostics.push(
+                error_at(p, &path!["targets", i], format!("target `{t}` is listed twice")).with_hint(format!(
+                    "it is already target {} of this incident; remove one",
+                    first + 1
+                )),
+            ),
+            None => known.check(p, &path!["targets", i], Kind::Target, t, diagnostics),
+        }
     }
     for (i, a) in r.actors.iter().enumerate() {
-        known.check(p, &path!["actors", i, "actor"], Kind::Actor, &a.actor, diagnostics);
+        match r.actors[..i].iter().find(|x| x.actor == a.actor) {
+            Some(first) => diagnostics.push(
+                error_at(
+                    p,
+                    &path!["actors", i, "actor"],
+                    format!(
+                        "actor `{}` is listed twice (as {} and as {})",
+                        a.actor,
+                        first.basis.key(),
+                        a.basis.key()
+                    ),
+                )
+                .with_hint("keep one entry per actor, with the basis that is best supported, and its source"),
+            ),
+            None => known.check(p, &path!["actors", i, "actor"], Kind::Actor, &a.actor, diagnostics),
+        }
     }
     if let Some(c) = &r.campaign {
         known.check(p, &path!["campaign"], Kind::Campaign, c, diagnostics);
