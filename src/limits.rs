@@ -38,6 +38,38 @@ fn short<T>(p: &Parsed<T>, path: &[Seg], text: &str, out: &mut Vec<Diagnostic>) 
     }
 }
 
+/// A title or name followed by ` #…` on its line: YAML took the rest for a
+/// comment (`title: We are #1` is the title "We are"), which is rarely meant.
+fn cut_by_comment<T>(p: &Parsed<T>, path: &[Seg], out: &mut Vec<Diagnostic>) {
+    // Most files have no comment at all: no need to find the value.
+    if !p.yaml.contains(" #") {
+        return;
+    }
+    let (line, column, width) = crate::validate::at(p, path);
+    let Some(text) = p.yaml.lines().nth(line.saturating_sub(p.first_line)) else {
+        return;
+    };
+    let value: String = text.chars().skip(column - 1).take(width).collect();
+    let rest: String = text.chars().skip(column - 1 + width).collect();
+    let quoted = value.starts_with(['"', '\'']);
+    if quoted || !rest.trim_start().starts_with('#') {
+        return;
+    }
+    let key = match path.last() {
+        Some(Seg::Key(k)) => k.as_str(),
+        _ => "title",
+    };
+    let whole = format!("{value}{}", rest.trim_end()).replace('"', "\\\"");
+    out.push(
+        crate::validate::warning_at(
+            p,
+            path,
+            format!("`#` starts a comment here: the {key} reads only `{value}`"),
+        )
+        .with_hint(format!("if `#` is part of the {key}, quote it: `{key}: \"{whole}\"`")),
+    );
+}
+
 /// Checks each short text of the list at `key`.
 fn shorts<T>(p: &Parsed<T>, key: &str, texts: &[String], out: &mut Vec<Diagnostic>) {
     for (i, text) in texts.iter().enumerate() {
@@ -77,11 +109,13 @@ pub fn check(content: &Content, out: &mut Vec<Diagnostic>) {
             let out = &mut Vec::new();
             let r = &p.record;
             short(p, &path!["title"], &r.title, out);
+            cut_by_comment(p, &path!["title"], out);
             shorts(p, "tags", &r.tags, out);
             for (i, s) in r.sources.iter().enumerate() {
                 for (key, text) in [("title", &s.title), ("publisher", &s.publisher)] {
                     if let Some(text) = text {
                         short(p, &path!["sources", i, key], text, out);
+                        cut_by_comment(p, &path!["sources", i, key], out);
                     }
                 }
             }
@@ -93,6 +127,7 @@ pub fn check(content: &Content, out: &mut Vec<Diagnostic>) {
     for p in &content.actors {
         let r = &p.record;
         short(p, &path!["name"], &r.name, out);
+        cut_by_comment(p, &path!["name"], out);
         shorts(p, "aliases", &r.aliases, out);
         if let Some(country) = &r.country {
             short(p, &path!["country"], country, out);
@@ -102,6 +137,7 @@ pub fn check(content: &Content, out: &mut Vec<Diagnostic>) {
     for p in &content.targets {
         let r = &p.record;
         short(p, &path!["name"], &r.name, out);
+        cut_by_comment(p, &path!["name"], out);
         for (key, text) in [("sector", &r.sector), ("country", &r.country)] {
             if let Some(text) = text {
                 short(p, &path![key], text, out);
@@ -112,12 +148,14 @@ pub fn check(content: &Content, out: &mut Vec<Diagnostic>) {
     for p in &content.campaigns {
         let r = &p.record;
         short(p, &path!["name"], &r.name, out);
+        cut_by_comment(p, &path!["name"], out);
         shorts(p, "hashtags", &r.hashtags, out);
         markdown_at(p, &path!["summary"], r.summary.as_deref(), out);
         markdown_at(p, &path!["trigger"], r.trigger.as_deref(), out);
     }
     for p in &content.notes {
         short(p, &path!["title"], &p.record.front.title, out);
+        cut_by_comment(p, &path!["title"], out);
         let body = &p.record.body;
         if let Some(offset) = markdown::too_deep(body) {
             // The body starts after the front matter and its two `---` lines.

@@ -70,3 +70,49 @@ fn an_old_fixed_offset_zone_name_is_a_warning_that_says_why() {
     assert_eq!(code, 0, "{out}");
     assert!(!out.contains("warning"), "{out}");
 }
+
+#[test]
+fn every_mistake_of_a_file_is_one_annotation_in_every_format() {
+    let dir = fixture("invalid/many-mistakes");
+    let run = |format: &str| stdout_of(sitrep().args(["check", "--format", format, "--root"]).arg(dir.path()));
+    let (code, github, _) = run("github");
+    assert_eq!(code, 1);
+    let annotations = github.lines().filter(|l| l.starts_with("::error")).count();
+    // 15 in the incident i, 3 in j, 3 in the note: each once, at its own line.
+    assert_eq!(annotations, 21, "{github}");
+    let (_, json, _) = run("json");
+    let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let list = parsed.as_array().or_else(|| parsed["diagnostics"].as_array()).unwrap();
+    assert_eq!(
+        list.iter().filter(|d| d["severity"] == "error").count(),
+        annotations,
+        "{json}"
+    );
+    let (_, human, stderr) = run("human");
+    assert_eq!(human.matches(": error: ").count(), annotations, "{human}");
+    assert!(stderr.contains("21 errors, 0 warnings"), "{stderr}");
+    // The record with mistakes still names what it references: a target
+    // that does not exist is reported, an actor that exists is not.
+    assert!(human.contains("no target has the id `ghost`"), "{human}");
+    assert!(!human.contains("no actor has the id `a`"), "{human}");
+}
+
+#[test]
+fn a_title_cut_by_a_comment_is_a_warning_with_the_quoted_title() {
+    let dir = one_incident_in("UTC");
+    let file = dir.path().join("content/incidents/i.yaml");
+    let text = fs::read_to_string(&file)
+        .unwrap()
+        .replace("title: I", "title: We are #1 today");
+    fs::write(&file, text).unwrap();
+    let (code, out, _) = stdout_of(sitrep().args(["check", "--root"]).arg(dir.path()));
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("warning: `#` starts a comment here: the title reads only `We are`"),
+        "{out}"
+    );
+    assert!(
+        out.contains(r#"help: if `#` is part of the title, quote it: `title: "We are #1 today"`"#),
+        "{out}"
+    );
+}

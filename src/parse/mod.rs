@@ -6,9 +6,12 @@
 //! with a hint: the closest known key, the allowed values.
 
 mod cost;
+mod fields;
 pub use cost::MAX_YAML_DEPTH;
+pub use fields::Fields;
+use fields::Mistakes;
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
@@ -36,12 +39,34 @@ pub struct Note {
     pub body: String,
 }
 
+/// A record whose file has mistakes, built from the fields that passed; only
+/// its references are checked.
+#[derive(Clone, Debug)]
+pub struct Partial<T> {
+    /// Its `yaml` is the file with the failed fields masked and the required
+    /// ones filled in after the file's last line, `last_line`.
+    pub parsed: Parsed<T>,
+    /// The top-level keys that failed or are missing.
+    pub broken: BTreeSet<String>,
+    pub last_line: usize,
+}
+
+/// The partial records whose references can be checked.
+#[derive(Debug, Default)]
+pub struct PartialRecords {
+    pub incidents: Vec<Partial<Incident>>,
+    pub actors: Vec<Partial<Actor>>,
+    pub notes: Vec<Partial<Note>>,
+}
+
 /// Every record of the project, parsed; files that failed are left out (and
 /// reported), but their ids are kept in `unreadable`: the record exists, so
 /// a reference to it is not a second error.
 #[derive(Debug, Default)]
 pub struct Content {
     pub unreadable: Vec<(Kind, Id)>,
+    /// What the files with mistakes still say, for their references.
+    pub partial: PartialRecords,
     pub site: Option<Parsed<SiteConfig>>,
     pub incidents: Vec<Parsed<Incident>>,
     pub actors: Vec<Parsed<Actor>>,
@@ -108,27 +133,29 @@ pub fn parse(loaded: Loaded, diagnostics: &mut Vec<Diagnostic>, cache: Option<&P
         ..Content::default()
     };
     if let Some(site) = loaded.site {
-        match parse_yaml::<SiteConfig>(&site.text, &site.file, 1) {
+        match parse_record::<SiteConfig>(&site.text, &site.file, 1) {
             Ok(record) => content.site = Some(parsed(site, record, 1)),
-            Err(d) => diagnostics.push(d),
+            Err(m) => diagnostics.extend(m.diagnostics),
         }
     }
     let previous = cache
         .map(|c| std::mem::take(&mut *c.records.lock().unwrap_or_else(|e| e.into_inner())))
         .unwrap_or_default();
-    let parse_one = |f: SourceFile| -> Result<Record, Diagnostic> {
+    let parse_one = |f: SourceFile| -> Result<Record, Failure<PartialRecord>> {
         Ok(match f.kind {
-            Kind::Incident => Record::Incident(Box::new(yaml_record(f)?)),
-            Kind::Actor => Record::Actor(yaml_record(f)?),
-            Kind::Target => Record::Target(yaml_record(f)?),
-            Kind::Campaign => Record::Campaign(yaml_record(f)?),
-            Kind::Note => Record::Note(note_record(f)?),
+            Kind::Incident => Record::Incident(Box::new(
+                yaml_record(f).map_err(|e| e.map(|p| PartialRecord::Incident(Box::new(p))))?,
+            )),
+            Kind::Actor => Record::Actor(yaml_record(f).map_err(|e| e.map(PartialRecord::Actor))?),
+            Kind::Target => Record::Target(yaml_record(f).map_err(|e| e.map(|_| PartialRecord::Unchecked))?),
+            Kind::Campaign => Record::Campaign(yaml_record(f).map_err(|e| e.map(|_| PartialRecord::Unchecked))?),
+            Kind::Note => Record::Note(note_record(f).map_err(|e| e.map(PartialRecord::Note))?),
         })
     };
     // Each file's record, and with a cache what it keeps of the file.
     type Cached = (String, (u64, Arc<Record>));
     // Boxed: errors are rare, and records are parsed by the thousand.
-    type Failed = Box<(Kind, Id, Diagnostic)>;
+    type Failed = Box<(Kind, Id, Failure<PartialRecord>)>;
     let results: Vec<Result<(Record, Option<Cached>), Failed>> = loaded
         .files
         .into_par_iter()
@@ -174,9 +201,15 @@ pub fn parse(loaded: Loaded, diagnostics: &mut Vec<Diagnostic>, cache: Option<&P
                 }
             }
             Err(failed) => {
-                let (kind, id, d) = *failed;
+                let (kind, id, failure) = *failed;
                 content.unreadable.push((kind, id));
-                diagnostics.push(d);
+                diagnostics.extend(failure.diagnostics);
+                match failure.partial.map(|p| *p) {
+                    Some(PartialRecord::Incident(p)) => content.partial.incidents.push(*p),
+                    Some(PartialRecord::Actor(p)) => content.partial.actors.push(p),
+                    Some(PartialRecord::Note(p)) => content.partial.notes.push(p),
+                    Some(PartialRecord::Unchecked) | None => {}
+                }
             }
         }
     }
@@ -196,23 +229,88 @@ fn parsed<T>(f: SourceFile, record: T, first_line: usize) -> Parsed<T> {
     }
 }
 
-fn yaml_record<T: DeserializeOwned>(f: SourceFile) -> Result<Parsed<T>, Diagnostic> {
-    let record = parse_yaml(&f.text, &f.file, 1)?;
-    Ok(parsed(f, record, 1))
+/// A file that did not parse: every mistake in it, and its partial record.
+/// Boxed: a failure travels in a `Result` beside the records that parse.
+struct Failure<P> {
+    diagnostics: Vec<Diagnostic>,
+    partial: Option<Box<P>>,
 }
 
-fn note_record(f: SourceFile) -> Result<Parsed<Note>, Diagnostic> {
-    let (front, body) = split_front_matter(&f.text, &f.file)?;
+impl<P> Failure<P> {
+    fn map<Q>(self, f: impl FnOnce(P) -> Q) -> Failure<Q> {
+        Failure {
+            diagnostics: self.diagnostics,
+            partial: self.partial.map(|p| Box::new(f(*p))),
+        }
+    }
+
+    fn alone(d: Diagnostic) -> Self {
+        Failure {
+            diagnostics: vec![d],
+            partial: None,
+        }
+    }
+}
+
+/// A partial record of a kind whose references are checked.
+enum PartialRecord {
+    /// Boxed: an incident is several times the size of the other records.
+    Incident(Box<Partial<Incident>>),
+    Actor(Partial<Actor>),
+    Note(Partial<Note>),
+    Unchecked,
+}
+
+/// The failure of the file `f`, whose YAML starts on `first_line`; `record`
+/// makes the partial record from what the YAML gave.
+fn failure<T, U>(
+    m: Mistakes<T>,
+    f: &SourceFile,
+    first_line: usize,
+    yaml_lines: usize,
+    record: impl FnOnce(T) -> U,
+) -> Failure<Partial<U>> {
+    let partial = m.partial.map(|(value, yaml)| Partial {
+        parsed: Parsed {
+            id: f.id.clone(),
+            file: f.file.clone(),
+            yaml,
+            first_line,
+            record: record(value),
+        },
+        broken: m.broken,
+        last_line: first_line + yaml_lines.saturating_sub(1),
+    });
+    Failure {
+        diagnostics: m.diagnostics,
+        partial: partial.map(Box::new),
+    }
+}
+
+fn yaml_record<T: Fields>(f: SourceFile) -> Result<Parsed<T>, Failure<Partial<T>>> {
+    match parse_record(&f.text, &f.file, 1) {
+        Ok(record) => Ok(parsed(f, record, 1)),
+        Err(m) => Err(failure(m, &f, 1, f.text.lines().count(), |r| r)),
+    }
+}
+
+fn note_record(f: SourceFile) -> Result<Parsed<Note>, Failure<Partial<Note>>> {
+    let (front, body) = split_front_matter(&f.text, &f.file).map_err(Failure::alone)?;
     let front_text = front.to_string();
     let body = body.to_string();
-    let front: NoteFront = parse_yaml(&front_text, &f.file, 2)?;
-    Ok(Parsed {
-        id: f.id,
-        file: f.file,
-        yaml: front_text,
-        first_line: 2,
-        record: Note { front, body },
-    })
+    match parse_record::<NoteFront>(&front_text, &f.file, 2) {
+        Ok(front) => Ok(Parsed {
+            id: f.id,
+            file: f.file,
+            yaml: front_text,
+            first_line: 2,
+            record: Note { front, body },
+        }),
+        Err(m) => Err(failure(m, &f, 2, front_text.lines().count(), |front| Note {
+            front,
+            body,
+        })),
+    }
 }
 
 /// Splits `---\n<yaml>---\n<markdown>`; the YAML starts on line 2.
@@ -237,8 +335,25 @@ pub fn split_front_matter<'a>(text: &'a str, file: &str) -> Result<(&'a str, &'a
         .with_hint("add a line `---` after the front matter, before the Markdown text"))
 }
 
-/// Deserializes a YAML record; `first_line` is the file line of its first line.
+/// Deserializes a YAML record; `first_line` is the file line of its first
+/// line. The error is the first mistake: see [`parse_record`] for all.
 pub fn parse_yaml<T: DeserializeOwned>(text: &str, file: &str, first_line: usize) -> Result<T, Diagnostic> {
+    readable(text, file, first_line)?;
+    serde_yaml::from_str(text).map_err(|e| yaml_diagnostic(&e, text, file, first_line))
+}
+
+/// Deserializes a YAML record; when it fails, reads it again field by
+/// field for every mistake in it (unless it is empty or too costly to read).
+fn parse_record<T: Fields>(text: &str, file: &str, first_line: usize) -> Result<T, Mistakes<T>> {
+    readable(text, file, first_line).map_err(Mistakes::alone)?;
+    serde_yaml::from_str(text).map_err(|e| {
+        let first = yaml_diagnostic(&e, text, file, first_line);
+        fields::every_mistake(text, file, first_line, first)
+    })
+}
+
+/// A record that is more than comments, and cheap enough to parse.
+fn readable(text: &str, file: &str, first_line: usize) -> Result<(), Diagnostic> {
     let meaningful = text
         .lines()
         .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#') && l.trim() != "---");
@@ -246,8 +361,7 @@ pub fn parse_yaml<T: DeserializeOwned>(text: &str, file: &str, first_line: usize
         return Err(Diagnostic::error(file, (first_line.max(1), 1), "this record is empty")
             .with_hint("a record is a YAML mapping such as `title: …`; see `sitrep new` for a template"));
     }
-    cost::check_cost(text, file, first_line)?;
-    serde_yaml::from_str(text).map_err(|e| yaml_diagnostic(&e, text, file, first_line))
+    cost::check_cost(text, file, first_line)
 }
 
 fn yaml_diagnostic(e: &serde_yaml::Error, text: &str, file: &str, first_line: usize) -> Diagnostic {
@@ -284,6 +398,8 @@ fn yaml_diagnostic(e: &serde_yaml::Error, text: &str, file: &str, first_line: us
     let tab_here = line_text.is_some_and(|t| t.chars().nth(column.saturating_sub(1)) == Some('\t'));
     if tab_here {
         d = d.with_hint("YAML indents with spaces; replace the tab with spaces");
+    } else if let Some(hint) = line_text.and_then(|t| quotes_needed(&message, t)) {
+        d = d.with_hint(hint);
     } else if let Some(hint) = help.or_else(|| hint_for(&message)) {
         d = d.with_hint(hint);
     }
@@ -302,6 +418,22 @@ fn value_width(line: &str, column: usize) -> usize {
         }
     };
     rest[..end].trim_end().chars().count().max(1)
+}
+
+/// `title: Attack: the sequel`: a `: ` inside a value starts a mapping,
+/// where YAML allows none; the value needs quotes.
+fn quotes_needed(message: &str, line: &str) -> Option<String> {
+    if !message.contains("mapping values are not allowed") {
+        return None;
+    }
+    let body = line.trim_start_matches([' ', '-']);
+    let lead = line[..line.len() - body.len()].trim_start();
+    let (key, value) = body.split_once(": ")?;
+    let value = value.trim_end();
+    let quoted = value.replace('\\', "\\\\").replace('"', "\\\"");
+    Some(format!(
+        "a value with `: ` in it needs quotes: write `{lead}{key}: \"{quoted}\"`"
+    ))
 }
 
 /// Where a key written twice is written the second time, for serde's

@@ -1,7 +1,7 @@
 //! The rules of one incident: its references, its sources, and evidence
 //! that contradicts neither itself, nor its impact, nor `as_of`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -62,28 +62,11 @@ fn check_impact(p: &Parsed<Incident>, diagnostics: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Checks one incident; returns its bounds when its times resolved.
-pub fn check(
-    p: &Parsed<Incident>,
-    times: Option<&IncidentTimes>,
-    as_of: DateTime<Utc>,
-    zone: Tz,
-    known: &Known,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Option<Bounds> {
+/// The references of an incident: to targets, actors and a campaign that
+/// exist, each listed once, and to its own sources (unless its `sources`
+/// could not be read). Also all that is checked of an incident with mistakes.
+pub fn check_references(p: &Parsed<Incident>, known: &Known, with_sources: bool, diagnostics: &mut Vec<Diagnostic>) {
     let r = &p.record;
-    if r.attack.is_empty() {
-        diagnostics.push(
-            error_at(p, &path!["attack"], "`attack` needs at least one kind")
-                .with_hint("allowed: ddos, defacement, data-leak, ransomware, intrusion, phishing, other"),
-        );
-    }
-    if r.targets.is_empty() {
-        diagnostics.push(
-            error_at(p, &path!["targets"], "`targets` needs at least one target id")
-                .with_hint("list what was attacked, by the ids of content/targets/"),
-        );
-    }
     // A repeated entry is one error at the second; it is not checked again.
     for (i, t) in r.targets.iter().enumerate() {
         match r.targets[..i].iter().position(|x| x == t) {
@@ -117,6 +100,49 @@ pub fn check(
     if let Some(c) = &r.campaign {
         known.check(p, &path!["campaign"], Kind::Campaign, c, diagnostics);
     }
+    if !with_sources {
+        return;
+    }
+    let source_ids: BTreeSet<&Id> = r.sources.iter().map(|s| &s.id).collect();
+    let cited = (r.observations.iter().enumerate())
+        .filter_map(|(i, o)| Some((path!["observations", i, "source"].to_vec(), o.source.as_ref()?)))
+        .chain(
+            (r.actors.iter().enumerate())
+                .filter_map(|(i, a)| Some((path!["actors", i, "source"].to_vec(), a.source.as_ref()?))),
+        );
+    for (path, src) in cited {
+        if !source_ids.contains(src) {
+            diagnostics.push(
+                error_at(p, &path, format!("no source of this incident has the id `{src}`"))
+                    .with_hint(known_ids(src.as_str(), source_ids.iter().copied())),
+            );
+        }
+    }
+}
+
+/// Checks one incident; returns its bounds when its times resolved.
+pub fn check(
+    p: &Parsed<Incident>,
+    times: Option<&IncidentTimes>,
+    as_of: DateTime<Utc>,
+    zone: Tz,
+    known: &Known,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Bounds> {
+    let r = &p.record;
+    if r.attack.is_empty() {
+        diagnostics.push(
+            error_at(p, &path!["attack"], "`attack` needs at least one kind")
+                .with_hint("allowed: ddos, defacement, data-leak, ransomware, intrusion, phishing, other"),
+        );
+    }
+    if r.targets.is_empty() {
+        diagnostics.push(
+            error_at(p, &path!["targets"], "`targets` needs at least one target id")
+                .with_hint("list what was attacked, by the ids of content/targets/"),
+        );
+    }
+    check_references(p, known, true, diagnostics);
     let mut source_ids: BTreeMap<&Id, usize> = BTreeMap::new();
     for (i, s) in r.sources.iter().enumerate() {
         if let Some(first) = source_ids.insert(&s.id, i) {
@@ -141,21 +167,6 @@ pub fn check(
                 .with_hint("add `sources:` with at least a title and publisher, so readers can check it"),
         );
     }
-    let cited = (r.observations.iter().enumerate())
-        .filter_map(|(i, o)| Some((path!["observations", i, "source"].to_vec(), o.source.as_ref()?)))
-        .chain(
-            (r.actors.iter().enumerate())
-                .filter_map(|(i, a)| Some((path!["actors", i, "source"].to_vec(), a.source.as_ref()?))),
-        );
-    for (path, src) in cited {
-        if !source_ids.contains_key(src) {
-            diagnostics.push(
-                error_at(p, &path, format!("no source of this incident has the id `{src}`"))
-                    .with_hint(known_ids(src.as_str(), source_ids.keys().copied())),
-            );
-        }
-    }
-
     let t = times?;
     // Times after "now".
     let mut written: Vec<(Vec<Seg>, Option<&WrittenTime>, TimeSpan)> =

@@ -15,7 +15,7 @@ use chrono_tz::Tz;
 
 use crate::bounds::Bounds;
 use crate::diagnostics::{locate, Diagnostic, Seg};
-use crate::parse::{Content, Parsed};
+use crate::parse::{Content, Parsed, Partial};
 use crate::path;
 use crate::records::{Id, Kind};
 use crate::time::TimeSpan;
@@ -129,6 +129,18 @@ pub fn validate(content: Content, diagnostics: &mut Vec<Diagnostic>) -> Option<V
     for p in &content.actors {
         check_relations(p, &known, diagnostics);
     }
+    // Files with mistakes: the references of the fields that could be read.
+    let partial = &content.partial;
+    for x in &partial.incidents {
+        let sources = !x.broken.contains("sources");
+        only_written(x, |p, d| incident::check_references(p, &known, sources, d), diagnostics);
+    }
+    for x in &partial.notes {
+        only_written(x, |p, d| check_note_refs(p, &known, d), diagnostics);
+    }
+    for x in &partial.actors {
+        only_written(x, |p, d| check_relations(p, &known, d), diagnostics);
+    }
     if errors_before == 0 {
         // With a record unreadable, who is mentioned is not known.
         check_unmentioned(&content, diagnostics);
@@ -147,6 +159,18 @@ pub fn validate(content: Content, diagnostics: &mut Vec<Diagnostic>) -> Option<V
         incidents,
         note_dates: times.notes,
     })
+}
+
+/// Runs `check` on a partial record, keeping what it finds in the file's own
+/// lines: a filled-in key (past the last line) is not the author's.
+fn only_written<T>(
+    x: &Partial<T>,
+    check: impl FnOnce(&Parsed<T>, &mut Vec<Diagnostic>),
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let mut found = Vec::new();
+    check(&x.parsed, &mut found);
+    diagnostics.extend(found.into_iter().filter(|d| d.line <= x.last_line));
 }
 
 /// An actor's relations: to an actor that exists, not to itself.
