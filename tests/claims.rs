@@ -134,13 +134,14 @@ fn claims_and_attacks_without_impact_are_drawn_apart_from_outages() {
     );
     let degraded = bar_of("Degraded, open start");
     assert!(degraded.contains("class=\"open-end\""), "{degraded}");
-    // Each has its own legend entry.
-    for entry in [
-        "an unverified claim",
-        "an attack without impact",
-        "an outage not known to have ended",
+    // Each has its own legend entry, with a swatch drawn like its mark.
+    for (swatch, entry) in [
+        ("claim", "an unverified claim"),
+        ("no-impact", "an attack without impact"),
+        ("open-end", "an outage not known to have ended"),
     ] {
-        assert!(home.contains(&format!("</svg> {entry}")), "legend lacks {entry}");
+        let item = format!("<span class=\"swatch {swatch}\" aria-hidden=\"true\"></span> {entry}");
+        assert!(home.contains(&item), "legend lacks {entry}");
     }
     // The table says so in words, not as an outage.
     assert!(home.contains("<span class=\"badge unverified\">unverified</span>"));

@@ -1061,7 +1061,7 @@ fn timeline_shows_certain_possible_ongoing_and_observations_grouped_by_campaign(
         "class=\"obs-down\"",
         "class=\"obs-up\"",
         "class=\"as-of\"",
-        "<text class=\"group-label\" x=\"4\" y=\"48.0\">No campaign</text>",
+        "<text class=\"group-label\" x=\"4\" y=\"48\">No campaign</text>",
         ">Campaign: Alpha</text>",
         "<title>Incident down-up: Sun 25 Aug 2024 → up by Tue 27 Aug 2024, 09:00–10:00 CEST; between 15 h and 2 d 10 h</title>",
         "<title>Incident ongoing-down: Sun 25 Aug 2024 → not known to have ended; at least 15 h, ongoing</title>",

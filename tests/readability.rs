@@ -177,3 +177,78 @@ fn lane_labels_keep_the_part_that_tells_two_long_names_apart() {
     // Every full name is in the label's title.
     assert!(home.contains("<title>Ministry of Health of the Republic – Region A</title>"));
 }
+
+/// The incident timeline of an incident page: the SVG and its legend.
+fn incident_timeline(dir: &tempfile::TempDir, id: &str) -> (String, String) {
+    let page = fs::read_to_string(dir.path().join(format!("site/incidents/{id}/index.html"))).unwrap();
+    let start = page
+        .find("<svg class=\"timeline incident-timeline\"")
+        .unwrap_or_else(|| panic!("{id}: no timeline"));
+    let rest = &page[start..];
+    let end = rest.find("</svg>").unwrap();
+    let legend_end = rest.find("</ul>").unwrap();
+    (rest[..end].to_string(), rest[end..legend_end].to_string())
+}
+
+/// The numbers of attribute `name` on the elements of `class` in `svg`.
+fn attr(svg: &str, class: &str, name: &str) -> Vec<f64> {
+    svg.split(&format!("class=\"{class}\""))
+        .skip(1)
+        .filter_map(|s| {
+            let tag = &s[..s.find('>').unwrap_or(s.len())];
+            let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+            tag[at..].split('"').next()?.parse().ok()
+        })
+        .collect()
+}
+
+#[test]
+fn every_incident_page_draws_its_own_timeline_scaled_to_the_incident() {
+    let dir = built("valid/claims");
+    // An outage with two observations: hatched where possible, both
+    // observations marked, no claim or open end. Its down observation is an
+    // interval, so no moment is certain (its minimum is 0 in expected.tsv):
+    // nothing is drawn solid.
+    let (svg, legend) = incident_timeline(&dir, "weekend-outage");
+    assert_eq!(attr(&svg, "obs-down", "cx").len(), 1, "{svg}");
+    assert_eq!(attr(&svg, "obs-up", "cx").len(), 1, "{svg}");
+    let possible = attr(&svg, "possible", "width");
+    assert_eq!(possible.len(), 1, "{svg}");
+    // Scaled to this incident: its bar takes most of the 560-wide drawing
+    // (the site's other incidents run until days later).
+    assert!(possible[0] > 300.0 && possible[0] <= 532.0, "{svg}");
+    assert!(attr(&svg, "certain", "width").is_empty(), "{svg}");
+    assert!(!svg.contains("claim-mark") && !svg.contains("open-end"), "{svg}");
+    assert!(svg.contains("aria-describedby=\"facts\""), "{svg}");
+    for words in ["possibly down", "seen down", "seen up"] {
+        assert!(legend.contains(words), "{words}: {legend}");
+    }
+    assert!(!legend.contains("certainly down"), "{legend}");
+    assert!(!legend.contains("unverified claim"), "{legend}");
+    // Every coordinate falls inside the drawing.
+    for x in attr(&svg, "possible", "x")
+        .into_iter()
+        .chain(attr(&svg, "obs-down", "cx"))
+    {
+        assert!((0.0..=560.0).contains(&x), "{x}: {svg}");
+    }
+
+    // A bare claim: the claim's outline and mark, the claim's date as a
+    // statement, never an outage bar.
+    let (svg, legend) = incident_timeline(&dir, "claim-bare");
+    assert!(svg.contains("class=\"claim-mark\""), "{svg}");
+    assert!(
+        !svg.contains("class=\"possible\"") && !svg.contains("class=\"certain\""),
+        "{svg}"
+    );
+    assert!(svg.contains("class=\"statement claimed\""), "{svg}");
+    assert!(svg.contains("claimed it: 2024-08-27T09+05:30"), "{svg}");
+    assert!(legend.contains("an unverified claim"), "{legend}");
+    assert!(legend.contains("when an actor said it"), "{legend}");
+    assert!(!legend.contains("certainly down"), "{legend}");
+
+    // An ongoing outage runs to `as_of`, with its open end.
+    let (svg, legend) = incident_timeline(&dir, "degraded-open");
+    assert!(svg.contains("class=\"open-end\""), "{svg}");
+    assert!(legend.contains("an outage not known to have ended"), "{legend}");
+}

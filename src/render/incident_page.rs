@@ -62,6 +62,7 @@ impl Renderer<'_> {
             .collect();
         c.insert("sources", &sources);
         c.insert("notes", &self.note_links(Kind::Incident, &inc.id));
+        c.insert("timeline", &super::timeline::incident_svg(s, i, "facts"));
         self.render("incident.html", &c)
     }
 

@@ -5,12 +5,12 @@
 
 use std::fmt::Write;
 
-use super::layout::Layout;
 use crate::bounds::Status;
 use crate::model::Site;
 
-/// The legend of a timeline of `incidents`, drawn as `layout` says.
-pub(super) fn legend(site: &Site, incidents: &[usize], layout: &Layout) -> String {
+/// The legend of a timeline of `incidents`: `merged` when their bars are
+/// merged into runs, `marks` when observations are marked.
+pub(super) fn legend(site: &Site, incidents: &[usize], merged: bool, marks: bool) -> String {
     let mut has = [false; 4];
     let mut certain = false;
     let (mut down, mut up) = (false, false);
@@ -29,44 +29,33 @@ pub(super) fn legend(site: &Site, incidents: &[usize], layout: &Layout) -> Strin
         }
     }
     let [ongoing, ended, no_impact, unverified] = has;
-    let swatch = |shape: &str| {
-        format!("<svg class=\"timeline swatch\" viewBox=\"0 0 24 16\" aria-hidden=\"true\">{shape}</svg>")
-    };
-    let bar = |class: &str| format!("<rect class=\"{class}\" x=\"1\" y=\"2\" width=\"22\" height=\"12\"/>");
-    let diamond = |class: &str| format!("<path class=\"{class}\" d=\"M12 2 l6 6 l-6 6 l-6 -6 z\"/>");
+    // Swatches are drawn by the stylesheet: a legend is on every page that
+    // has a timeline, and a small SVG per entry was most of its bytes.
+    let swatch = |kind: &str| format!("<span class=\"swatch {kind}\" aria-hidden=\"true\"></span>");
     let mut entries: Vec<(String, &str)> = Vec::new();
     if certain {
-        entries.push((swatch(&bar("certain")), "certainly down"));
+        entries.push((swatch("certain"), "certainly down"));
     }
     if ongoing || ended {
-        entries.push((swatch(&bar("possible")), "possibly down (the evidence says no more)"));
+        entries.push((swatch("possible"), "possibly down (the evidence says no more)"));
     }
     if ongoing {
-        entries.push((
-            swatch("<path class=\"open-end\" d=\"M8 1 l8 7 l-8 7 z\"/>"),
-            "an outage not known to have ended",
-        ));
+        entries.push((swatch("open-end"), "an outage not known to have ended"));
     }
-    if unverified && !layout.merged {
+    if unverified && !merged {
         entries.push((
-            swatch(&format!("{}{}", bar("claim"), diamond("claim-mark"))),
+            swatch("claim"),
             "an unverified claim: nothing shows the target went down",
         ));
     }
-    if no_impact && !layout.merged {
-        entries.push((swatch(&diamond("no-impact-mark")), "an attack without impact"));
+    if no_impact && !merged {
+        entries.push((swatch("no-impact"), "an attack without impact"));
     }
-    if layout.marks && down {
-        entries.push((
-            swatch("<circle class=\"obs-down\" cx=\"12\" cy=\"8\" r=\"4\"/>"),
-            "seen down",
-        ));
+    if marks && down {
+        entries.push((swatch("obs-down"), "seen down"));
     }
-    if layout.marks && up {
-        entries.push((
-            swatch("<circle class=\"obs-up\" cx=\"12\" cy=\"8\" r=\"4\"/>"),
-            "seen up",
-        ));
+    if marks && up {
+        entries.push((swatch("obs-up"), "seen up"));
     }
     let mut html = String::from("<ul class=\"legend\" aria-label=\"Key to the timeline\">\n");
     for (swatch, words) in entries {

@@ -19,8 +19,10 @@ use crate::records::State;
 use crate::time::TimeSpan;
 use crate::wording;
 
+mod incident;
 mod layout;
 mod legend;
+pub use incident::incident_svg;
 mod merged;
 use layout::Layout;
 use merged::merged_bars;
@@ -52,7 +54,11 @@ impl std::fmt::Display for P {
         let tenths = (self.0 * 10.0).round() as i64;
         let sign = if tenths < 0 { "-" } else { "" };
         let t = tenths.abs();
-        write!(f, "{sign}{}.{}", t / 10, t % 10)
+        // Whole numbers without their `.0`: most coordinates are.
+        match t % 10 {
+            0 => write!(f, "{sign}{}", t / 10),
+            d => write!(f, "{sign}{}.{d}", t / 10),
+        }
     }
 }
 
@@ -133,7 +139,7 @@ pub fn svg<'t>(
         );
     }
     s.push_str("</svg>\n");
-    s.push_str(&legend::legend(site, incidents, &layout));
+    s.push_str(&legend::legend(site, incidents, layout.merged, layout.marks));
     s
 }
 
@@ -403,8 +409,20 @@ fn bars<'t>(
     }
 }
 
-/// Axis ticks at round local times, about six of them.
+/// Axis ticks at round local times, about six of them, with their labels.
 fn ticks(first: DateTime<Utc>, last: DateTime<Utc>, zone: chrono_tz::Tz) -> Vec<(DateTime<Utc>, String)> {
+    let (times, fmt) = tick_times(first, last, zone);
+    times.into_iter().map(|t| (t, tick_label(t, zone, fmt))).collect()
+}
+
+/// A tick's label in `fmt` (a strftime format of [`tick_times`]).
+fn tick_label(t: DateTime<Utc>, zone: chrono_tz::Tz, fmt: &str) -> String {
+    t.with_timezone(&zone).format(fmt).to_string()
+}
+
+/// The times of the ticks, and the format of their labels: labels are
+/// made only for the ticks that get one.
+fn tick_times(first: DateTime<Utc>, last: DateTime<Utc>, zone: chrono_tz::Tz) -> (Vec<DateTime<Utc>>, &'static str) {
     let hours = (last - first).num_hours().max(1);
     let steps_h = [1, 3, 6, 12, 24, 48, 24 * 7];
     let mut out = Vec::new();
@@ -422,12 +440,12 @@ fn ticks(first: DateTime<Utc>, last: DateTime<Utc>, zone: chrono_tz::Tz) -> Vec<
                     break;
                 }
                 if t >= first {
-                    out.push((t, t.with_timezone(&zone).format(fmt).to_string()));
+                    out.push(t);
                 }
             }
             probe += Duration::hours(step);
         }
-        return out;
+        return (out, fmt);
     }
     // Months or years.
     let months = ((last - first).num_days() / 30).max(1);
@@ -448,8 +466,7 @@ fn ticks(first: DateTime<Utc>, last: DateTime<Utc>, zone: chrono_tz::Tz) -> Vec<
                     break;
                 }
                 if t >= first {
-                    let fmt = if step >= 12 { "%Y" } else { "%b %Y" };
-                    out.push((t, t.with_timezone(&zone).format(fmt).to_string()));
+                    out.push(t);
                 }
             }
         }
@@ -457,7 +474,7 @@ fn ticks(first: DateTime<Utc>, last: DateTime<Utc>, zone: chrono_tz::Tz) -> Vec<
         y += m / 12;
         m %= 12;
     }
-    out
+    (out, if step >= 12 { "%Y" } else { "%b %Y" })
 }
 
 #[cfg(test)]

@@ -1,0 +1,188 @@
+//! An incident's own timeline, on its page: the bounds of its outage, its
+//! observations and the dates of the actors' statements, scaled to this
+//! incident alone (a campaign's timeline shows it among the others). One
+//! lane, drawn at its own size in a box that scrolls on a phone, as the
+//! other timelines are; the facts it draws are in words just above it.
+
+use std::fmt::Write;
+
+use chrono::{DateTime, Utc};
+
+use super::{bar_rect, diamond, escape, midpoint, open_end, tick_label, tick_times, BAR, P};
+use crate::bounds::Status;
+use crate::model::Site;
+use crate::records::{Basis, State};
+use crate::time::TimeSpan;
+
+const WIDTH: f64 = 560.0;
+/// Room left and right of the drawn times.
+const SIDE: f64 = 14.0;
+const AXIS: f64 = 22.0;
+const OUTAGE_Y: f64 = 32.0;
+const STATEMENTS_Y: f64 = 62.0;
+
+/// The timeline of incident `i`, with its legend; `described_by` is the id
+/// of the element that says the same in words.
+pub fn incident_svg(site: &Site, i: usize, described_by: &str) -> String {
+    let inc = &site.incidents[i];
+    let b = inc.outcome.bounds;
+    let status = inc.status();
+    let statements: Vec<(usize, TimeSpan)> = (inc.statements.iter().enumerate())
+        .filter_map(|(n, s)| Some((n, (*s)?)))
+        .collect();
+    // The drawing runs from the first thing known to the last; an outage
+    // not known to have ended runs to `as_of`, a claim only as far as its
+    // evidence goes.
+    let mut first = b.start_earliest;
+    let mut last = match status {
+        Status::Ongoing => site.as_of,
+        Status::Ended => b.end_latest.unwrap_or(site.as_of),
+        Status::Unverified | Status::NoImpact => b.end_latest.unwrap_or(inc.started.latest).min(site.as_of),
+    };
+    for span in inc.observations.iter().chain(statements.iter().map(|(_, s)| s)) {
+        first = first.min(span.earliest);
+        last = last.max(span.latest.min(site.as_of));
+    }
+    let pad = ((last - first) / 20).max(chrono::Duration::minutes(30));
+    let (first, last) = (first - pad, last + pad);
+    let span = (last - first).num_seconds().max(1) as f64;
+    let x =
+        |t: DateTime<Utc>| SIDE + (WIDTH - 2.0 * SIDE) * ((t.clamp(first, last) - first).num_seconds() as f64 / span);
+    let height = if statements.is_empty() {
+        OUTAGE_Y + 26.0
+    } else {
+        STATEMENTS_Y + 26.0
+    };
+    let mut s = String::from("<p class=\"scroll-hint incident-hint\">Scroll sideways to see the whole timeline.</p>\n");
+    let _ = writeln!(
+        s,
+        "<svg class=\"timeline incident-timeline\" viewBox=\"0 0 {} {}\" aria-labelledby=\"timeline-title\" aria-describedby=\"{described_by}\" xmlns=\"http://www.w3.org/2000/svg\">\n<title id=\"timeline-title\">This incident in time</title>",
+        P(WIDTH),
+        P(height)
+    );
+    if matches!(status, Status::Ongoing | Status::Ended) {
+        s.push_str("<defs><pattern id=\"hatch\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><rect class=\"hatch-bg\" width=\"6\" height=\"6\"/><line class=\"hatch-line\" x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke-width=\"3\"/></pattern></defs>\n");
+    }
+    axis(&mut s, site, first, last, height, &x);
+    let y = OUTAGE_Y;
+    match status {
+        Status::Ongoing | Status::Ended => {
+            let end = b.end_latest.unwrap_or(site.as_of);
+            let (x0, x1) = (x(b.start_earliest), x(end).max(x(b.start_earliest) + 2.0));
+            bar_rect(&mut s, "possible", x0, x1, y);
+            if let Some((c0, c1)) = b.certain() {
+                bar_rect(&mut s, "certain", x(c0), x(c1).max(x(c0) + 1.0), y);
+            }
+            if status == Status::Ongoing {
+                open_end(&mut s, x1, y);
+            }
+        }
+        Status::Unverified => {
+            let to = b.end_latest.unwrap_or(inc.started.latest.min(site.as_of));
+            bar_rect(
+                &mut s,
+                "claim",
+                x(b.start_earliest),
+                x(to).max(x(b.start_earliest) + 2.0),
+                y,
+            );
+            diamond(&mut s, "claim-mark", x(midpoint(inc.started)), y);
+        }
+        Status::NoImpact => diamond(&mut s, "no-impact-mark", x(midpoint(inc.started)), y),
+    }
+    for (o, span) in inc.record.observations.iter().zip(&inc.observations) {
+        let (class, word) = match o.state {
+            State::Down => ("obs-down", "down"),
+            State::Up => ("obs-up", "up"),
+        };
+        let _ = writeln!(
+            s,
+            "<circle class=\"{class}\" cx=\"{}\" cy=\"{}\" r=\"5\"><title>seen {word}: {}</title></circle>",
+            P(x(midpoint(*span))),
+            P(y + BAR / 2.0),
+            escape(o.at.text())
+        );
+    }
+    for (n, span) in &statements {
+        let a = &inc.record.actors[*n];
+        let name = site
+            .position(crate::records::Kind::Actor, &a.actor)
+            .map_or(a.actor.as_str(), |k| site.actors[k].record.name.as_str());
+        let _ = writeln!(
+            s,
+            "<path class=\"statement {}\" d=\"M{} {} l6 8 l-6 8 l-6 -8 z\"><title>{} {}: {}</title></path>",
+            a.basis.key(),
+            P(x(midpoint(*span))),
+            P(STATEMENTS_Y),
+            escape(name),
+            said(a.basis),
+            escape(a.at.as_ref().map_or("", |t| t.text()))
+        );
+    }
+    s.push_str("</svg>\n");
+    let mut legend = super::legend::legend(site, &[i], false, true);
+    if !statements.is_empty() {
+        let entry = "<li><span class=\"swatch statement\" aria-hidden=\"true\"></span> when an actor said it (announced, claimed) or was named</li>\n</ul>";
+        legend = legend.replacen("</ul>", entry, 1);
+    }
+    s.push_str(legend.trim_end());
+    s
+}
+
+/// What an actor's statement of `basis` is, in words.
+fn said(basis: Basis) -> &'static str {
+    match basis {
+        Basis::Announced => "announced the attack",
+        Basis::Claimed => "claimed it",
+        Basis::Attributed => "named by others",
+        Basis::Suspected => "suspected",
+    }
+}
+
+/// The ticks of the axis, fewer than on a campaign's timeline.
+fn axis(
+    s: &mut String,
+    site: &Site,
+    first: DateTime<Utc>,
+    last: DateTime<Utc>,
+    height: f64,
+    x: &dyn Fn(DateTime<Utc>) -> f64,
+) {
+    let (all, fmt) = tick_times(first, last, site.zone);
+    // At most four labels fit in the width.
+    let every = all.len().div_ceil(4).max(1);
+    s.push_str("<g class=\"axis\">");
+    let mut grid = String::new();
+    for t in &all {
+        let _ = write!(grid, "M{} {}v{}", P(x(*t)), P(AXIS - 4.0), P(height - AXIS));
+    }
+    if !grid.is_empty() {
+        let _ = write!(s, "<path class=\"grid\" d=\"{grid}\"/>");
+    }
+    for t in all.iter().step_by(every) {
+        let label = tick_label(*t, site.zone, fmt);
+        let anchor = match x(*t) {
+            tx if tx > WIDTH - 60.0 => " class=\"end\"",
+            tx if tx < 60.0 => " class=\"start\"",
+            _ => "",
+        };
+        let _ = write!(
+            s,
+            "<text{anchor} x=\"{}\" y=\"{}\">{}</text>",
+            P(x(*t)),
+            P(AXIS - 8.0),
+            escape(&label)
+        );
+    }
+    if site.as_of <= last {
+        let asx = P(x(site.as_of));
+        let _ = write!(
+            s,
+            "<line class=\"as-of\" x1=\"{asx}\" y1=\"{}\" x2=\"{asx}\" y2=\"{}\"><title>as of {}</title></line>",
+            P(AXIS - 4.0),
+            P(height - 4.0),
+            escape(&crate::time::local_text(site.as_of, site.zone))
+        );
+    }
+    s.push_str("</g>\n");
+}
