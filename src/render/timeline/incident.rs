@@ -8,7 +8,7 @@ use std::fmt::Write;
 
 use chrono::{DateTime, Utc};
 
-use super::{bar_rect, diamond, escape, midpoint, open_end, tick_label, tick_times, BAR, P};
+use super::{bar_rect, diamond, escape, label_fits, midpoint, open_end, tick_label, tick_times, BAR, P};
 use crate::bounds::Status;
 use crate::model::Site;
 use crate::records::{Basis, State};
@@ -159,17 +159,22 @@ fn axis(
     if !grid.is_empty() {
         let _ = write!(s, "<path class=\"grid\" d=\"{grid}\"/>");
     }
+    let mut free_from = f64::MIN;
     for t in all.iter().step_by(every) {
-        let label = tick_label(*t, site.zone, fmt);
-        let anchor = match x(*t) {
-            tx if tx > WIDTH - 60.0 => " class=\"end\"",
-            tx if tx < 60.0 => " class=\"start\"",
-            _ => "",
+        let (tx, label) = (x(*t), tick_label(*t, site.zone, fmt));
+        let (anchor, share) = match tx {
+            tx if tx > WIDTH - 60.0 => (" class=\"end\"", 1.0),
+            tx if tx < 60.0 => (" class=\"start\"", 0.0),
+            _ => ("", 0.5),
         };
+        let Some(right) = label_fits(free_from, tx, &label, share) else {
+            continue;
+        };
+        free_from = right;
         let _ = write!(
             s,
             "<text{anchor} x=\"{}\" y=\"{}\">{}</text>",
-            P(x(*t)),
+            P(tx),
             P(AXIS - 8.0),
             escape(&label)
         );

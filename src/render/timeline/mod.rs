@@ -178,6 +178,16 @@ fn describe(site: &Site, incidents: &[usize], layout: &Layout) -> String {
     desc
 }
 
+/// Where a tick label at `x` would end, if it starts right of `free_from`
+/// (the end of the label before it) and so does not overlap it; `anchor`
+/// is the share of its width left of `x` (0 start, 0.5 middle, 1 end).
+fn label_fits(free_from: f64, x: f64, label: &str, anchor: f64) -> Option<f64> {
+    // About 7 px a character at 12 px, with room between two labels.
+    let width = label.chars().count() as f64 * 7.0;
+    let left = x - anchor * width;
+    (left >= free_from + 8.0).then_some(left + width)
+}
+
 /// The time axis: ticks at round local times and the `as_of` line.
 fn draw_axis(s: &mut String, site: &Site, layout: &Layout, x: &dyn Fn(DateTime<Utc>) -> f64) {
     let zone = site.zone;
@@ -192,13 +202,20 @@ fn draw_axis(s: &mut String, site: &Site, layout: &Layout, x: &dyn Fn(DateTime<U
     if !grid.is_empty() {
         let _ = writeln!(s, "<path class=\"grid\" d=\"{grid}\"/>");
     }
+    let mut free_from = f64::MIN;
     for (t, label) in ticks {
-        let tx = P(x(t));
+        let tx = x(t);
         // A label at the right edge ends there instead of running off it.
-        let anchor = if x(t) > WIDTH - 50.0 { " class=\"end\"" } else { "" };
+        let end = tx > WIDTH - 50.0;
+        let Some(right) = label_fits(free_from, tx, &label, if end { 1.0 } else { 0.5 }) else {
+            continue;
+        };
+        free_from = right;
+        let anchor = if end { " class=\"end\"" } else { "" };
         let _ = writeln!(
             s,
-            "<text{anchor} x=\"{tx}\" y=\"{}\">{}</text>",
+            "<text{anchor} x=\"{}\" y=\"{}\">{}</text>",
+            P(tx),
             P(TOP - 12.0),
             escape(&label)
         );
@@ -546,6 +563,17 @@ mod tests {
         // A sliver still shows, at the palest level.
         assert_eq!(shades(&[span(7.1, 7.1001)]), vec![(7.0, 1.0, 1)]);
         assert!(shades(&[]).is_empty());
+    }
+
+    #[test]
+    fn a_tick_label_that_would_overlap_the_one_before_is_left_out() {
+        // "26 Aug 12:00" centred at 800 spans about 758–842.
+        let right = label_fits(f64::MIN, 800.0, "26 Aug 12:00", 0.5).unwrap();
+        assert!((right - 842.0).abs() < 0.01);
+        // Ending at 950, "27 Aug 00:00" starts at 866, clear of it.
+        assert!(label_fits(right, 950.0, "27 Aug 00:00", 1.0).is_some());
+        // Ending at 900 it would start at 816, inside the first: left out.
+        assert!(label_fits(right, 900.0, "27 Aug 00:00", 1.0).is_none());
     }
 
     #[test]
