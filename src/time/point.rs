@@ -142,39 +142,28 @@ pub(super) fn parse(text: &str) -> Result<Point, String> {
     if year == 0 {
         return Err("the year must be from 0001 to 9999 (there is no year 0000)".into());
     }
+    // Each part after the year: the separator before it, what it follows,
+    // its name, and the precision a time that ends with it has.
+    const PARTS: [(u8, &str, &str, Precision); 5] = [
+        (b'-', "year", "month", Precision::Month),
+        (b'-', "month", "day", Precision::Day),
+        (b'T', "date", "hour", Precision::Hour),
+        (b':', "hour", "minute", Precision::Minute),
+        (b':', "minutes", "second", Precision::Second),
+    ];
     let mut precision = Precision::Year;
-    let (mut month, mut day, mut hour, mut minute, mut second) = (1, 1, 0, 0, 0);
+    let mut values = [1, 1, 0, 0, 0];
     let mut at = 4;
-    if bytes.len() > at {
-        expect(at, b'-', "year")?;
-        month = number(at + 1, 2, "month")?;
-        precision = Precision::Month;
+    for (value, (sep, after, name, ends)) in values.iter_mut().zip(PARTS) {
+        if bytes.len() <= at {
+            break;
+        }
+        expect(at, sep, after)?;
+        *value = number(at + 1, 2, name)?;
+        precision = ends;
         at += 3;
     }
-    if bytes.len() > at {
-        expect(at, b'-', "month")?;
-        day = number(at + 1, 2, "day")?;
-        precision = Precision::Day;
-        at += 3;
-    }
-    if bytes.len() > at {
-        expect(at, b'T', "date")?;
-        hour = number(at + 1, 2, "hour")?;
-        precision = Precision::Hour;
-        at += 3;
-    }
-    if bytes.len() > at {
-        expect(at, b':', "hour")?;
-        minute = number(at + 1, 2, "minute")?;
-        precision = Precision::Minute;
-        at += 3;
-    }
-    if bytes.len() > at {
-        expect(at, b':', "minutes")?;
-        second = number(at + 1, 2, "second")?;
-        precision = Precision::Second;
-        at += 3;
-    }
+    let [month, day, hour, minute, second] = values;
     if bytes.len() > at {
         return Err(format!(
             "unexpected `{}` after the {}",

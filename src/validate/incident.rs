@@ -213,61 +213,49 @@ pub fn check(
         }
     };
     for c in evidence.contradictions() {
-        let (a, b, message, hint) = match c {
-            Contradiction::EndedBeforeStarted => (
-                path!["started"].to_vec(),
-                path!["ended"].to_vec(),
-                format!(
+        // The observation (`down` or `up`, by its place among those), how
+        // it contradicts which time, and what to do.
+        let (observation, relation, other, hint) = match c {
+            Contradiction::EndedBeforeStarted => {
+                let message = format!(
                     "`ended` ({}) is wholly before `started` ({})",
                     text(&path!["ended"]),
                     text(&path!["started"])
-                ),
-                "an incident cannot end before it starts; fix one of the two times",
+                );
+                let at = later(p, &path!["started"], &path!["ended"]).to_vec();
+                diagnostics.push(
+                    error_at(p, &at, message)
+                        .with_hint("an incident cannot end before it starts; fix one of the two times"),
+                );
+                continue;
+            }
+            Contradiction::DownBeforeStarted(k) => (
+                ("down", downs[k]),
+                "is wholly before",
+                "started",
+                "the outage had begun when it was seen down: move `started` earlier, or fix the observation",
             ),
-            Contradiction::DownBeforeStarted(k) => {
-                let obs = path!["observations", downs[k], "at"].to_vec();
-                let message = format!(
-                    "this `down` observation ({}) is wholly before `started` ({})",
-                    text(&obs),
-                    text(&path!["started"])
-                );
-                (
-                    path!["started"].to_vec(),
-                    obs,
-                    message,
-                    "the outage had begun when it was seen down: move `started` earlier, or fix the observation",
-                )
-            }
-            Contradiction::DownAfterEnded(k) => {
-                let obs = path!["observations", downs[k], "at"].to_vec();
-                let message = format!(
-                    "this `down` observation ({}) is wholly after `ended` ({})",
-                    text(&obs),
-                    text(&path!["ended"])
-                );
-                (
-                    path!["ended"].to_vec(),
-                    obs,
-                    message,
-                    "the service was still down then: move `ended` later or remove it",
-                )
-            }
-            Contradiction::UpBeforeEnded(k) => {
-                let obs = path!["observations", ups[k], "at"].to_vec();
-                let message = format!(
-                    "this `up` observation ({}) comes after the last `down` but wholly before `ended` ({})",
-                    text(&obs),
-                    text(&path!["ended"])
-                );
-                (
-                    path!["ended"].to_vec(),
-                    obs,
-                    message,
-                    "the service was back up by then: move `ended` earlier, or fix the observation",
-                )
-            }
+            Contradiction::DownAfterEnded(k) => (
+                ("down", downs[k]),
+                "is wholly after",
+                "ended",
+                "the service was still down then: move `ended` later or remove it",
+            ),
+            Contradiction::UpBeforeEnded(k) => (
+                ("up", ups[k]),
+                "comes after the last `down` but wholly before",
+                "ended",
+                "the service was back up by then: move `ended` earlier, or fix the observation",
+            ),
         };
-        diagnostics.push(error_at(p, later(p, &a, &b), message).with_hint(hint));
+        let ((state, i), time) = (observation, path![other]);
+        let obs = path!["observations", i, "at"];
+        let message = format!(
+            "this `{state}` observation ({}) {relation} `{other}` ({})",
+            text(&obs),
+            text(&time)
+        );
+        diagnostics.push(error_at(p, later(p, &time, &obs), message).with_hint(hint));
     }
     let b = evidence.bounds();
     if b.duration().min > 366 * 86_400 {
