@@ -25,26 +25,11 @@ const STATEMENTS_Y: f64 = 62.0;
 /// of the element that says the same in words.
 pub fn incident_svg(site: &Site, i: usize, described_by: &str) -> String {
     let inc = &site.incidents[i];
-    let b = inc.outcome.bounds;
     let status = inc.status();
     let statements: Vec<(usize, TimeSpan)> = (inc.statements.iter().enumerate())
         .filter_map(|(n, s)| Some((n, (*s)?)))
         .collect();
-    // The drawing runs from the first thing known to the last; an outage
-    // not known to have ended runs to `as_of`, a claim only as far as its
-    // evidence goes.
-    let mut first = b.start_earliest;
-    let mut last = match status {
-        Status::Ongoing => site.as_of,
-        Status::Ended => b.end_latest.unwrap_or(site.as_of),
-        Status::Unverified | Status::NoImpact => b.end_latest.unwrap_or(inc.started.latest).min(site.as_of),
-    };
-    for span in inc.observations.iter().chain(statements.iter().map(|(_, s)| s)) {
-        first = first.min(span.earliest);
-        last = last.max(span.latest.min(site.as_of));
-    }
-    let pad = ((last - first) / 20).max(chrono::Duration::minutes(30));
-    let (first, last) = (first - pad, last + pad);
+    let (first, last) = extent(site, i, &statements);
     let span = (last - first).num_seconds().max(1) as f64;
     let x =
         |t: DateTime<Utc>| SIDE + (WIDTH - 2.0 * SIDE) * ((t.clamp(first, last) - first).num_seconds() as f64 / span);
@@ -65,31 +50,7 @@ pub fn incident_svg(site: &Site, i: usize, described_by: &str) -> String {
     }
     axis(&mut s, site, first, last, height, &x);
     let y = OUTAGE_Y;
-    match status {
-        Status::Ongoing | Status::Ended => {
-            let end = b.end_latest.unwrap_or(site.as_of);
-            let (x0, x1) = (x(b.start_earliest), x(end).max(x(b.start_earliest) + 2.0));
-            bar_rect(&mut s, "possible", x0, x1, y);
-            if let Some((c0, c1)) = b.certain() {
-                bar_rect(&mut s, "certain", x(c0), x(c1).max(x(c0) + 1.0), y);
-            }
-            if status == Status::Ongoing {
-                open_end(&mut s, x1, y);
-            }
-        }
-        Status::Unverified => {
-            let to = b.end_latest.unwrap_or(inc.started.latest.min(site.as_of));
-            bar_rect(
-                &mut s,
-                "claim",
-                x(b.start_earliest),
-                x(to).max(x(b.start_earliest) + 2.0),
-                y,
-            );
-            diamond(&mut s, "claim-mark", x(midpoint(inc.started)), y);
-        }
-        Status::NoImpact => diamond(&mut s, "no-impact-mark", x(midpoint(inc.started)), y),
-    }
+    outage(&mut s, site, i, &x);
     for (o, span) in inc.record.observations.iter().zip(&inc.observations) {
         let (class, word) = match o.state {
             State::Down => ("obs-down", "down"),
@@ -127,6 +88,52 @@ pub fn incident_svg(site: &Site, i: usize, described_by: &str) -> String {
     }
     s.push_str(legend.trim_end());
     s
+}
+
+/// Where the drawing of incident `i` begins and ends: from the first thing
+/// known to the last, padded; an outage not known to have ended runs to
+/// `as_of`, a claim only as far as its evidence goes.
+fn extent(site: &Site, i: usize, statements: &[(usize, TimeSpan)]) -> (DateTime<Utc>, DateTime<Utc>) {
+    let inc = &site.incidents[i];
+    let b = inc.outcome.bounds;
+    let mut first = b.start_earliest;
+    let mut last = match inc.status() {
+        Status::Ongoing => site.as_of,
+        Status::Ended => b.end_latest.unwrap_or(site.as_of),
+        Status::Unverified | Status::NoImpact => b.end_latest.unwrap_or(inc.started.latest).min(site.as_of),
+    };
+    for span in inc.observations.iter().chain(statements.iter().map(|(_, s)| s)) {
+        first = first.min(span.earliest);
+        last = last.max(span.latest.min(site.as_of));
+    }
+    let pad = ((last - first) / 20).max(chrono::Duration::minutes(30));
+    (first - pad, last + pad)
+}
+
+/// The outage bar of incident `i` (or its claim, or its mark without
+/// impact) on the one lane.
+fn outage(s: &mut String, site: &Site, i: usize, x: &dyn Fn(DateTime<Utc>) -> f64) {
+    let inc = &site.incidents[i];
+    let (b, status, y) = (inc.outcome.bounds, inc.status(), OUTAGE_Y);
+    match status {
+        Status::Ongoing | Status::Ended => {
+            let end = b.end_latest.unwrap_or(site.as_of);
+            let (x0, x1) = (x(b.start_earliest), x(end).max(x(b.start_earliest) + 2.0));
+            bar_rect(s, "possible", x0, x1, y);
+            if let Some((c0, c1)) = b.certain() {
+                bar_rect(s, "certain", x(c0), x(c1).max(x(c0) + 1.0), y);
+            }
+            if status == Status::Ongoing {
+                open_end(s, x1, y);
+            }
+        }
+        Status::Unverified => {
+            let to = b.end_latest.unwrap_or(inc.started.latest.min(site.as_of));
+            bar_rect(s, "claim", x(b.start_earliest), x(to).max(x(b.start_earliest) + 2.0), y);
+            diamond(s, "claim-mark", x(midpoint(inc.started)), y);
+        }
+        Status::NoImpact => diamond(s, "no-impact-mark", x(midpoint(inc.started)), y),
+    }
 }
 
 /// What an actor's statement of `basis` is, in words.

@@ -113,45 +113,7 @@ pub(super) fn merged_bars<'t>(
     scale: &Scale,
     bar_title: &dyn Fn(usize) -> &'t str,
 ) {
-    let x = scale.x;
-    let mut possible: Vec<Runs> = (0..lanes.len()).map(|_| Runs::default()).collect();
-    let mut certain: Vec<Runs> = (0..lanes.len()).map(|_| Runs::default()).collect();
-    let mut pair_lanes = pair_lanes.iter();
-    for &i in incidents {
-        let inc = &site.incidents[i];
-        // Merged runs are outages; claims and attacks without impact are
-        // counted in the text alternative instead.
-        if !inc.outcome.impact.is_outage() {
-            pair_lanes.by_ref().take(inc.record.targets.len()).for_each(drop);
-            continue;
-        }
-        let b = inc.outcome.bounds;
-        let end = b.end_latest.unwrap_or(site.as_of);
-        let x0 = x(b.start_earliest);
-        let span = Run {
-            x0,
-            x1: x(end).max(x0 + 2.0),
-            from: b.start_earliest,
-            to: end,
-            incidents: 1,
-            ongoing: b.is_ongoing(),
-            first: i,
-        };
-        // Certain parts at their true width: `shades` turns them into
-        // pixels, so short outages are not widened into long ones.
-        let solid = b.certain().map(|(c0, c1)| Run {
-            x0: x(c0),
-            x1: x(c1),
-            ..span
-        });
-        for n in pair_lanes.by_ref().take(inc.record.targets.len()) {
-            let Some(n) = lane_index(*n) else { continue };
-            possible[n].add(span);
-            if let Some(solid) = solid {
-                certain[n].add(solid);
-            }
-        }
-    }
+    let (possible, certain) = lane_runs(site, incidents, lanes.len(), pair_lanes, scale.x);
     let zone = site.zone;
     for (n, (spans, solid)) in possible.into_iter().zip(certain).enumerate() {
         let runs = spans.0;
@@ -191,6 +153,55 @@ pub(super) fn merged_bars<'t>(
         }
         draw_shades(s, &solid_runs, y);
     }
+}
+
+/// Each lane's possible and certain runs, from the outages of `incidents`
+/// (claims and attacks without impact are counted in the text alternative
+/// instead).
+fn lane_runs(
+    site: &Site,
+    incidents: &[usize],
+    lanes: usize,
+    pair_lanes: &[u32],
+    x: &dyn Fn(DateTime<Utc>) -> f64,
+) -> (Vec<Runs>, Vec<Runs>) {
+    let mut possible: Vec<Runs> = (0..lanes).map(|_| Runs::default()).collect();
+    let mut certain: Vec<Runs> = (0..lanes).map(|_| Runs::default()).collect();
+    let mut pair_lanes = pair_lanes.iter();
+    for &i in incidents {
+        let inc = &site.incidents[i];
+        if !inc.outcome.impact.is_outage() {
+            pair_lanes.by_ref().take(inc.record.targets.len()).for_each(drop);
+            continue;
+        }
+        let b = inc.outcome.bounds;
+        let end = b.end_latest.unwrap_or(site.as_of);
+        let x0 = x(b.start_earliest);
+        let span = Run {
+            x0,
+            x1: x(end).max(x0 + 2.0),
+            from: b.start_earliest,
+            to: end,
+            incidents: 1,
+            ongoing: b.is_ongoing(),
+            first: i,
+        };
+        // Certain parts at their true width: `shades` turns them into
+        // pixels, so short outages are not widened into long ones.
+        let solid = b.certain().map(|(c0, c1)| Run {
+            x0: x(c0),
+            x1: x(c1),
+            ..span
+        });
+        for n in pair_lanes.by_ref().take(inc.record.targets.len()) {
+            let Some(n) = lane_index(*n) else { continue };
+            possible[n].add(span);
+            if let Some(solid) = solid {
+                certain[n].add(solid);
+            }
+        }
+    }
+    (possible, certain)
 }
 
 /// The certain parts over a lane's runs, one path per shade: a lane can
