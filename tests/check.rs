@@ -116,3 +116,26 @@ fn a_title_cut_by_a_comment_is_a_warning_with_the_quoted_title() {
         "{out}"
     );
 }
+
+#[test]
+fn a_site_file_with_a_mistake_still_gives_its_timezone_to_the_other_checks() {
+    let dir = one_incident_in("Europe/Paris");
+    let c = dir.path().join("content");
+    let site = fs::read_to_string(c.join("site.yaml"))
+        .unwrap()
+        .replace("title: T", "titel: T");
+    fs::write(c.join("site.yaml"), site).unwrap();
+    // 02:30 on 31 March 2024 does not exist in Paris (it does in UTC).
+    let incident = fs::read_to_string(c.join("incidents/i.yaml"))
+        .unwrap()
+        .replace("started: 2024-08-25T14:00", "started: 2024-03-31T02:30");
+    fs::write(c.join("incidents/i.yaml"), incident).unwrap();
+    let (code, out, _) = stdout_of(sitrep().args(["check", "--format", "github", "--root"]).arg(dir.path()));
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("file=content/site.yaml,line=1,col=1::unknown key `titel`"),
+        "{out}"
+    );
+    assert!(out.contains("does not exist in Europe/Paris"), "{out}");
+    assert_eq!(out.lines().filter(|l| l.starts_with("::error")).count(), 2, "{out}");
+}

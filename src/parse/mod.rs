@@ -138,7 +138,15 @@ pub fn parse(loaded: Loaded, diagnostics: &mut Vec<Diagnostic>, cache: Option<&P
     if let Some(site) = loaded.site {
         match parse_record::<SiteConfig>(&site.text, &site.file, 1) {
             Ok(record) => content.site = Some(parsed(site, record, 1)),
-            Err(m) => diagnostics.extend(m.diagnostics),
+            Err(m) => {
+                diagnostics.extend(m.diagnostics);
+                // What the settings still say (the timezone above all) keeps
+                // the other files' times from being misread as mistakes.
+                content.site = m.partial.map(|(record, yaml)| Parsed {
+                    yaml,
+                    ..parsed(site, record, 1)
+                });
+            }
         }
     }
     let previous = cache
