@@ -139,3 +139,65 @@ fn a_site_file_with_a_mistake_still_gives_its_timezone_to_the_other_checks() {
     assert!(out.contains("does not exist in Europe/Paris"), "{out}");
     assert_eq!(out.lines().filter(|l| l.starts_with("::error")).count(), 2, "{out}");
 }
+
+/// Values that are wrong for each key, as people get them wrong.
+const WRONG: &[(&str, &str)] = &[
+    ("started", "25/08/2024"),
+    ("ended", "2024-08-26T14:30 CEST"),
+    ("at", "2024-13-01"),
+    ("state", "dwn"),
+    ("basis", "rumoured"),
+    ("impact", "outrage"),
+    ("url", "example.org/x"),
+    ("confidence", "sure"),
+    ("published", "yesterday"),
+];
+
+#[test]
+fn every_mistake_put_into_the_example_incidents_is_reported_in_one_run_at_its_line() {
+    let incidents = common::repo().join("content/incidents");
+    let mut files: Vec<std::path::PathBuf> = walkdir::WalkDir::new(&incidents)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "yaml"))
+        .map(|e| e.path().to_path_buf())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 5);
+    for file in files {
+        let dir = tempfile::tempdir().unwrap();
+        common::copy_dir(&common::repo().join("content"), &dir.path().join("content"));
+        let rel = file
+            .strip_prefix(common::repo())
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let mut broken = Vec::new();
+        let mut lines: Vec<String> = fs::read_to_string(&file).unwrap().lines().map(str::to_string).collect();
+        for (n, line) in lines.iter_mut().enumerate() {
+            let body = line.trim_start_matches([' ', '-']);
+            let lead = line.len() - body.len();
+            if let Some((key, wrong)) = WRONG.iter().find(|(k, _)| body.starts_with(&format!("{k}: "))) {
+                *line = format!("{}{key}: {wrong}", &line[..lead]);
+                broken.push(n + 1);
+            }
+        }
+        lines.push("strated: 2024".into());
+        broken.push(lines.len());
+        fs::write(dir.path().join(&rel), lines.join("\n") + "\n").unwrap();
+        let (code, out, stderr) = stdout_of(sitrep().args(["check", "--format", "json", "--root"]).arg(dir.path()));
+        assert_eq!(code, 1, "{rel}: {stderr}");
+        let all: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let errors: Vec<&serde_json::Value> = all
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["severity"] == "error")
+            .collect();
+        let lines_hit: Vec<usize> = errors.iter().map(|d| d["line"].as_u64().unwrap() as usize).collect();
+        // Each mistake once, at its line, and nothing else: no cascade into
+        // other files, no error that follows from another.
+        assert_eq!(lines_hit, broken, "{rel}: {out}");
+        assert!(errors.iter().all(|d| d["file"] == rel.as_str()), "{rel}: {out}");
+    }
+}
