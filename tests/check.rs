@@ -91,6 +91,15 @@ fn every_mistake_of_a_file_is_one_annotation_in_every_format() {
     let (_, human, stderr) = run("human");
     assert_eq!(human.matches(": error: ").count(), annotations, "{human}");
     assert!(stderr.contains("21 errors, 0 warnings"), "{stderr}");
+    // The caret covers the whole offending value: a list, a time with spaces.
+    assert!(
+        human.contains("2 | summary: [one, two]\n  |          ^^^^^^^^^^\n"),
+        "{human}"
+    );
+    assert!(
+        human.contains("13 | ended: 2024-08-26T14:30 CEST\n   |        ^^^^^^^^^^^^^^^^^^^^^\n"),
+        "{human}"
+    );
     // The record with mistakes still names what it references: a target
     // that does not exist is reported, an actor that exists is not.
     assert!(human.contains("no target has the id `ghost`"), "{human}");

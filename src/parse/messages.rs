@@ -129,7 +129,19 @@ fn second_document_at(message: &str, text: &str) -> Option<(usize, usize)> {
 }
 
 /// The length of the word starting at `column` (1-based), for the caret.
+/// A flow list or mapping (`[one, two]` where one value belongs) is one
+/// token, up to its closing bracket.
 fn token_width(line: &str, column: usize) -> usize {
+    let rest: Vec<char> = line.chars().skip(column.saturating_sub(1)).collect();
+    if let Some(close) = match rest.first() {
+        Some('[') => Some(']'),
+        Some('{') => Some('}'),
+        _ => None,
+    } {
+        if let Some(end) = rest.iter().position(|&c| c == close) {
+            return end + 1;
+        }
+    }
     line.chars()
         .skip(column.saturating_sub(1))
         .take_while(|c| !matches!(c, ':' | ',' | ']' | '}') && !c.is_whitespace())
