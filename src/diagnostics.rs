@@ -5,17 +5,17 @@
 //! one of three formats: human (with the source line and a caret, rendered by
 //! `annotate-snippets`), GitHub workflow annotations, or JSON.
 
-/// Separates a value's error message from what to write instead, in the
-/// errors of the record types; `parse` turns what follows it into the
-/// diagnostic's `help:` line.
-pub const HELP: &str = "\nhelp: ";
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use saphyr_parser::{Event, Parser, Span};
 use serde::Serialize;
+
+/// Separates a value's error message from what to write instead, in the
+/// errors of the record types; `parse` turns what follows it into the
+/// diagnostic's `help:` line.
+pub const HELP: &str = "\nhelp: ";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -40,34 +40,52 @@ fn short<T>(p: &Parsed<T>, path: &[Seg], text: &str, out: &mut Vec<Diagnostic>) 
 
 /// A title or name followed by ` #…` on its line: YAML took the rest for a
 /// comment (`title: We are #1` is the title "We are"), which is rarely meant.
-fn cut_by_comment<T>(p: &Parsed<T>, path: &[Seg], out: &mut Vec<Diagnostic>) {
-    // Most files have no comment at all: no need to find the value.
+/// `paths` are the record's titles and names.
+fn cut_by_comment<T>(p: &Parsed<T>, paths: impl IntoIterator<Item = Vec<Seg>>, out: &mut Vec<Diagnostic>) {
+    // Found without parsing: most files have no such line, and only a
+    // title or a name on one of the lines that have one is looked up.
     if !p.yaml.contains(" #") {
         return;
     }
-    let (line, column, width) = crate::validate::at(p, path);
-    let Some(text) = p.yaml.lines().nth(line.saturating_sub(p.first_line)) else {
-        return;
-    };
-    let value: String = text.chars().skip(column - 1).take(width).collect();
-    let rest: String = text.chars().skip(column - 1 + width).collect();
-    let quoted = value.starts_with(['"', '\'']);
-    if quoted || !rest.trim_start().starts_with('#') {
-        return;
+    let suspects: Vec<usize> = (p.yaml.lines().enumerate())
+        .filter(|(_, l)| {
+            let body = l.trim_start_matches([' ', '-']);
+            l.contains(" #") && ["title: ", "name: ", "publisher: "].iter().any(|k| body.starts_with(k))
+        })
+        .map(|(n, _)| n + p.first_line)
+        .collect();
+    for path in paths {
+        if suspects.is_empty() {
+            return;
+        }
+        let (line, column, width) = crate::validate::at(p, &path);
+        let Some(text) = suspects
+            .contains(&line)
+            .then(|| p.yaml.lines().nth(line - p.first_line))
+            .flatten()
+        else {
+            continue;
+        };
+        let value: String = text.chars().skip(column - 1).take(width).collect();
+        let rest: String = text.chars().skip(column - 1 + width).collect();
+        if value.starts_with(['"', '\'']) || !rest.trim_start().starts_with('#') {
+            continue;
+        }
+        let key = match path.last() {
+            Some(Seg::Key(k)) => k.as_str(),
+            _ => "title",
+        };
+        let whole = format!("{value}{}", rest.trim_end()).replace('"', "\\\"");
+        out.push(
+            Diagnostic::warning(
+                &p.file,
+                (line, column),
+                format!("`#` starts a comment here: the {key} reads only `{value}`"),
+            )
+            .with_width(width)
+            .with_hint(format!("if `#` is part of the {key}, quote it: `{key}: \"{whole}\"`")),
+        );
     }
-    let key = match path.last() {
-        Some(Seg::Key(k)) => k.as_str(),
-        _ => "title",
-    };
-    let whole = format!("{value}{}", rest.trim_end()).replace('"', "\\\"");
-    out.push(
-        crate::validate::warning_at(
-            p,
-            path,
-            format!("`#` starts a comment here: the {key} reads only `{value}`"),
-        )
-        .with_hint(format!("if `#` is part of the {key}, quote it: `{key}: \"{whole}\"`")),
-    );
 }
 
 /// Checks each short text of the list at `key`.
@@ -109,16 +127,22 @@ pub fn check(content: &Content, out: &mut Vec<Diagnostic>) {
             let out = &mut Vec::new();
             let r = &p.record;
             short(p, &path!["title"], &r.title, out);
-            cut_by_comment(p, &path!["title"], out);
             shorts(p, "tags", &r.tags, out);
             for (i, s) in r.sources.iter().enumerate() {
                 for (key, text) in [("title", &s.title), ("publisher", &s.publisher)] {
                     if let Some(text) = text {
                         short(p, &path!["sources", i, key], text, out);
-                        cut_by_comment(p, &path!["sources", i, key], out);
                     }
                 }
             }
+            // Paths made only if the file has a comment to look at.
+            let titles = (r.sources.iter().enumerate()).flat_map(|(i, s)| {
+                let keys = [("title", s.title.is_some()), ("publisher", s.publisher.is_some())];
+                keys.into_iter()
+                    .filter(|k| k.1)
+                    .map(move |(key, _)| path!["sources", i, key].to_vec())
+            });
+            cut_by_comment(p, std::iter::once_with(|| path!["title"].to_vec()).chain(titles), out);
             markdown_at(p, &path!["summary"], r.summary.as_deref(), out);
             std::mem::take(out)
         })
@@ -127,7 +151,7 @@ pub fn check(content: &Content, out: &mut Vec<Diagnostic>) {
     for p in &content.actors {
         let r = &p.record;
         short(p, &path!["name"], &r.name, out);
-        cut_by_comment(p, &path!["name"], out);
+        cut_by_comment(p, std::iter::once_with(|| path!["name"].to_vec()), out);
         shorts(p, "aliases", &r.aliases, out);
         if let Some(country) = &r.country {
             short(p, &path!["country"], country, out);
@@ -137,7 +161,7 @@ pub fn check(content: &Content, out: &mut Vec<Diagnostic>) {
     for p in &content.targets {
         let r = &p.record;
         short(p, &path!["name"], &r.name, out);
-        cut_by_comment(p, &path!["name"], out);
+        cut_by_comment(p, std::iter::once_with(|| path!["name"].to_vec()), out);
         for (key, text) in [("sector", &r.sector), ("country", &r.country)] {
             if let Some(text) = text {
                 short(p, &path![key], text, out);
@@ -148,14 +172,14 @@ pub fn check(content: &Content, out: &mut Vec<Diagnostic>) {
     for p in &content.campaigns {
         let r = &p.record;
         short(p, &path!["name"], &r.name, out);
-        cut_by_comment(p, &path!["name"], out);
+        cut_by_comment(p, std::iter::once_with(|| path!["name"].to_vec()), out);
         shorts(p, "hashtags", &r.hashtags, out);
         markdown_at(p, &path!["summary"], r.summary.as_deref(), out);
         markdown_at(p, &path!["trigger"], r.trigger.as_deref(), out);
     }
     for p in &content.notes {
         short(p, &path!["title"], &p.record.front.title, out);
-        cut_by_comment(p, &path!["title"], out);
+        cut_by_comment(p, std::iter::once_with(|| path!["title"].to_vec()), out);
         let body = &p.record.body;
         if let Some(offset) = markdown::too_deep(body) {
             // The body starts after the front matter and its two `---` lines.

@@ -272,6 +272,18 @@ impl Site {
     }
 
     /// Position of a record in its list.
+    /// The title or name of the record `id` of `kind`, if there is one.
+    pub fn name(&self, kind: Kind, id: &Id) -> Option<&str> {
+        let i = self.position(kind, id)?;
+        Some(match kind {
+            Kind::Incident => &self.incidents[i].record.title,
+            Kind::Actor => &self.actors[i].record.name,
+            Kind::Target => &self.targets[i].record.name,
+            Kind::Campaign => &self.campaigns[i].record.name,
+            Kind::Note => &self.notes[i].parsed.record.front.title,
+        })
+    }
+
     pub fn position(&self, kind: Kind, id: &Id) -> Option<usize> {
         self.index.get(kind, id).copied()
     }

@@ -124,6 +124,19 @@ fn a_title_cut_by_a_comment_is_a_warning_with_the_quoted_title() {
         out.contains(r#"help: if `#` is part of the title, quote it: `title: "We are #1 today"`"#),
         "{out}"
     );
+    // A source's publisher too; a comment after any other value is a comment.
+    let text = fs::read_to_string(&file)
+        .unwrap()
+        .replace("    title: S\n", "    title: S\n    publisher: Team #2\n")
+        .replace(
+            "started: 2024-08-25T14:00",
+            "started: 2024-08-25T14:00 # seen on the Sunday",
+        );
+    fs::write(&file, text).unwrap();
+    let (code, out, err) = stdout_of(sitrep().args(["check", "--root"]).arg(dir.path()));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("the publisher reads only `Team`"), "{out}");
+    assert!(err.contains("0 errors, 2 warnings"), "{err}");
 }
 
 #[test]

@@ -14,7 +14,7 @@ use std::ops::Range;
 
 use serde::de::DeserializeOwned;
 
-use super::yaml_diagnostic;
+use super::messages::{yaml_diagnostic, KEY_TWICE_HELP, MISSING_KEY_HELP};
 use crate::diagnostics::Diagnostic;
 use crate::records::{Actor, Campaign, Incident, NoteFront, SiteConfig, Target};
 
@@ -118,7 +118,7 @@ pub fn every_mistake<T: Fields>(text: &str, file: &str, first_line: usize, first
                     format!("this key is written twice: `{}`", b.key),
                 )
                 .with_width(b.key.chars().count())
-                .with_hint("keep one of the two; a key is set once per mapping"),
+                .with_hint(KEY_TWICE_HELP),
             );
             continue;
         }
@@ -143,10 +143,8 @@ pub fn every_mistake<T: Fields>(text: &str, file: &str, first_line: usize, first
         {
             continue;
         }
-        diagnostics.push(
-            Diagnostic::error(file, (first_line, 1), format!("missing key `{key}`"))
-                .with_hint("add this key; it is required"),
-        );
+        diagnostics
+            .push(Diagnostic::error(file, (first_line, 1), format!("missing key `{key}`")).with_hint(MISSING_KEY_HELP));
     }
     if diagnostics.is_empty() {
         // The fields pass one by one: the mistake is between them.

@@ -4,6 +4,11 @@
 
 use crate::diagnostics::{Diagnostic, HELP};
 
+/// The help for a required key that is not written.
+pub(super) const MISSING_KEY_HELP: &str = "add this key; it is required";
+/// The help for a key written twice in one mapping.
+pub(super) const KEY_TWICE_HELP: &str = "keep one of the two; a key is set once per mapping";
+
 pub(super) fn yaml_diagnostic(e: &serde_yaml::Error, text: &str, file: &str, first_line: usize) -> Diagnostic {
     let full = e.to_string();
     // The location is shown apart; drop its first mention from the text.
@@ -200,13 +205,13 @@ fn hint_for(message: &str) -> Option<String> {
         });
     }
     if message.contains("missing field") {
-        return Some("add this key; it is required".into());
+        return Some(MISSING_KEY_HELP.into());
     }
     if let Some(key) = empty_key(message) {
         return Some(format!("write the {key} after `{key}:`; it is required"));
     }
     if message.contains("duplicate field") {
-        return Some("keep one of the two; a key is set once per mapping".into());
+        return Some(KEY_TWICE_HELP.into());
     }
     if message.contains("expected a list") || message.contains("expected a sequence") {
         return Some("write a list: `[a, b]`, or one `- item` per line".into());

@@ -12,12 +12,9 @@ mod messages;
 pub use cost::MAX_YAML_DEPTH;
 pub use fields::Fields;
 use fields::Mistakes;
-use messages::yaml_diagnostic;
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
-
-use serde::de::DeserializeOwned;
 
 use crate::diagnostics::Diagnostic;
 use crate::load::{Loaded, SourceFile};
@@ -347,10 +344,12 @@ pub fn split_front_matter<'a>(text: &'a str, file: &str) -> Result<(&'a str, &'a
 }
 
 /// Deserializes a YAML record; `first_line` is the file line of its first
-/// line. The error is the first mistake: see [`parse_record`] for all.
-pub fn parse_yaml<T: DeserializeOwned>(text: &str, file: &str, first_line: usize) -> Result<T, Diagnostic> {
+/// line. The error is the first mistake, as serde meets it: the tests
+/// compare it with [`parse_record`], which finds them all.
+#[cfg(test)]
+fn parse_yaml<T: serde::de::DeserializeOwned>(text: &str, file: &str, first_line: usize) -> Result<T, Diagnostic> {
     readable(text, file, first_line)?;
-    serde_yaml::from_str(text).map_err(|e| yaml_diagnostic(&e, text, file, first_line))
+    serde_yaml::from_str(text).map_err(|e| messages::yaml_diagnostic(&e, text, file, first_line))
 }
 
 /// Deserializes a YAML record; when it fails, reads it again field by
@@ -358,7 +357,7 @@ pub fn parse_yaml<T: DeserializeOwned>(text: &str, file: &str, first_line: usize
 fn parse_record<T: Fields>(text: &str, file: &str, first_line: usize) -> Result<T, Mistakes<T>> {
     readable(text, file, first_line).map_err(Mistakes::alone)?;
     serde_yaml::from_str(text).map_err(|e| {
-        let first = yaml_diagnostic(&e, text, file, first_line);
+        let first = messages::yaml_diagnostic(&e, text, file, first_line);
         fields::every_mistake(text, file, first_line, first)
     })
 }

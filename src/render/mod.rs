@@ -243,17 +243,7 @@ impl<'a> Renderer<'a> {
 
     /// A link to a record, named by its title or name.
     pub(super) fn link(&self, kind: Kind, id: &Id) -> Link {
-        let s = self.site;
-        let name = s
-            .position(kind, id)
-            .map(|i| match kind {
-                Kind::Incident => s.incidents[i].record.title.clone(),
-                Kind::Actor => s.actors[i].record.name.clone(),
-                Kind::Target => s.targets[i].record.name.clone(),
-                Kind::Campaign => s.campaigns[i].record.name.clone(),
-                Kind::Note => s.notes[i].parsed.record.front.title.clone(),
-            })
-            .unwrap_or_else(|| id.to_string());
+        let name = self.site.name(kind, id).unwrap_or(id.as_str()).to_string();
         Link {
             name,
             url: page_path(kind, id),

@@ -1,7 +1,7 @@
 //! The rules of one incident: its references, its sources, and evidence
 //! that contradicts neither itself, nor its impact, nor `as_of`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -62,10 +62,24 @@ fn check_impact(p: &Parsed<Incident>, diagnostics: &mut Vec<Diagnostic>) {
     }
 }
 
+/// The ids of an incident's sources, each with the place of its first use.
+pub fn source_ids(r: &Incident) -> BTreeMap<&Id, usize> {
+    let mut ids = BTreeMap::new();
+    for (i, s) in r.sources.iter().enumerate() {
+        ids.entry(&s.id).or_insert(i);
+    }
+    ids
+}
+
 /// The references of an incident: to targets, actors and a campaign that
-/// exist, each listed once, and to its own sources (unless its `sources`
-/// could not be read). Also all that is checked of an incident with mistakes.
-pub fn check_references(p: &Parsed<Incident>, known: &Known, with_sources: bool, diagnostics: &mut Vec<Diagnostic>) {
+/// exist, each listed once, and to its own `sources` (`None` when they could
+/// not be read). Also all that is checked of an incident with mistakes.
+pub fn check_references(
+    p: &Parsed<Incident>,
+    known: &Known,
+    sources: Option<&BTreeMap<&Id, usize>>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     let r = &p.record;
     // A repeated entry is one error at the second; it is not checked again.
     for (i, t) in r.targets.iter().enumerate() {
@@ -100,21 +114,21 @@ pub fn check_references(p: &Parsed<Incident>, known: &Known, with_sources: bool,
     if let Some(c) = &r.campaign {
         known.check(p, &path!["campaign"], Kind::Campaign, c, diagnostics);
     }
-    if !with_sources {
+    let Some(sources) = sources else {
         return;
-    }
-    let source_ids: BTreeSet<&Id> = r.sources.iter().map(|s| &s.id).collect();
+    };
     let cited = (r.observations.iter().enumerate())
-        .filter_map(|(i, o)| Some((path!["observations", i, "source"].to_vec(), o.source.as_ref()?)))
-        .chain(
-            (r.actors.iter().enumerate())
-                .filter_map(|(i, a)| Some((path!["actors", i, "source"].to_vec(), a.source.as_ref()?))),
-        );
-    for (path, src) in cited {
-        if !source_ids.contains(src) {
+        .filter_map(|(i, o)| Some(("observations", i, o.source.as_ref()?)))
+        .chain((r.actors.iter().enumerate()).filter_map(|(i, a)| Some(("actors", i, a.source.as_ref()?))));
+    for (list, i, src) in cited {
+        if !sources.contains_key(src) {
             diagnostics.push(
-                error_at(p, &path, format!("no source of this incident has the id `{src}`"))
-                    .with_hint(known_ids(src.as_str(), source_ids.iter().copied())),
+                error_at(
+                    p,
+                    &path![list, i, "source"],
+                    format!("no source of this incident has the id `{src}`"),
+                )
+                .with_hint(known_ids(src.as_str(), sources.keys().copied())),
             );
         }
     }
@@ -142,17 +156,16 @@ pub fn check(
                 .with_hint("list what was attacked, by the ids of content/targets/"),
         );
     }
-    check_references(p, known, true, diagnostics);
-    let mut source_ids: BTreeMap<&Id, usize> = BTreeMap::new();
+    let source_ids = source_ids(r);
     for (i, s) in r.sources.iter().enumerate() {
-        if let Some(first) = source_ids.insert(&s.id, i) {
+        let first = source_ids[&s.id];
+        if first != i {
             diagnostics.push(
                 error_at(p, &path!["sources", i, "id"], format!("duplicate source id `{}`", s.id)).with_hint(format!(
                     "source {} of this file already uses it; give each source its own id",
                     first + 1
                 )),
             );
-            source_ids.insert(&s.id, first);
         }
         if s.url.is_none() {
             diagnostics.push(
@@ -161,6 +174,7 @@ pub fn check(
             );
         }
     }
+    check_references(p, known, Some(&source_ids), diagnostics);
     if r.sources.is_empty() {
         diagnostics.push(
             warning_at(p, &path!["title"], "this incident has no sources")

@@ -132,8 +132,12 @@ pub fn validate(content: Content, diagnostics: &mut Vec<Diagnostic>) -> Option<V
     // Files with mistakes: the references of the fields that could be read.
     let partial = &content.partial;
     for x in &partial.incidents {
-        let sources = !x.broken.contains("sources");
-        only_written(x, |p, d| incident::check_references(p, &known, sources, d), diagnostics);
+        let sources = (!x.broken.contains("sources")).then(|| incident::source_ids(&x.parsed.record));
+        only_written(
+            x,
+            |p, d| incident::check_references(p, &known, sources.as_ref(), d),
+            diagnostics,
+        );
     }
     for x in &partial.notes {
         only_written(x, |p, d| check_note_refs(p, &known, d), diagnostics);

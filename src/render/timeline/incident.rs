@@ -67,8 +67,8 @@ pub fn incident_svg(site: &Site, i: usize, described_by: &str) -> String {
     for (n, span) in &statements {
         let a = &inc.record.actors[*n];
         let name = site
-            .position(crate::records::Kind::Actor, &a.actor)
-            .map_or(a.actor.as_str(), |k| site.actors[k].record.name.as_str());
+            .name(crate::records::Kind::Actor, &a.actor)
+            .unwrap_or(a.actor.as_str());
         let _ = writeln!(
             s,
             "<path class=\"statement {}\" d=\"M{} {} l6 8 l-6 8 l-6 -8 z\"><title>{} {}: {}</title></path>",
@@ -81,11 +81,7 @@ pub fn incident_svg(site: &Site, i: usize, described_by: &str) -> String {
         );
     }
     s.push_str("</svg>\n");
-    let mut legend = super::legend::legend(site, &[i], false, true);
-    if !statements.is_empty() {
-        let entry = "<li><span class=\"swatch statement\" aria-hidden=\"true\"></span> when an actor said it (announced, claimed) or was named</li>\n</ul>";
-        legend = legend.replacen("</ul>", entry, 1);
-    }
+    let legend = super::legend::legend(site, &[i], false, true, !statements.is_empty());
     s.push_str(legend.trim_end());
     s
 }

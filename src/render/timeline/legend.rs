@@ -9,8 +9,9 @@ use crate::bounds::Status;
 use crate::model::Site;
 
 /// The legend of a timeline of `incidents`: `merged` when their bars are
-/// merged into runs, `marks` when observations are marked.
-pub(super) fn legend(site: &Site, incidents: &[usize], merged: bool, marks: bool) -> String {
+/// merged into runs, `marks` when observations are marked, `statements`
+/// when actors' statements are marked (an incident's own timeline).
+pub(super) fn legend(site: &Site, incidents: &[usize], merged: bool, marks: bool, statements: bool) -> String {
     let mut has = [false; 4];
     let mut certain = false;
     let (mut down, mut up) = (false, false);
@@ -56,6 +57,12 @@ pub(super) fn legend(site: &Site, incidents: &[usize], merged: bool, marks: bool
     }
     if marks && up {
         entries.push((swatch("obs-up"), "seen up"));
+    }
+    if statements {
+        entries.push((
+            swatch("statement"),
+            "when an actor said it (announced, claimed) or was named",
+        ));
     }
     let mut html = String::from("<ul class=\"legend\" aria-label=\"Key to the timeline\">\n");
     for (swatch, words) in entries {

@@ -139,7 +139,7 @@ pub fn svg<'t>(
         );
     }
     s.push_str("</svg>\n");
-    s.push_str(&legend::legend(site, incidents, layout.merged, layout.marks));
+    s.push_str(&legend::legend(site, incidents, layout.merged, layout.marks, false));
     s
 }
 
