@@ -28,6 +28,7 @@ pub use render::{charts, timeline};
 pub mod routes;
 pub mod scaffold;
 pub mod schema;
+pub mod search;
 pub mod serve;
 pub mod time;
 pub mod validate;
@@ -174,6 +175,8 @@ pub struct Prepared {
     /// their names (for [`routes::Routes`]) and, by position, their texts.
     fixed_names: Vec<String>,
     fixed: Vec<String>,
+    /// The search index's files, made once from the model.
+    pub search: search::Index,
 }
 
 impl std::fmt::Debug for Prepared {
@@ -205,7 +208,9 @@ impl Prepared {
         let Some(site) = site else {
             return Err(BuildError::Content(report));
         };
-        let tera = render::load_templates(root).map_err(BuildError::Template)?;
+        // The index needs only the model: made beside the templates.
+        let (search, tera) = rayon::join(|| search::build(&site), || render::load_templates(root));
+        let tera = tera.map_err(BuildError::Template)?;
         let shared = render::Shared::new(&site);
         let (fixed_names, fixed) = render::assets(root)
             .map_err(BuildError::Template)?
@@ -224,6 +229,7 @@ impl Prepared {
             shared,
             fixed_names,
             fixed,
+            search,
         };
         let statics = write::static_files(root);
         let collisions = prepared.routes().collisions(&statics);
@@ -244,7 +250,7 @@ impl Prepared {
 
     /// The table of the site's outputs.
     pub fn routes(&self) -> routes::Routes<'_> {
-        routes::Routes::new(&self.site, &self.fixed_names)
+        routes::Routes::new(&self.site, &self.fixed_names, &self.search.files)
     }
 
     /// Renders one page's HTML.
@@ -253,6 +259,7 @@ impl Prepared {
         match page {
             Page::Home => renderer.home(&at),
             Page::NotFound => renderer.not_found(&at),
+            Page::Search => renderer.search(&self.search.facets, &at),
             Page::List(kind, n) => renderer.list(kind, n, &at),
             Page::Record(Kind::Incident, i) => renderer.incident(i, &at),
             Page::Record(Kind::Actor, i) => renderer.actor(i, &at),
@@ -280,6 +287,7 @@ impl Prepared {
             File::NoJekyll => Ok(()),
             File::Cname => text(w, &format!("{}\n", site.cname.as_deref().unwrap_or_default())),
             File::Fixed(n) => text(w, &self.fixed[n]),
+            File::Search(n) => text(w, &self.search.files[n].1),
         }
     }
 }

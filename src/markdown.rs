@@ -90,6 +90,20 @@ fn html_depth(html: &str, mut depth: usize) -> usize {
     depth
 }
 
+/// The words of Markdown without its markup (text and code), for the
+/// search index: the link text, not its address; nothing of raw HTML.
+pub fn plain_text(markdown: &str) -> String {
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES;
+    let mut text = String::with_capacity(markdown.len());
+    for event in Parser::new_ext(markdown, options) {
+        if let Event::Text(t) | Event::Code(t) = event {
+            text.push_str(&t);
+            text.push(' ');
+        }
+    }
+    text
+}
+
 /// Renders Markdown to sanitised HTML.
 ///
 /// Most summaries are plain prose with emphasis. Markdown made only of such

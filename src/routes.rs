@@ -16,6 +16,8 @@ use crate::records::{Id, Kind};
 pub enum Page {
     Home,
     NotFound,
+    /// The search page, which reads the index ([`File::Search`]).
+    Search,
     /// Page `n` (from 1) of the list of a kind.
     List(Kind, usize),
     Record(Kind, usize),
@@ -32,6 +34,8 @@ pub enum File {
     NoJekyll,
     /// The n-th file that is the same whatever the data (assets, schemas).
     Fixed(usize),
+    /// The n-th file of the search index.
+    Search(usize),
     Cname,
     Sitemap,
 }
@@ -90,17 +94,19 @@ pub struct Routes<'a> {
     site: &'a Site,
     /// Names of the [`File::Fixed`] files, by position.
     fixed: &'a [String],
+    /// The [`File::Search`] files (path, text), by position.
+    search: &'a [(String, String)],
 }
 
 impl<'a> Routes<'a> {
-    pub fn new(site: &'a Site, fixed: &'a [String]) -> Routes<'a> {
-        Routes { site, fixed }
+    pub fn new(site: &'a Site, fixed: &'a [String], search: &'a [(String, String)]) -> Routes<'a> {
+        Routes { site, fixed, search }
     }
 
     /// Every page, in a fixed order.
     pub fn pages(&self) -> Vec<Page> {
         let s = self.site;
-        let mut pages = vec![Page::Home, Page::NotFound];
+        let mut pages = vec![Page::Home, Page::NotFound, Page::Search];
         for kind in KINDS {
             pages.extend((1..=s.list_pages(kind)).map(|n| Page::List(kind, n)));
             pages.extend((0..s.count(kind)).map(|i| Page::Record(kind, i)));
@@ -119,6 +125,7 @@ impl<'a> Routes<'a> {
             File::NoJekyll,
         ];
         files.extend((0..self.fixed.len()).map(File::Fixed));
+        files.extend((0..self.search.len()).map(File::Search));
         if self.site.cname.is_some() {
             files.push(File::Cname);
         }
@@ -148,6 +155,7 @@ impl<'a> Routes<'a> {
     pub fn place(&self, page: Page) -> Place {
         let folder = match page {
             Page::Home => String::new(),
+            Page::Search => crate::search::FOLDER.to_string(),
             Page::NotFound => {
                 let base = url::Url::parse(&self.site.base_url).map_or_else(|_| "/".into(), |u| u.path().to_string());
                 return Place {
@@ -177,6 +185,7 @@ impl<'a> Routes<'a> {
             File::Robots => "robots.txt",
             File::NoJekyll => ".nojekyll",
             File::Fixed(n) => &self.fixed[n],
+            File::Search(n) => &self.search[n].0,
             File::Cname => "CNAME",
             File::Sitemap => "sitemap.xml",
         }
@@ -218,6 +227,7 @@ impl<'a> Routes<'a> {
         let kind_of = |folder: &str| KINDS.into_iter().find(|k| k.folder() == folder);
         match parts.as_slice() {
             [] => Some(Page::Home),
+            ["search"] => Some(Page::Search),
             [folder] => kind_of(folder).map(|kind| Page::List(kind, 1)),
             [folder, "page", n] => {
                 let kind = kind_of(folder)?;
@@ -248,12 +258,13 @@ impl<'a> Routes<'a> {
             .collect()
     }
 
-    /// The sitemap's URLs: every page but the 404, sorted.
+    /// The sitemap's URLs: every page but the 404 and the search page
+    /// (which holds nothing of its own), sorted.
     pub fn sitemap_urls(&self) -> Vec<String> {
         let mut urls: Vec<String> = self
             .pages()
             .into_iter()
-            .filter(|&p| p != Page::NotFound)
+            .filter(|&p| p != Page::NotFound && p != Page::Search)
             .map(|p| self.url(p))
             .collect();
         urls.sort();

@@ -523,6 +523,14 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// The search page: the form with its filters; `assets/search.js`
+    /// reads the index and lists the results.
+    pub fn search(&self, facets: &[crate::search::Facet], at: &Place) -> Result<String, String> {
+        let mut c = self.context(at, "search");
+        c.insert("facets", facets);
+        self.render("search.html", &c)
+    }
+
     pub fn not_found(&self, at: &Place) -> Result<String, String> {
         self.render("404.html", &self.context(at, "404"))
     }

@@ -6,7 +6,7 @@ use std::path::Path;
 use tera::Tera;
 
 /// The built-in templates: name and text.
-pub const BUILTIN_TEMPLATES: [(&str, &str); 16] = [
+pub const BUILTIN_TEMPLATES: [(&str, &str); 17] = [
     ("base.html", include_str!("../../templates/base.html")),
     (
         "incident_table.html",
@@ -26,12 +26,15 @@ pub const BUILTIN_TEMPLATES: [(&str, &str); 16] = [
     ("note.html", include_str!("../../templates/note.html")),
     ("notes.html", include_str!("../../templates/notes.html")),
     ("404.html", include_str!("../../templates/404.html")),
+    ("search.html", include_str!("../../templates/search.html")),
 ];
 
 /// The built-in stylesheet, written to `assets/style.css`.
 pub const BUILTIN_CSS: &str = include_str!("../../templates/assets/style.css");
 /// The built-in table script (sort and filter), written to `assets/table.js`.
 pub const BUILTIN_JS: &str = include_str!("../../templates/assets/table.js");
+/// The built-in search script, written to `assets/search.js`.
+pub const BUILTIN_SEARCH_JS: &str = include_str!("../../templates/assets/search.js");
 
 /// Loads the built-in templates, then the project's overrides.
 pub fn load_templates(root: &Path) -> Result<Tera, String> {
@@ -108,7 +111,7 @@ fn templates_folder(root: &Path) -> Result<crate::guard::Project, String> {
 /// The assets: the project's `templates/assets/<name>` if present, else the
 /// built-in. One that is there but cannot be read (a link out of the
 /// project, a pipe) is an error, not a silent fall-back.
-pub fn assets(root: &Path) -> Result<[(&'static str, String); 2], String> {
+pub fn assets(root: &Path) -> Result<[(&'static str, String); 3], String> {
     let dir = root.join("templates/assets");
     let folder = if std::fs::symlink_metadata(&dir).is_ok() {
         Some(templates_folder(root)?)
@@ -127,5 +130,6 @@ pub fn assets(root: &Path) -> Result<[(&'static str, String); 2], String> {
     Ok([
         ("assets/style.css", read("style.css", BUILTIN_CSS)?),
         ("assets/table.js", read("table.js", BUILTIN_JS)?),
+        ("assets/search.js", read("search.js", BUILTIN_SEARCH_JS)?),
     ])
 }

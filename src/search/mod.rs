@@ -1,0 +1,546 @@
+//! The search index: what the search page (`search/`, with
+//! `assets/search.js`) reads to find records without a server.
+//!
+//! Made in Rust with the rest of the site, as plain JSON files fetched on
+//! demand, so a query on a site of 100,000 incidents fetches tens of
+//! kilobytes, not the whole index:
+//!
+//! - `search/index.json`: how many documents, the shard keys, the filters
+//!   (facets) with their values and counts;
+//! - `search/t/<key>.json`: the words that begin with `key` (`_.json`:
+//!   all words, on a small site; see [`postings::shard`]), each with two lists of documents: where it is in
+//!   what the record is called (title, name, aliases, hashtags, host) and
+//!   where it is anywhere else (summary, text, names of related records,
+//!   dates, kinds);
+//! - `search/d/<n>.json`: kind, title, page and one line of each document,
+//!   [`CHUNK`] documents a file, fetched for the results shown;
+//! - `search/f/<facet>/<value>.json`: the documents of one filter value.
+//!
+//! Documents are numbered campaigns, actors, targets, incidents (newest
+//! first), notes: the order results are listed in, after the ones whose
+//! names hold every word of the query. Everything is sorted, so the files
+//! are the same bytes whatever the machine or the number of threads.
+
+pub mod postings;
+pub mod tokens;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::Datelike;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::model::{page_path, Site};
+use crate::records::{Id, Kind};
+use crate::time::TimeSpan;
+use crate::wording;
+
+/// Documents per file of titles and lines: the first results of a query
+/// fetch one or a few of them.
+pub const CHUNK: usize = 64;
+
+/// The folder of the index inside the site.
+pub const FOLDER: &str = "search/";
+
+/// The index, ready to write.
+pub struct Index {
+    /// Every file of the index: its path inside the site and its text.
+    pub files: Vec<(String, String)>,
+    /// The filters, for the search page's form.
+    pub facets: Vec<Facet>,
+}
+
+/// A filter of the search page: record kind, attack, status, year, country.
+#[derive(Clone, Debug, Serialize)]
+pub struct Facet {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub values: Vec<FacetValue>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct FacetValue {
+    pub key: String,
+    pub label: String,
+    pub count: usize,
+    /// Its list's file, under `search/f/`, without `.json`.
+    pub file: String,
+}
+
+/// The filters, by position in [`Doc::facets`].
+const FACETS: [(&str, &str); 5] = [
+    ("kind", "Record"),
+    ("attack", "Attack"),
+    ("status", "Status"),
+    ("year", "Year"),
+    ("country", "Country"),
+];
+const KIND: usize = 0;
+const ATTACK: usize = 1;
+const STATUS: usize = 2;
+const YEAR: usize = 3;
+const COUNTRY: usize = 4;
+
+/// One record as the index sees it.
+#[derive(Default)]
+struct Doc {
+    kind: &'static str,
+    title: String,
+    path: String,
+    line: String,
+    /// Words of what it is called: title or name, aliases, hashtags, host.
+    primary: Vec<String>,
+    /// Words of everything else about it.
+    secondary: Vec<String>,
+    /// Its filter values: (position in [`FACETS`], key, label).
+    facets: Vec<(usize, String, String)>,
+}
+
+impl Doc {
+    fn new(kind: Kind, id: &Id, title: &str) -> Doc {
+        let mut doc = Doc {
+            kind: kind.folder(),
+            title: title.to_string(),
+            path: page_path(kind, id),
+            ..Doc::default()
+        };
+        doc.facet(KIND, kind.folder(), kind_label(kind));
+        doc.name(title);
+        doc.name(id.as_str());
+        doc
+    }
+
+    /// Words of what the record is called.
+    fn name(&mut self, text: &str) {
+        self.primary.extend(tokens::words(text));
+    }
+
+    /// Any other words about it.
+    fn text(&mut self, text: &str) {
+        self.secondary.extend(tokens::words(text));
+    }
+
+    fn facet(&mut self, facet: usize, key: &str, label: &str) {
+        self.facets.push((facet, key.to_string(), label.to_string()));
+    }
+
+    /// Each word once, and a word of the name only as one.
+    fn settle(&mut self) {
+        self.primary.sort_unstable();
+        self.primary.dedup();
+        self.secondary.sort_unstable();
+        self.secondary.dedup();
+        let primary = &self.primary;
+        self.secondary.retain(|w| primary.binary_search(w).is_err());
+    }
+}
+
+fn kind_label(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Incident => "Incidents",
+        Kind::Actor => "Actors",
+        Kind::Target => "Targets",
+        Kind::Campaign => "Campaigns",
+        Kind::Note => "Notes",
+    }
+}
+
+/// What a record lends the incidents that name it: the words of an actor's
+/// name and aliases, a target's name, host and country, a campaign's name
+/// and hashtags; made once, not once per incident.
+struct Lent {
+    actors: Vec<Vec<String>>,
+    targets: Vec<Vec<String>>,
+    campaigns: Vec<Vec<String>>,
+}
+
+impl Lent {
+    fn new(site: &Site) -> Lent {
+        let words = |texts: &[&str]| texts.iter().flat_map(|t| tokens::words(t)).collect::<Vec<_>>();
+        Lent {
+            actors: site
+                .actors
+                .par_iter()
+                .map(|a| {
+                    let mut w = words(&[&a.record.name]);
+                    w.extend(a.record.aliases.iter().flat_map(|t| tokens::words(t)));
+                    w
+                })
+                .collect(),
+            targets: site
+                .targets
+                .par_iter()
+                .map(|t| {
+                    let r = &t.record;
+                    let host = r.url.as_ref().map_or(String::new(), |u| host(u.as_str()));
+                    words(&[&r.name, &host, r.country.as_deref().unwrap_or_default()])
+                })
+                .collect(),
+            campaigns: site
+                .campaigns
+                .par_iter()
+                .map(|c| {
+                    let mut w = words(&[&c.record.name]);
+                    w.extend(c.record.hashtags.iter().flat_map(|t| tokens::words(t)));
+                    w
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The host of an http(s) URL (`www.service-public.fr`).
+fn host(url: &str) -> String {
+    url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// A record to index, in the documents' order.
+#[derive(Clone, Copy)]
+enum Record {
+    Campaign(usize),
+    Actor(usize),
+    Target(usize),
+    Incident(usize),
+    Note(usize),
+}
+
+/// The records in the documents' order.
+fn records(site: &Site) -> Vec<Record> {
+    let mut all: Vec<Record> = (0..site.campaigns.len()).map(Record::Campaign).collect();
+    all.extend((0..site.actors.len()).map(Record::Actor));
+    all.extend((0..site.targets.len()).map(Record::Target));
+    all.extend((0..site.incidents.len()).rev().map(Record::Incident));
+    all.extend((0..site.notes.len()).map(Record::Note));
+    all
+}
+
+/// Builds the index of a site.
+pub fn build(site: &Site) -> Index {
+    let lent = Lent::new(site);
+    let docs: Vec<Doc> = records(site)
+        .par_iter()
+        .map(|&r| {
+            let mut doc = document(site, &lent, r);
+            doc.settle();
+            doc
+        })
+        .collect();
+    let mut files = Vec::new();
+    let shards = words_files(&docs, &mut files);
+    let facets = facet_files(&docs, &mut files);
+    for (n, chunk) in docs.chunks(CHUNK).enumerate() {
+        let rows: Vec<[&str; 4]> = chunk.iter().map(|d| [d.kind, &d.title, &d.path, &d.line]).collect();
+        files.push((format!("{FOLDER}d/{n}.json"), json(&rows)));
+    }
+    let manifest = Manifest {
+        docs: docs.len(),
+        chunk: CHUNK,
+        shards,
+        facets: &facets,
+    };
+    files.insert(0, (format!("{FOLDER}index.json"), json(&manifest)));
+    Index { files, facets }
+}
+
+#[derive(Serialize)]
+struct Manifest<'a> {
+    docs: usize,
+    chunk: usize,
+    shards: Vec<String>,
+    facets: &'a [Facet],
+}
+
+fn json<T: Serialize>(value: &T) -> String {
+    let mut text = serde_json::to_string(value).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// The words' shards, written to `files`; their keys.
+fn words_files(docs: &[Doc], files: &mut Vec<(String, String)>) -> Vec<String> {
+    let mut lists: HashMap<&str, (Vec<u32>, Vec<u32>)> = HashMap::new();
+    for (n, doc) in docs.iter().enumerate() {
+        for w in &doc.primary {
+            lists.entry(w).or_default().0.push(n as u32);
+        }
+        for w in &doc.secondary {
+            lists.entry(w).or_default().1.push(n as u32);
+        }
+    }
+    let mut words: Vec<(&str, (Vec<u32>, Vec<u32>))> = lists.into_iter().collect();
+    words.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let entries: Vec<String> = words
+        .par_iter()
+        .map(|(w, (primary, secondary))| {
+            format!(
+                "{}:[{},{}]",
+                serde_json::to_string(w).unwrap_or_default(),
+                postings::encode(primary),
+                postings::encode(secondary)
+            )
+        })
+        .collect();
+    let sizes: Vec<(&str, usize)> = words.iter().zip(&entries).map(|((w, _), e)| (*w, e.len() + 1)).collect();
+    let shards = postings::shard(&sizes);
+    for s in &shards {
+        let mut text = String::from("{");
+        for (k, &i) in s.entries.iter().enumerate() {
+            if k > 0 {
+                text.push(',');
+            }
+            text.push_str(&entries[i]);
+        }
+        text.push_str("}\n");
+        files.push((format!("{FOLDER}t/{}.json", postings::shard_file(&s.key)), text));
+    }
+    shards.into_iter().map(|s| s.key).collect()
+}
+
+/// The filters' lists, written to `files`; the filters with their values.
+fn facet_files(docs: &[Doc], files: &mut Vec<(String, String)>) -> Vec<Facet> {
+    let mut values: BTreeMap<(usize, &str), (&str, Vec<u32>)> = BTreeMap::new();
+    for (n, doc) in docs.iter().enumerate() {
+        for (facet, key, label) in &doc.facets {
+            let entry = values.entry((*facet, key)).or_insert((label, Vec::new()));
+            if entry.1.last() != Some(&(n as u32)) {
+                entry.1.push(n as u32);
+            }
+        }
+    }
+    let mut facets: Vec<Facet> = FACETS
+        .iter()
+        .map(|&(name, label)| Facet {
+            name,
+            label,
+            values: Vec::new(),
+        })
+        .collect();
+    for ((facet, key), (label, ids)) in values {
+        let file = format!("{}/{}", FACETS[facet].0, tokens::file_name(key));
+        files.push((format!("{FOLDER}f/{file}.json"), format!("{}\n", postings::encode(&ids))));
+        facets[facet].values.push(FacetValue {
+            key: key.to_string(),
+            label: label.to_string(),
+            count: ids.len(),
+            file,
+        });
+    }
+    // Kinds and statuses in the site's order; years newest first.
+    let order = |facet: usize, keys: &[&str], values: &mut Vec<FacetValue>| {
+        if facet == YEAR {
+            values.reverse();
+        } else if !keys.is_empty() {
+            values.sort_by_key(|v| keys.iter().position(|k| *k == v.key));
+        }
+    };
+    let kinds: Vec<&str> = [Kind::Incident, Kind::Target, Kind::Actor, Kind::Campaign, Kind::Note]
+        .iter()
+        .map(|k| k.folder())
+        .collect();
+    let statuses: Vec<&str> = crate::bounds::Status::ALL.iter().map(|s| s.key()).collect();
+    for (n, f) in facets.iter_mut().enumerate() {
+        let keys: &[&str] = match n {
+            KIND => &kinds,
+            STATUS => &statuses,
+            _ => &[],
+        };
+        order(n, keys, &mut f.values);
+    }
+    facets.retain(|f| !f.values.is_empty());
+    facets
+}
+
+/// The document of one record.
+fn document(site: &Site, lent: &Lent, record: Record) -> Doc {
+    match record {
+        Record::Incident(i) => incident(site, lent, i),
+        Record::Actor(i) => {
+            let p = &site.actors[i];
+            let a = &p.record;
+            let mut doc = Doc::new(Kind::Actor, &p.id, &a.name);
+            doc.primary.extend(lent.actors[i].iter().cloned());
+            let mut line: Vec<String> = Vec::new();
+            if !a.aliases.is_empty() {
+                line.push(format!("also {}", a.aliases.join(", ")));
+            }
+            if let Some(kind) = a.kind {
+                doc.text(kind.key());
+                line.push(kind.key().to_string());
+            }
+            country(&mut doc, a.country.as_deref(), &mut line);
+            for r in &site.relations[i] {
+                doc.secondary.extend(lent.actors[r.other].iter().cloned());
+            }
+            if let Some(d) = &a.description {
+                doc.text(&crate::markdown::plain_text(d));
+            }
+            line.push(incident_count(site, Kind::Actor, &p.id));
+            doc.line = line.join(" · ");
+            doc
+        }
+        Record::Target(i) => {
+            let p = &site.targets[i];
+            let t = &p.record;
+            let mut doc = Doc::new(Kind::Target, &p.id, &t.name);
+            let mut line = Vec::new();
+            if let Some(url) = &t.url {
+                let host = host(url.as_str());
+                doc.name(&host);
+                line.push(host);
+            }
+            if let Some(sector) = &t.sector {
+                doc.text(sector);
+                line.push(sector.clone());
+            }
+            country(&mut doc, t.country.as_deref(), &mut line);
+            if let Some(d) = &t.description {
+                doc.text(&crate::markdown::plain_text(d));
+            }
+            line.push(incident_count(site, Kind::Target, &p.id));
+            doc.line = line.join(" · ");
+            doc
+        }
+        Record::Campaign(i) => {
+            let p = &site.campaigns[i];
+            let c = &p.record;
+            let mut doc = Doc::new(Kind::Campaign, &p.id, &c.name);
+            doc.primary.extend(lent.campaigns[i].iter().cloned());
+            for text in c.summary.iter().chain(&c.trigger) {
+                doc.text(&crate::markdown::plain_text(text));
+            }
+            let mut line: Vec<String> = c.hashtags.iter().map(|h| format!("#{h}")).collect();
+            line.push(incident_count(site, Kind::Campaign, &p.id));
+            doc.line = line.join(" · ");
+            doc
+        }
+        Record::Note(i) => {
+            let n = &site.notes[i];
+            let front = &n.parsed.record.front;
+            let mut doc = Doc::new(Kind::Note, &n.parsed.id, &front.title);
+            doc.text(&crate::markdown::plain_text(&n.parsed.record.body));
+            for r in &front.about {
+                doc.text(site.name(r.kind, &r.id).unwrap_or_default());
+            }
+            if let Some((written, span)) = front.date.as_ref().zip(n.date) {
+                dates(&mut doc, site, span);
+                doc.line = format!("Note of {}", wording::when(span, written.is_open(), site.zone));
+            }
+            doc
+        }
+    }
+}
+
+/// A country as a word and a filter value, and on the result's line.
+fn country(doc: &mut Doc, country: Option<&str>, line: &mut Vec<String>) {
+    if let Some(c) = country.map(str::trim).filter(|c| !c.is_empty()) {
+        doc.text(c);
+        doc.facet(COUNTRY, c, c);
+        line.push(c.to_string());
+    }
+}
+
+fn incident_count(site: &Site, kind: Kind, id: &Id) -> String {
+    wording::count(site.incidents_of(kind, id).len(), "incident")
+}
+
+/// The words of when something happened (`2024`, `2024-08`, `2024-08-25`,
+/// `august`), at both ends of its span, and its year as a filter value.
+fn dates(doc: &mut Doc, site: &Site, span: TimeSpan) {
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    let first = span.earliest.with_timezone(&site.zone).date_naive();
+    let last = (span.latest - chrono::Duration::seconds(1))
+        .with_timezone(&site.zone)
+        .date_naive()
+        .max(first);
+    for day in BTreeSet::from([first, last]) {
+        let (y, m, d) = (day.year(), day.month(), day.day());
+        doc.secondary.extend([
+            format!("{y}"),
+            format!("{y}-{m:02}"),
+            format!("{y}-{m:02}-{d:02}"),
+            MONTHS[m as usize - 1].to_string(),
+        ]);
+    }
+    let year = first.year().to_string();
+    doc.facet(YEAR, &year, &year);
+}
+
+/// Names of records of `kind`, at most three, and how many more.
+fn names(site: &Site, kind: Kind, ids: &mut dyn Iterator<Item = &Id>, total: usize) -> String {
+    let mut shown: Vec<&str> = ids.take(3).map(|id| site.name(kind, id).unwrap_or(id.as_str())).collect();
+    let more = total.saturating_sub(shown.len());
+    let more_text = format!("and {more} more");
+    if more > 0 {
+        shown.push(&more_text);
+    }
+    shown.join(", ")
+}
+
+fn incident(site: &Site, lent: &Lent, i: usize) -> Doc {
+    let inc = &site.incidents[i];
+    let r = &inc.record;
+    let mut doc = Doc::new(Kind::Incident, &inc.id, &r.title);
+    for tag in &r.tags {
+        doc.name(tag);
+    }
+    if let Some(summary) = &r.summary {
+        doc.text(&crate::markdown::plain_text(summary));
+    }
+    for a in &r.attack {
+        doc.text(a.key());
+        doc.text(a.label());
+        doc.facet(ATTACK, a.key(), a.label());
+    }
+    let status = inc.status();
+    doc.text(status.label());
+    doc.facet(STATUS, status.key(), status.label());
+    dates(&mut doc, site, inc.started);
+    let mut countries = BTreeSet::new();
+    for t in &r.targets {
+        if let Some(p) = site.position(Kind::Target, t) {
+            doc.secondary.extend(lent.targets[p].iter().cloned());
+            countries.extend(site.targets[p].record.country.as_deref().map(str::trim));
+        }
+    }
+    for c in countries.into_iter().filter(|c| !c.is_empty()) {
+        doc.facet(COUNTRY, c, c);
+    }
+    for a in &r.actors {
+        if let Some(p) = site.position(Kind::Actor, &a.actor) {
+            doc.secondary.extend(lent.actors[p].iter().cloned());
+        }
+    }
+    if let Some(p) = r.campaign.as_ref().and_then(|c| site.position(Kind::Campaign, c)) {
+        doc.secondary.extend(lent.campaigns[p].iter().cloned());
+    }
+    for s in &r.sources {
+        for text in s.publisher.iter().chain(&s.title) {
+            doc.text(text);
+        }
+    }
+    let who = match r.actors.len() {
+        0 => "unknown actor".to_string(),
+        n => names(site, Kind::Actor, &mut r.actors.iter().map(|a| &a.actor), n),
+    };
+    let what = names(site, Kind::Target, &mut r.targets.iter(), r.targets.len());
+    let when = inc.started_words(site.zone);
+    let how_long = wording::how_long(status, inc.duration);
+    doc.line = format!("{who} → {what} · {when} · {how_long}");
+    doc
+}

@@ -1,0 +1,92 @@
+//! Words as the search index and the search page both cut them.
+//!
+//! `assets/search.js` folds and cuts a query with the same rules, written
+//! with the same Unicode properties, so a word indexed here is the word a
+//! reader types: compatibility decomposition (NFKD, so `ﬁ` is `fi` and
+//! full-width letters are letters), no marks (`Clément` is `clement`), lower
+//! case; then runs of letters and digits (`Alphabetic`, `Numeric`), except
+//! that `2024-08` and `2024-08-25` stay one word, as people type dates.
+
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+/// `text` folded: NFKD, marks dropped, lower case.
+pub fn fold(text: &str) -> String {
+    let bare: String = text.nfkd().filter(|&c| !is_combining_mark(c)).collect();
+    bare.to_lowercase()
+}
+
+/// The words of `text`, folded, in order (repeats included).
+pub fn words(text: &str) -> Vec<String> {
+    let folded = fold(text);
+    let mut out = Vec::new();
+    let mut rest = folded.as_str();
+    while let Some(start) = rest.find(is_word_char) {
+        rest = &rest[start..];
+        let len = date_len(rest).unwrap_or_else(|| rest.find(|c| !is_word_char(c)).unwrap_or(rest.len()));
+        out.push(rest[..len].to_string());
+        rest = &rest[len..];
+    }
+    out
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+/// The length of a date (`dddd-dd` or `dddd-dd-dd`) at the start of `s`.
+fn date_len(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let digits = |from: usize, n: usize| b.len() >= from + n && b[from..from + n].iter().all(u8::is_ascii_digit);
+    if !(digits(0, 4) && b.get(4) == Some(&b'-') && digits(5, 2)) {
+        return None;
+    }
+    Some(if b.get(7) == Some(&b'-') && digits(8, 2) { 10 } else { 7 })
+}
+
+/// A name for a file of the index from a word or a value: ASCII lower-case
+/// letters, digits and `-` as they are, any other character as `_` and its
+/// code point in hex and `_`; so two words never share a file name.
+pub fn file_name(word: &str) -> String {
+    let mut name = String::with_capacity(word.len());
+    for c in word.chars() {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' {
+            name.push(c);
+        } else {
+            name.push_str(&format!("_{:x}_", c as u32));
+        }
+    }
+    name
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_drops_marks_case_and_compatibility_forms() {
+        assert_eq!(fold("Clément DOMINGO"), "clement domingo");
+        assert_eq!(fold("Ｔａｒｇｅｔ ﬁle"), "target file");
+        assert_eq!(fold("Agence nationale de sécurité du médicament"), "agence nationale de securite du medicament");
+    }
+
+    #[test]
+    fn words_split_on_punctuation_but_keep_dates() {
+        assert_eq!(words("www.service-public.fr"), ["www", "service", "public", "fr"]);
+        assert_eq!(words("#FreeDurov, opDurov!"), ["freedurov", "opdurov"]);
+        assert_eq!(words("on 2024-08-25T14 and 2024-08"), ["on", "2024-08-25", "t14", "and", "2024-08"]);
+        assert_eq!(words("12024-08-01"), ["12024", "08", "01"]);
+        assert_eq!(words("2024-0812"), ["2024-08", "12"]);
+        assert_eq!(words("Кибер Армия 2024"), ["кибер", "армия", "2024"]);
+        assert!(words(" — ").is_empty());
+    }
+
+    #[test]
+    fn file_names_are_plain_and_distinct() {
+        assert_eq!(file_name("se"), "se");
+        assert_eq!(file_name("no-impact"), "no-impact");
+        assert_eq!(file_name("FR"), "_46__52_");
+        assert_ne!(file_name("_41_"), file_name("A"));
+        assert_eq!(file_name("ки"), "_43a__438_");
+    }
+}
