@@ -428,7 +428,7 @@ fn entry_blocks(lines: &[&str], entry: &Range<usize>) -> Option<(usize, Vec<Bloc
 fn flow_items(line: &str) -> Option<Vec<Range<usize>>> {
     let chars: Vec<char> = line.chars().collect();
     let open = chars.iter().position(|&c| c == '[')?;
-    let close = chars.iter().rposition(|&c| c == ']')?;
+    let close = chars.iter().rposition(|&c| c == ']').filter(|&close| close > open)?;
     let inner = &chars[open + 1..close];
     let plain = !inner.iter().any(|c| "[]{}\"'#".contains(*c)) && chars[close + 1..].iter().all(|c| c.is_whitespace());
     if !plain || !line.contains(": [") {
@@ -523,6 +523,14 @@ mod tests {
             .into_iter()
             .map(|d| (d.line, d.column, d.message))
             .collect()
+    }
+
+    #[test]
+    fn a_closing_bracket_before_the_opening_one_is_no_list() {
+        // Found by the loader's property test: it used to slice backwards.
+        assert_eq!(flow_items("a][title: x"), None);
+        assert_eq!(flow_items("attack: ]x, y["), None);
+        assert_eq!(flow_items("attack: [a, b]").map(|i| i.len()), Some(2));
     }
 
     #[test]
