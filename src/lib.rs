@@ -209,7 +209,15 @@ impl Prepared {
             return Err(BuildError::Content(report));
         };
         // The index needs only the model: made beside the templates.
-        let (search, tera) = rayon::join(|| search::build(&site), || render::load_templates(root));
+        let (search, tera) = rayon::join(
+            || {
+                let lap = stopwatch("  ");
+                let index = search::build(&site);
+                lap("search index");
+                index
+            },
+            || render::load_templates(root),
+        );
         let tera = tera.map_err(BuildError::Template)?;
         let shared = render::Shared::new(&site);
         let (fixed_names, fixed) = render::assets(root)

@@ -12,6 +12,10 @@ use unicode_normalization::UnicodeNormalization;
 
 /// `text` folded: NFKD, marks dropped, lower case.
 pub fn fold(text: &str) -> String {
+    // Most text is ASCII, which has nothing to decompose.
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
     let bare: String = text.nfkd().filter(|&c| !is_combining_mark(c)).collect();
     bare.to_lowercase()
 }
