@@ -251,7 +251,13 @@ fn find_tag(html: &str, needle: &str) -> Option<usize> {
 /// HTML of any template: places are found by ASCII tags (so never inside a
 /// UTF-8 character), and a page without `<head>` or `<body>` still gets both.
 pub fn inject(html: String, problems: &str) -> String {
-    let mut html = html.replacen("default-src 'none';", "default-src 'none'; connect-src 'self';", 1);
+    // The event stream needs `connect-src`; the built-in templates allow it
+    // already (the search page fetches its index), a project's may not.
+    let mut html = if html.contains("connect-src") {
+        html
+    } else {
+        html.replacen("default-src 'none';", "default-src 'none'; connect-src 'self';", 1)
+    };
     let mut head = String::from("<script src=\"/__sitrep/reload.js\" defer></script>\n");
     if !problems.is_empty() {
         head.push_str("<link rel=\"stylesheet\" href=\"/__sitrep/overlay.css\">\n");

@@ -765,6 +765,16 @@ fn serve_rebuilds_on_edit_keeps_the_last_good_site_and_stays_inside() {
         b.contains("Edited while serving")
     });
     assert!(page.contains("Edited while serving"), "no rebuild within 3 s");
+    // The search index follows the edit: the preview's search finds it.
+    let (status, shard) = http_get(port, "/search/t/_.json");
+    assert_eq!(status, 200);
+    assert!(shard.contains("\"serving\":[["), "{shard}");
+    let (status, search) = http_get(port, "/search/?q=serving");
+    assert_eq!(status, 200);
+    assert!(
+        search.contains("assets/search.js") && search.matches("connect-src").count() == 1,
+        "{search}"
+    );
 
     // Break it: still 200, the last good page, and the error overlay.
     fs::write(&file, "title: [broken\n").unwrap();
@@ -803,6 +813,8 @@ fn serve_rebuilds_on_edit_keeps_the_last_good_site_and_stays_inside() {
         ("/", "text/html"),
         ("/assets/style.css", "text/css"),
         ("/assets/table.js", "text/javascript"),
+        ("/assets/search.js", "text/javascript"),
+        ("/search/index.json", "application/json"),
         ("/incidents.json", "application/json"),
         ("/feed.xml", "application/xml"),
         ("/schema/incident.schema.json", "application/json"),
@@ -1128,6 +1140,10 @@ fn a_big_site_is_the_same_at_any_thread_count() {
     };
     let one = build("one", "1");
     assert!(one.contains_key("incidents/page/2/index.html"));
+    // The search index too, cut into several shards and chunks.
+    let index = String::from_utf8_lossy(&one["search/index.json"]).to_string();
+    assert!(index.contains("\"shards\":[\"\",\"0\""), "{index}");
+    assert!(one.contains_key("search/d/15.json"));
     assert!(String::from_utf8_lossy(&one["index.html"]).contains("drawn merged"));
     assert!(one == build("seven", "7"), "1 and 7 threads built different sites");
 }

@@ -137,21 +137,25 @@
             for (var e = 0; e < marks.length; e++) { if (marks[e] === tier) { hits.push(e); } }
           }
           shown = { hits: hits, count: 0 };
-          list.textContent = "";
           var what = ws.length ? " for “" + q.trim() + "”" : "";
-          status.textContent = hits.length === 0 ? "No results" + what + "."
-            : hits.length + (hits.length === 1 ? " result" : " results") + what + ".";
-          return showMore(mine);
+          // The count is announced once the first results are there.
+          return showMore(mine, true).then(function () {
+            if (mine !== query) { return; }
+            status.textContent = hits.length === 0 ? "No results" + what + "."
+              : hits.length + (hits.length === 1 ? " result" : " results") + what + ".";
+          });
         })
         .catch(function (err) {
           if (mine === query) { status.textContent = "The search index could not be read (" + err.message + ")."; }
         });
     }
-    function showMore(mine) {
+    // The next results; `fresh`: in place of those shown.
+    function showMore(mine, fresh) {
       var next = shown.hits.slice(shown.count, shown.count + PAGE);
       var chunks = Array.from(new Set(next.map(function (d) { return Math.floor(d / manifest.chunk); })));
       return Promise.all(chunks.map(function (c) { return get("d/" + c + ".json"); })).then(function (got) {
         if (mine !== query) { return; }
+        if (fresh) { list.textContent = ""; }
         var byChunk = new Map();
         chunks.forEach(function (c, i) { byChunk.set(c, got[i]); });
         next.forEach(function (d) {

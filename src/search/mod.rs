@@ -259,9 +259,13 @@ fn json<T: Serialize>(value: &T) -> String {
     text
 }
 
+/// A word's documents: those it names (title, name, aliases, hashtags,
+/// host), and those it is in elsewhere.
+type Lists = (Vec<u32>, Vec<u32>);
+
 /// The words' shards, written to `files`; their keys.
 fn words_files(docs: &[Doc], files: &mut Vec<(String, String)>) -> Vec<String> {
-    let mut lists: HashMap<&str, (Vec<u32>, Vec<u32>)> = HashMap::new();
+    let mut lists: HashMap<&str, Lists> = HashMap::new();
     for (n, doc) in docs.iter().enumerate() {
         for w in &doc.primary {
             lists.entry(w).or_default().0.push(n as u32);
@@ -270,7 +274,7 @@ fn words_files(docs: &[Doc], files: &mut Vec<(String, String)>) -> Vec<String> {
             lists.entry(w).or_default().1.push(n as u32);
         }
     }
-    let mut words: Vec<(&str, (Vec<u32>, Vec<u32>))> = lists.into_iter().collect();
+    let mut words: Vec<(&str, Lists)> = lists.into_iter().collect();
     words.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let entries: Vec<String> = words
         .par_iter()
@@ -283,7 +287,11 @@ fn words_files(docs: &[Doc], files: &mut Vec<(String, String)>) -> Vec<String> {
             )
         })
         .collect();
-    let sizes: Vec<(&str, usize)> = words.iter().zip(&entries).map(|((w, _), e)| (*w, e.len() + 1)).collect();
+    let sizes: Vec<(&str, usize)> = words
+        .iter()
+        .zip(&entries)
+        .map(|((w, _), e)| (*w, e.len() + 1))
+        .collect();
     let shards = postings::shard(&sizes);
     for s in &shards {
         let mut text = String::from("{");
@@ -320,7 +328,10 @@ fn facet_files(docs: &[Doc], files: &mut Vec<(String, String)>) -> Vec<Facet> {
         .collect();
     for ((facet, key), (label, ids)) in values {
         let file = format!("{}/{}", FACETS[facet].0, tokens::file_name(key));
-        files.push((format!("{FOLDER}f/{file}.json"), format!("{}\n", postings::encode(&ids))));
+        files.push((
+            format!("{FOLDER}f/{file}.json"),
+            format!("{}\n", postings::encode(&ids)),
+        ));
         facets[facet].values.push(FacetValue {
             key: key.to_string(),
             label: label.to_string(),
@@ -483,7 +494,10 @@ fn dates(doc: &mut Doc, site: &Site, span: TimeSpan) {
 
 /// Names of records of `kind`, at most three, and how many more.
 fn names(site: &Site, kind: Kind, ids: &mut dyn Iterator<Item = &Id>, total: usize) -> String {
-    let mut shown: Vec<&str> = ids.take(3).map(|id| site.name(kind, id).unwrap_or(id.as_str())).collect();
+    let mut shown: Vec<&str> = ids
+        .take(3)
+        .map(|id| site.name(kind, id).unwrap_or(id.as_str()))
+        .collect();
     let more = total.saturating_sub(shown.len());
     let more_text = format!("and {more} more");
     if more > 0 {

@@ -152,7 +152,12 @@ mod tests {
         assert_eq!(encode(&[0]), "[1]");
         assert_eq!(encode(&[3, 4, 5, 9]), "[4,-2,4]");
         assert_eq!(encode(&[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]), "[1,-9]");
-        for ids in [vec![0, 2, 3, 7, 8, 9, 100], vec![5], vec![1, 2], (0..1000).step_by(3).collect()] {
+        for ids in [
+            vec![0, 2, 3, 7, 8, 9, 100],
+            vec![5],
+            vec![1, 2],
+            (0..1000).step_by(3).collect(),
+        ] {
             assert_eq!(decode(&encode(&ids)), ids);
         }
     }
@@ -170,10 +175,17 @@ mod tests {
         assert!(keys.len() > 3, "{keys:?}");
         let mut seen = vec![0; words.len()];
         for s in &shards {
-            assert!(s.entries.iter().map(|&i| words[i].1).sum::<usize>() <= SHARD_BYTES, "{}", s.key);
+            assert!(
+                s.entries.iter().map(|&i| words[i].1).sum::<usize>() <= SHARD_BYTES,
+                "{}",
+                s.key
+            );
             for &i in &s.entries {
                 seen[i] += 1;
-                let longest = keys.iter().filter(|k| words[i].0.starts_with(**k)).max_by_key(|k| k.len());
+                let longest = keys
+                    .iter()
+                    .filter(|k| words[i].0.starts_with(**k))
+                    .max_by_key(|k| k.len());
                 assert_eq!(longest, Some(&s.key.as_str()), "{}", words[i].0);
             }
         }

@@ -71,14 +71,20 @@ mod tests {
     fn folding_drops_marks_case_and_compatibility_forms() {
         assert_eq!(fold("Clément DOMINGO"), "clement domingo");
         assert_eq!(fold("Ｔａｒｇｅｔ ﬁle"), "target file");
-        assert_eq!(fold("Agence nationale de sécurité du médicament"), "agence nationale de securite du medicament");
+        assert_eq!(
+            fold("Agence nationale de sécurité du médicament"),
+            "agence nationale de securite du medicament"
+        );
     }
 
     #[test]
     fn words_split_on_punctuation_but_keep_dates() {
         assert_eq!(words("www.service-public.fr"), ["www", "service", "public", "fr"]);
         assert_eq!(words("#FreeDurov, opDurov!"), ["freedurov", "opdurov"]);
-        assert_eq!(words("on 2024-08-25T14 and 2024-08"), ["on", "2024-08-25", "t14", "and", "2024-08"]);
+        assert_eq!(
+            words("on 2024-08-25T14 and 2024-08"),
+            ["on", "2024-08-25", "t14", "and", "2024-08"]
+        );
         assert_eq!(words("12024-08-01"), ["12024", "08", "01"]);
         assert_eq!(words("2024-0812"), ["2024-08", "12"]);
         assert_eq!(words("Кибер Армия 2024"), ["кибер", "армия", "2024"]);

@@ -10,7 +10,7 @@ import { spawn } from "node:child_process";
 import { cp, mkdtemp, readFile, writeFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { chromium } from "playwright-core";
+import { launch } from "./common.mjs";
 
 const [binary, fixture] = process.argv.slice(2).map((p) => resolve(p));
 const root = await mkdtemp(join(tmpdir(), "sitrep-reload-"));
@@ -26,10 +26,7 @@ const port = await new Promise((ok, fail) => {
   serve.on("exit", () => fail(new Error("serve exited: " + seen)));
 });
 let failed = false;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launch();
 try {
   const page = await browser.newPage();
   const errors = [];

@@ -8,41 +8,16 @@
 // 1280 px nothing scrolls the page sideways and every drawing's text is at
 // least 11 px, uncut, with a hint where a drawing scrolls; timeline links
 // work; and the table's filter and sort working.
-import { createServer } from "node:http";
-import { readFile, stat, mkdir } from "node:fs/promises";
-import { join, extname, resolve, normalize } from "node:path";
-import { createRequire } from "node:module";
-import { chromium } from "playwright-core";
+import { readFile, mkdir } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { serveSite, launch, axeViolations } from "./common.mjs";
 
-const require = createRequire(import.meta.url);
 const args = process.argv.slice(2);
 const shotsAt = args.indexOf("--screenshots");
 const shots = shotsAt >= 0 ? resolve(args[shotsAt + 1]) : null;
 const site = resolve(args.find((a, i) => !a.startsWith("--") && (shotsAt < 0 || i !== shotsAt + 1)) || "site");
 const json = JSON.parse(await readFile(join(site, "incidents.json"), "utf8"));
-// The site's sub-path, from the home page's canonical link.
-const home = await readFile(join(site, "index.html"), "utf8");
-const base = new URL(home.match(/<link rel="canonical" href="([^"]+)"/)[1]).pathname;
-
-const types = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript", ".json": "application/json", ".xml": "application/xml", ".svg": "image/svg+xml", ".png": "image/png" };
-const server = createServer(async (req, res) => {
-  let path = decodeURIComponent(new URL(req.url, "http://x").pathname);
-  if (!path.startsWith(base)) { res.writeHead(404); return res.end(); }
-  path = normalize(path.slice(base.length));
-  if (path.startsWith("..")) { res.writeHead(403); return res.end(); }
-  let file = join(site, path);
-  try {
-    if ((await stat(file)).isDirectory()) file = join(file, "index.html");
-    const body = await readFile(file);
-    res.writeHead(200, { "content-type": types[extname(file)] || "application/octet-stream" });
-    res.end(body);
-  } catch {
-    res.writeHead(404, { "content-type": types[".html"] });
-    res.end(await readFile(join(site, "404.html")));
-  }
-});
-await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
-const origin = `http://127.0.0.1:${server.address().port}${base}`;
+const { server, origin } = await serveSite(site);
 
 const first = (folder) => {
   const m = json.incidents[0];
@@ -57,16 +32,12 @@ const notes = await readFile(join(site, "sitemap.xml"), "utf8");
 const note = (notes.match(/notes\/([a-z0-9-]+)\//) || [])[0] || null;
 const actor = first("actors") || (notes.match(/actors\/([a-z0-9-]+)\//) || [])[0];
 const campaign = first("campaigns") || (notes.match(/campaigns\/([a-z0-9-]+)\//) || [])[0];
-const pages = ["", first("incidents"), actor, first("targets"), campaign, note, "incidents/"].filter((p) => p !== null && p !== undefined);
+const pages = ["", first("incidents"), actor, first("targets"), campaign, note, "incidents/", "search/"].filter((p) => p !== null && p !== undefined);
 console.log("pages: " + pages.map((p) => "/" + p).join(" "));
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launch();
 const failures = [];
 const fail = (msg) => { failures.push(msg); console.log("FAIL " + msg); };
-const axeSource = await readFile(require.resolve("axe-core/axe.min.js"), "utf8");
 
 for (const scheme of ["light", "dark"]) {
   // Strict context: the site's own CSP applies; any error or violation fails.
@@ -86,12 +57,7 @@ for (const scheme of ["light", "dark"]) {
 
     const a = await audit.newPage();
     await a.goto(url, { waitUntil: "load" });
-    await a.addScriptTag({ content: axeSource });
-    const result = await a.evaluate(async () => await window.axe.run(document, { resultTypes: ["violations"] }));
-    if (!result.passes || result.passes.length < 10) fail(`${path || "/"}: axe did not run (${result.passes && result.passes.length} passes)`);
-    for (const v of result.violations) {
-      fail(`${path || "/"} (${scheme}): axe ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
-    }
+    for (const v of await axeViolations(a)) fail(`${path || "/"} (${scheme}): ${v}`);
     await a.close();
   }
   await strict.close();

@@ -1,0 +1,295 @@
+//! The search index, read as the search page reads it (`assets/search.js`):
+//! the cases the browser test types are found here too, every word of every
+//! record is in the shard the page fetches for it, and the files a query
+//! fetches stay small.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use common::*;
+use serde_json::Value;
+use sitrep::search::postings::SHARD_BYTES;
+use sitrep::search::tokens::{file_name, words};
+
+/// A built site's index, read file by file on demand like the search page
+/// does, counting the bytes it fetched.
+struct Index {
+    dir: PathBuf,
+    manifest: Value,
+    fetched: std::cell::Cell<usize>,
+}
+
+impl Index {
+    fn open(site: &Path) -> Index {
+        let dir = site.join("search");
+        let manifest = serde_json::from_str(&fs::read_to_string(dir.join("index.json")).unwrap()).unwrap();
+        Index {
+            dir,
+            manifest,
+            fetched: std::cell::Cell::new(0),
+        }
+    }
+
+    fn get(&self, path: &str) -> Value {
+        let text = fs::read_to_string(self.dir.join(path)).unwrap_or_else(|e| panic!("search/{path}: {e}"));
+        self.fetched.set(self.fetched.get() + text.len());
+        serde_json::from_str(&text).unwrap()
+    }
+
+    fn docs(&self) -> usize {
+        self.manifest["docs"].as_u64().unwrap() as usize
+    }
+
+    fn keys(&self) -> Vec<&str> {
+        self.manifest["shards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k.as_str().unwrap())
+            .collect()
+    }
+
+    /// The shards the page fetches for a word: the longest key that begins
+    /// it, and for a word typed as a prefix, every key it begins.
+    fn shards_of(&self, word: &str, prefix: bool) -> Vec<String> {
+        let keys = self.keys();
+        let own = keys.iter().filter(|k| word.starts_with(**k)).max_by_key(|k| k.len());
+        let mut found: Vec<String> = own.iter().map(|k| k.to_string()).collect();
+        if prefix {
+            found.extend(
+                keys.iter()
+                    .filter(|k| k.len() > word.len() && k.starts_with(word))
+                    .map(|k| k.to_string()),
+            );
+        }
+        found
+    }
+
+    fn shard(&self, key: &str) -> Value {
+        let name = if key.is_empty() {
+            "_".to_string()
+        } else {
+            file_name(key)
+        };
+        self.get(&format!("t/{name}.json"))
+    }
+
+    /// 2 where `word` is in a record's name, 1 where it is elsewhere in it.
+    fn marks(&self, word: &str, prefix: bool) -> Vec<u8> {
+        let mut marks = vec![0u8; self.docs()];
+        for key in self.shards_of(word, prefix) {
+            for (term, lists) in self.shard(&key).as_object().unwrap() {
+                if term == word || (prefix && term.starts_with(word)) {
+                    decode(&lists[1], &mut marks, 1);
+                    decode(&lists[0], &mut marks, 2);
+                }
+            }
+        }
+        marks
+    }
+
+    /// The pages a query lists, in order.
+    fn query(&self, q: &str, filters: &BTreeMap<String, String>) -> Vec<String> {
+        let ws = words(q);
+        let mut marks = vec![2u8; self.docs()];
+        for (i, w) in ws.iter().enumerate() {
+            let prefix = i == ws.len() - 1 && w.chars().count() >= 2;
+            for (m, n) in marks.iter_mut().zip(self.marks(w, prefix)) {
+                *m = (*m).min(n);
+            }
+        }
+        for (facet, value) in filters {
+            let mut keep = vec![0u8; self.docs()];
+            decode(&self.get(&format!("f/{facet}/{}.json", file_name(value))), &mut keep, 1);
+            for (m, k) in marks.iter_mut().zip(keep) {
+                if k == 0 {
+                    *m = 0;
+                }
+            }
+        }
+        let chunk = self.manifest["chunk"].as_u64().unwrap() as usize;
+        let mut hits: Vec<usize> = (0..marks.len()).filter(|&d| marks[d] == 2).collect();
+        hits.extend((0..marks.len()).filter(|&d| marks[d] == 1));
+        hits.iter()
+            .map(|&d| {
+                let rows = self.get(&format!("d/{}.json", d / chunk));
+                rows[d % chunk][2].as_str().unwrap().to_string()
+            })
+            .collect()
+    }
+}
+
+/// A list of documents as `src/search/postings.rs` writes it.
+fn decode(list: &Value, into: &mut [u8], mark: u8) {
+    let mut at: i64 = -1;
+    for n in list.as_array().unwrap() {
+        let n = n.as_i64().unwrap();
+        let steps = if n > 0 { vec![n] } else { vec![1; (-n) as usize] };
+        for step in steps {
+            at += step;
+            let slot = &mut into[at as usize];
+            *slot = (*slot).max(mark);
+        }
+    }
+}
+
+/// Runs the cases of a browser test's file against a built site.
+fn check_cases(site: &Path, cases: &str) {
+    let index = Index::open(site);
+    let cases: Vec<Value> = serde_json::from_str(&fs::read_to_string(repo().join(cases)).unwrap()).unwrap();
+    assert!(cases.len() >= 5, "{cases:?}");
+    for case in cases {
+        let q = case["q"].as_str().unwrap();
+        let filters: BTreeMap<String, String> = case["filters"]
+            .as_object()
+            .map(|o| {
+                o.iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let found = index.query(q, &filters);
+        let label = format!("{q:?} {filters:?}: {found:?}");
+        if let Some(first) = case["first"].as_str() {
+            assert_eq!(found.first().map(String::as_str), Some(first), "{label}");
+        }
+        for page in case["finds"].as_array().into_iter().flatten() {
+            assert!(found.iter().any(|f| f == page.as_str().unwrap()), "{page} in {label}");
+        }
+        for page in case["misses"].as_array().into_iter().flatten() {
+            assert!(
+                !found.iter().any(|f| f == page.as_str().unwrap()),
+                "{page} not in {label}"
+            );
+        }
+        if let Some(count) = case["count"].as_u64() {
+            assert_eq!(found.len() as u64, count, "{label}");
+        }
+    }
+}
+
+#[test]
+fn what_the_browser_test_types_is_found_in_the_example() {
+    let dir = fixture("example");
+    sitrep().arg("build").arg("--root").arg(dir.path()).assert().success();
+    check_cases(&dir.path().join("site"), "tests/e2e/search-example.json");
+}
+
+#[test]
+fn names_aliases_hosts_hashtags_countries_and_dates_are_found() {
+    let dir = fixture("valid/search");
+    sitrep().arg("build").arg("--root").arg(dir.path()).assert().success();
+    let site = dir.path().join("site");
+    check_cases(&site, "tests/fixtures/valid/search/search-cases.json");
+    // The filters are in the page's form, with their counts.
+    let page = fs::read_to_string(site.join("search/index.html")).unwrap();
+    assert!(page.contains("<option value=\"Germany\" data-file=\"country/_47_ermany\">Germany (2)</option>"));
+    assert!(page.contains("<option value=\"no-impact\" data-file=\"status/no-impact\">no impact (1)</option>"));
+    // Every other page has the box, which leads here.
+    let home = fs::read_to_string(site.join("index.html")).unwrap();
+    assert!(home.contains("<form class=\"site-search\" role=\"search\" method=\"get\" action=\"search/\">"));
+    let note = fs::read_to_string(site.join("notes/on-ddosia/index.html")).unwrap();
+    assert!(note.contains("action=\"../../search/\""));
+    assert!(!page.contains("site-search"), "the search page has its own box");
+}
+
+/// `n` incidents on `n / 10` targets with hosts, each with words of its own.
+fn corpus(n: usize) -> tempfile::TempDir {
+    let dir = fixture("valid/search");
+    let content = dir.path().join("content");
+    for t in 0..n / 10 {
+        fs::write(
+            content.join(format!("targets/t-{t:04}.yaml")),
+            format!(
+                "name: Target {t} of the region\nurl: https://www.town-{t}.example/\ncountry: C{}\n",
+                t % 7
+            ),
+        )
+        .unwrap();
+    }
+    for i in 0..n {
+        fs::write(
+            content.join(format!("incidents/2024/m-{i:05}.yaml")),
+            format!(
+                "title: Outage number{i} at town {t}\nsummary: Word{i}x and unique{}y.\nattack: [ddos]\ntargets: [t-{t:04}]\nstarted: 2024-{:02}-{:02}\n",
+                i * 7,
+                1 + i % 12,
+                1 + i % 28,
+                t = i % (n / 10)
+            ),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+#[test]
+fn every_word_of_every_record_is_in_the_shard_the_page_fetches() {
+    let dir = corpus(3000);
+    sitrep().arg("build").arg("--root").arg(dir.path()).assert().success();
+    let site = dir.path().join("site");
+    let index = Index::open(&site);
+    let keys = index.keys();
+    assert!(keys.len() > 5, "3,000 incidents need several shards: {keys:?}");
+    // No shard passes the limit unless it is one word.
+    for key in &keys {
+        let shard = index.shard(key);
+        let size = serde_json::to_string(&shard).unwrap().len();
+        assert!(
+            size <= SHARD_BYTES + 2 || shard.as_object().unwrap().len() == 1,
+            "{key}: {size} bytes"
+        );
+        // And every word in it is one whose longest key is this one.
+        for term in shard.as_object().unwrap().keys() {
+            let own = keys.iter().filter(|k| term.starts_with(**k)).max_by_key(|k| k.len());
+            assert_eq!(own, Some(key), "{term}");
+        }
+    }
+    // Each record's title words lead to it, as a name.
+    let chunk = index.manifest["chunk"].as_u64().unwrap() as usize;
+    let mut seen = 0;
+    for n in 0..index.docs().div_ceil(chunk) {
+        for (k, row) in index.get(&format!("d/{n}.json")).as_array().unwrap().iter().enumerate() {
+            let doc = n * chunk + k;
+            for w in words(row[1].as_str().unwrap()) {
+                assert_eq!(index.marks(&w, false)[doc], 2, "{w} of {row}");
+            }
+            seen += 1;
+        }
+    }
+    assert_eq!(seen, index.docs());
+    // A query fetches tens of kilobytes, not the index.
+    index.fetched.set(0);
+    let found = index.query("town-42.example", &BTreeMap::new());
+    assert_eq!(found[0], "targets/t-0042/");
+    assert!(index.fetched.get() < 300_000, "{} bytes", index.fetched.get());
+    let total: usize = tree(&site.join("search")).values().map(Vec::len).sum();
+    assert!(
+        index.fetched.get() * 4 < total,
+        "{} of {total} bytes",
+        index.fetched.get()
+    );
+}
+
+#[test]
+fn a_filter_alone_lists_its_records_newest_first() {
+    let dir = corpus(200);
+    sitrep().arg("build").arg("--root").arg(dir.path()).assert().success();
+    let index = Index::open(&dir.path().join("site"));
+    let filters = BTreeMap::from([("kind".to_string(), "incidents".to_string())]);
+    let found = index.query("", &filters);
+    assert_eq!(found.len(), 203);
+    let json: Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("site/incidents.json")).unwrap()).unwrap();
+    let newest = json["incidents"].as_array().unwrap().last().unwrap()["id"]
+        .as_str()
+        .unwrap();
+    assert_eq!(found[0], format!("incidents/{newest}/"));
+    let by_country = BTreeMap::from([("country".to_string(), "C3".to_string())]);
+    let found = index.query("", &by_country);
+    // Targets 3, 10, 17: 3 targets and their 30 incidents.
+    assert_eq!(found.len(), 33, "{found:?}");
+}
