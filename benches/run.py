@@ -11,7 +11,8 @@ also times `cp -r` of sitrep's own output into a removed folder on the same
 file system (what writing those files alone costs) and `sitrep check`, and
 records every run's peak RSS with /usr/bin/time. Prints a Markdown table of
 medians and ratios. Needs `hugo` (apt-get install hugo) and GNU time.
-SKEWED=1 times the skewed corpus instead (`generate.py --skewed`).
+SKEWED=1 times the skewed corpus instead (`generate.py --skewed`);
+SITREP_BIN=path times another build of sitrep (an A/B against the last commit).
 """
 import os
 import shutil
@@ -21,7 +22,7 @@ import sys
 import tempfile
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.path.join(REPO, "target", "release", "sitrep")
+BIN = os.environ.get("SITREP_BIN", os.path.join(REPO, "target", "release", "sitrep"))
 RUNS = int(os.environ.get("RUNS", "5"))
 BASE = os.environ.get("BENCH_DIR", "/dev/shm/sitrep-bench")
 SKEWED = os.environ.get("SKEWED") == "1"

@@ -175,8 +175,9 @@ pub struct Prepared {
     /// their names (for [`routes::Routes`]) and, by position, their texts.
     fixed_names: Vec<String>,
     fixed: Vec<String>,
-    /// The search index's files, made once from the model.
-    pub search: search::Index,
+    /// The search index, made once from the model when first needed
+    /// (see [`routes::Routes::search`]).
+    search: std::sync::OnceLock<search::Index>,
 }
 
 impl std::fmt::Debug for Prepared {
@@ -208,17 +209,7 @@ impl Prepared {
         let Some(site) = site else {
             return Err(BuildError::Content(report));
         };
-        // The index needs only the model: made beside the templates.
-        let (search, tera) = rayon::join(
-            || {
-                let lap = stopwatch("  ");
-                let index = search::build(&site);
-                lap("search index");
-                index
-            },
-            || render::load_templates(root),
-        );
-        let tera = tera.map_err(BuildError::Template)?;
+        let tera = render::load_templates(root).map_err(BuildError::Template)?;
         let shared = render::Shared::new(&site);
         let (fixed_names, fixed) = render::assets(root)
             .map_err(BuildError::Template)?
@@ -237,7 +228,7 @@ impl Prepared {
             shared,
             fixed_names,
             fixed,
-            search,
+            search: std::sync::OnceLock::new(),
         };
         let statics = write::static_files(root);
         let collisions = prepared.routes().collisions(&statics);
@@ -258,7 +249,7 @@ impl Prepared {
 
     /// The table of the site's outputs.
     pub fn routes(&self) -> routes::Routes<'_> {
-        routes::Routes::new(&self.site, &self.fixed_names, &self.search.files)
+        routes::Routes::new(&self.site, &self.fixed_names, &self.search)
     }
 
     /// Renders one page's HTML.
@@ -267,7 +258,7 @@ impl Prepared {
         match page {
             Page::Home => renderer.home(&at),
             Page::NotFound => renderer.not_found(&at),
-            Page::Search => renderer.search(&self.search.facets, &at),
+            Page::Search => renderer.search(&self.routes().search().facets, &at),
             Page::List(kind, n) => renderer.list(kind, n, &at),
             Page::Record(Kind::Incident, i) => renderer.incident(i, &at),
             Page::Record(Kind::Actor, i) => renderer.actor(i, &at),
@@ -295,7 +286,7 @@ impl Prepared {
             File::NoJekyll => Ok(()),
             File::Cname => text(w, &format!("{}\n", site.cname.as_deref().unwrap_or_default())),
             File::Fixed(n) => text(w, &self.fixed[n]),
-            File::Search(n) => text(w, &self.search.files[n].1),
+            File::Search(n) => text(w, &self.routes().search().files[n].1),
         }
     }
 }
@@ -312,7 +303,9 @@ pub fn build(root: &Path, out: &Path, base_url: Option<&str>, force: bool) -> Re
     renderer.prepare_all().map_err(BuildError::Template)?;
     lap("rows, summaries and bar titles made");
     let routes = prepared.routes();
-    let pages = routes.pages();
+    // The search page waits for the index; the index is made beside the
+    // other pages and files, then written with its page.
+    let pages: Vec<Page> = routes.pages().into_iter().filter(|&p| p != Page::Search).collect();
     // Pages and other files are independent: render them side by side, each
     // export as its own task (streamed to its file, never held whole), so no
     // export is the critical path.
@@ -320,6 +313,10 @@ pub fn build(root: &Path, out: &Path, base_url: Option<&str>, force: bool) -> Re
     let results = std::sync::Mutex::new(Vec::new());
     let mut written = Ok(0);
     rayon::scope(|scope| {
+        scope.spawn(|_| {
+            routes.search();
+            lap("search index made");
+        });
         for &file in &files {
             let (results, staging, prepared, routes) = (&results, &staging, &prepared, &routes);
             scope.spawn(move |_| {
@@ -336,10 +333,17 @@ pub fn build(root: &Path, out: &Path, base_url: Option<&str>, force: bool) -> Re
             })
             .sum::<Result<usize, BuildError>>();
     });
-    let written = written?;
+    let written = written? + 1;
     for result in results.into_inner().unwrap_or_else(|e| e.into_inner()) {
         result?;
     }
+    let html = prepared.render(&renderer, Page::Search).map_err(BuildError::Template)?;
+    staging.write(&routes.place(Page::Search).file, html.as_bytes())?;
+    routes
+        .search()
+        .files
+        .par_iter()
+        .try_for_each(|(path, text)| staging.write(path, text.as_bytes()))?;
     write::copy_static(root, &staging)?;
     lap("pages and files written");
     let notes = staging.commit()?;

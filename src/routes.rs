@@ -8,6 +8,8 @@
 //! lookup ([`Routes::collisions`]). A new output format is one more
 //! [`File`] variant here (its name) and one line where `lib.rs` writes it.
 
+use std::sync::OnceLock;
+
 use crate::model::{list_path, page_path, Site};
 use crate::records::{Id, Kind};
 
@@ -94,13 +96,22 @@ pub struct Routes<'a> {
     site: &'a Site,
     /// Names of the [`File::Fixed`] files, by position.
     fixed: &'a [String],
-    /// The [`File::Search`] files (path, text), by position.
-    search: &'a [(String, String)],
+    /// The search index, made on first use (see [`Routes::search`]).
+    search: &'a OnceLock<crate::search::Index>,
 }
 
 impl<'a> Routes<'a> {
-    pub fn new(site: &'a Site, fixed: &'a [String], search: &'a [(String, String)]) -> Routes<'a> {
+    pub fn new(site: &'a Site, fixed: &'a [String], search: &'a OnceLock<crate::search::Index>) -> Routes<'a> {
         Routes { site, fixed, search }
+    }
+
+    /// The search index, made now if it is not yet. Its files are not in
+    /// [`Routes::files`]: `build` makes the index beside the pages (nothing
+    /// else waits for it) and writes its files after them, `serve` on the
+    /// first request under `search/`. Never call this from a task that the
+    /// index's own parallel work could run (a `OnceLock` is not re-entrant).
+    pub fn search(&self) -> &'a crate::search::Index {
+        self.search.get_or_init(|| crate::search::build(self.site))
     }
 
     /// Every page, in a fixed order.
@@ -125,7 +136,6 @@ impl<'a> Routes<'a> {
             File::NoJekyll,
         ];
         files.extend((0..self.fixed.len()).map(File::Fixed));
-        files.extend((0..self.search.len()).map(File::Search));
         if self.site.cname.is_some() {
             files.push(File::Cname);
         }
@@ -185,7 +195,7 @@ impl<'a> Routes<'a> {
             File::Robots => "robots.txt",
             File::NoJekyll => ".nojekyll",
             File::Fixed(n) => &self.fixed[n],
-            File::Search(n) => &self.search[n].0,
+            File::Search(n) => &self.search().files[n].0,
             File::Cname => "CNAME",
             File::Sitemap => "sitemap.xml",
         }
@@ -210,6 +220,10 @@ impl<'a> Routes<'a> {
         let path = path.trim_start_matches('/');
         if let Some(file) = self.files().into_iter().find(|&f| self.file_path(f) == path) {
             return Some(Output::File(file));
+        }
+        if path.starts_with(crate::search::FOLDER) && path.ends_with(".json") {
+            let n = self.search().files.iter().position(|(p, _)| p == path)?;
+            return Some(Output::File(File::Search(n)));
         }
         self.find_page(path).map(Output::Page)
     }
@@ -246,11 +260,15 @@ impl<'a> Routes<'a> {
     }
 
     /// The files of `static/` (paths inside it) that would land on a
-    /// generated output, with that output's path.
+    /// generated output, with that output's path. The search index's folder
+    /// is the index's alone: its files are named by the data.
     pub fn collisions<'p>(&self, static_files: &'p [String]) -> Vec<(&'p str, String)> {
         static_files
             .iter()
             .filter_map(|f| {
+                if f.starts_with(crate::search::FOLDER) {
+                    return Some((f.as_str(), format!("{}* (the search index)", crate::search::FOLDER)));
+                }
                 let generated = self.find(f)?;
                 let path = self.path(generated);
                 (path == *f || path == format!("{f}/index.html")).then_some((f.as_str(), path))

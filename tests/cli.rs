@@ -1304,6 +1304,16 @@ fn a_static_file_on_a_generated_path_is_an_error_naming_both() {
     assert!(err.contains("and 1 more"), "{err}");
     fs::remove_file(dir.path().join("static/index.html")).unwrap();
     fs::remove_file(dir.path().join("static/incidents/zulu-minutes/index.html")).unwrap();
+    // The search index's folder is named by the data: all of it is the index's.
+    fs::create_dir_all(dir.path().join("static/search/t")).unwrap();
+    fs::write(dir.path().join("static/search/t/zz.json"), "{}").unwrap();
+    let (code, _, err) = stdout_of(sitrep().arg("build").arg("--root").arg(dir.path()));
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("static/search/t/zz.json would replace the generated search/* (the search index)"),
+        "{err}"
+    );
+    fs::remove_dir_all(dir.path().join("static/search")).unwrap();
     sitrep().arg("build").arg("--root").arg(dir.path()).assert().success();
     assert!(dir.path().join("site/logo.svg").is_file());
 }

@@ -217,26 +217,74 @@ fn records(site: &Site) -> Vec<Record> {
     all
 }
 
+/// Records made into documents at a time, then folded into the tables of
+/// words and filter values: the documents' words never all exist at once.
+const BATCH: usize = 16 * CHUNK;
+
+/// What the documents add up to, as they are folded in.
+#[derive(Default)]
+struct Tables {
+    /// Each word's documents.
+    words: HashMap<String, Lists>,
+    /// Each filter value (position in [`FACETS`], key): its label, its documents.
+    facets: BTreeMap<(usize, String), (String, Vec<u32>)>,
+    /// The files of titles and lines, in order.
+    chunks: Vec<(String, String)>,
+}
+
+impl Tables {
+    /// Adds document `n`.
+    fn add(&mut self, n: u32, doc: Doc) {
+        for (word, tier) in doc
+            .primary
+            .into_iter()
+            .map(|w| (w, 0))
+            .chain(doc.secondary.into_iter().map(|w| (w, 1)))
+        {
+            let lists = match self.words.get_mut(word.as_str()) {
+                Some(lists) => lists,
+                None => self.words.entry(word).or_default(),
+            };
+            if tier == 0 { &mut lists.0 } else { &mut lists.1 }.push(n);
+        }
+        for (facet, key, label) in doc.facets {
+            let entry = self.facets.entry((facet, key)).or_insert((label, Vec::new()));
+            if entry.1.last() != Some(&n) {
+                entry.1.push(n);
+            }
+        }
+    }
+}
+
 /// Builds the index of a site.
 pub fn build(site: &Site) -> Index {
     let lent = Lent::new(site);
-    let docs: Vec<Doc> = records(site)
-        .par_iter()
-        .map(|&r| {
-            let mut doc = document(site, &lent, r);
-            doc.settle();
-            doc
-        })
-        .collect();
-    let mut files = Vec::new();
-    let shards = words_files(&docs, &mut files);
-    let facets = facet_files(&docs, &mut files);
-    for (n, chunk) in docs.chunks(CHUNK).enumerate() {
-        let rows: Vec<[&str; 4]> = chunk.iter().map(|d| [d.kind, &d.title, &d.path, &d.line]).collect();
-        files.push((format!("{FOLDER}d/{n}.json"), json(&rows)));
+    let records = records(site);
+    let mut tables = Tables::default();
+    for (b, batch) in records.chunks(BATCH).enumerate() {
+        let docs: Vec<Doc> = batch
+            .par_iter()
+            .map(|&r| {
+                let mut doc = document(site, &lent, r);
+                doc.settle();
+                doc
+            })
+            .collect();
+        for (k, chunk) in docs.chunks(CHUNK).enumerate() {
+            let rows: Vec<[&str; 4]> = chunk.iter().map(|d| [d.kind, &d.title, &d.path, &d.line]).collect();
+            let n = b * (BATCH / CHUNK) + k;
+            tables.chunks.push((format!("{FOLDER}d/{n}.json"), json(&rows)));
+        }
+        for (k, doc) in docs.into_iter().enumerate() {
+            tables.add((b * BATCH + k) as u32, doc);
+        }
     }
+    let mut files = Vec::new();
+    let shards = words_files(tables.words, &mut files);
+    let facets = facet_files(tables.facets, &mut files);
+    files.append(&mut tables.chunks);
     let manifest = Manifest {
-        docs: docs.len(),
+        docs: records.len(),
         chunk: CHUNK,
         shards,
         facets: &facets,
@@ -264,18 +312,9 @@ fn json<T: Serialize>(value: &T) -> String {
 type Lists = (Vec<u32>, Vec<u32>);
 
 /// The words' shards, written to `files`; their keys.
-fn words_files(docs: &[Doc], files: &mut Vec<(String, String)>) -> Vec<String> {
-    let mut lists: HashMap<&str, Lists> = HashMap::new();
-    for (n, doc) in docs.iter().enumerate() {
-        for w in &doc.primary {
-            lists.entry(w).or_default().0.push(n as u32);
-        }
-        for w in &doc.secondary {
-            lists.entry(w).or_default().1.push(n as u32);
-        }
-    }
-    let mut words: Vec<(&str, Lists)> = lists.into_iter().collect();
-    words.sort_unstable_by(|a, b| a.0.cmp(b.0));
+fn words_files(lists: HashMap<String, Lists>, files: &mut Vec<(String, String)>) -> Vec<String> {
+    let mut words: Vec<(String, Lists)> = lists.into_iter().collect();
+    words.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let entries: Vec<String> = words
         .par_iter()
         .map(|(w, (primary, secondary))| {
@@ -290,7 +329,7 @@ fn words_files(docs: &[Doc], files: &mut Vec<(String, String)>) -> Vec<String> {
     let sizes: Vec<(&str, usize)> = words
         .iter()
         .zip(&entries)
-        .map(|((w, _), e)| (*w, e.len() + 1))
+        .map(|((w, _), e)| (w.as_str(), e.len() + 1))
         .collect();
     let shards = postings::shard(&sizes);
     for s in &shards {
@@ -308,16 +347,7 @@ fn words_files(docs: &[Doc], files: &mut Vec<(String, String)>) -> Vec<String> {
 }
 
 /// The filters' lists, written to `files`; the filters with their values.
-fn facet_files(docs: &[Doc], files: &mut Vec<(String, String)>) -> Vec<Facet> {
-    let mut values: BTreeMap<(usize, &str), (&str, Vec<u32>)> = BTreeMap::new();
-    for (n, doc) in docs.iter().enumerate() {
-        for (facet, key, label) in &doc.facets {
-            let entry = values.entry((*facet, key)).or_insert((label, Vec::new()));
-            if entry.1.last() != Some(&(n as u32)) {
-                entry.1.push(n as u32);
-            }
-        }
-    }
+fn facet_files(values: BTreeMap<(usize, String), (String, Vec<u32>)>, files: &mut Vec<(String, String)>) -> Vec<Facet> {
     let mut facets: Vec<Facet> = FACETS
         .iter()
         .map(|&(name, label)| Facet {
@@ -327,14 +357,14 @@ fn facet_files(docs: &[Doc], files: &mut Vec<(String, String)>) -> Vec<Facet> {
         })
         .collect();
     for ((facet, key), (label, ids)) in values {
-        let file = format!("{}/{}", FACETS[facet].0, tokens::file_name(key));
+        let file = format!("{}/{}", FACETS[facet].0, tokens::file_name(&key));
         files.push((
             format!("{FOLDER}f/{file}.json"),
             format!("{}\n", postings::encode(&ids)),
         ));
         facets[facet].values.push(FacetValue {
-            key: key.to_string(),
-            label: label.to_string(),
+            key,
+            label,
             count: ids.len(),
             file,
         });
