@@ -10,7 +10,8 @@ alternating sitrep / Hugo, one warm-up, the median of RUNS (default 5). It
 also times `cp -r` of sitrep's own output into a removed folder on the same
 file system (what writing those files alone costs) and `sitrep check`, and
 records every run's peak RSS with /usr/bin/time. Prints a Markdown table of
-medians and ratios. Needs `hugo` (apt-get install hugo) and GNU time.
+medians and ratios, and the search index's own time (made beside the pages,
+from SITREP_TIMINGS) and size. Needs `hugo` (apt-get install hugo) and GNU time.
 SKEWED=1 times the skewed corpus instead (`generate.py --skewed`);
 SITREP_BIN=path times another build of sitrep (an A/B against the last commit).
 """
@@ -59,9 +60,23 @@ def bench(n):
         for key, value in (("sitrep", s), ("hugo", h), ("cp", c), ("check", k)):
             results[key].append(value)
     med = {k: (statistics.median(x for x, _ in v), max(m for _, m in v)) for k, v in results.items()}
-    size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(out) for f in fs) / 2**20
+    size = folder_size(out)
     files = sum(len(fs) for _, _, fs in os.walk(out))
-    return med, size, files
+    # The search index: made beside the pages, so its own time (printed by
+    # SITREP_TIMINGS) is not added to the build's; its share of the site.
+    index_ms = []
+    for _ in range(3):
+        shutil.rmtree(out, ignore_errors=True)
+        run = subprocess.run([BIN, "build", "--root", corpus, "--out", out], env={**os.environ, "SITREP_TIMINGS": "1"},
+                             check=True, capture_output=True, text=True)
+        index_ms += [int(line.split()[-2]) for line in run.stderr.splitlines() if line.strip().startswith("search index:")]
+    index = (statistics.median(index_ms) if index_ms else float("nan"), folder_size(os.path.join(out, "search")))
+    return med, size, files, index
+
+
+def folder_size(folder):
+    """Bytes of the files under folder, in MiB."""
+    return sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(folder) for f in fs) / 2**20
 
 
 def main():
@@ -69,16 +84,17 @@ def main():
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
     machine = f"{os.cpu_count()} cores, {os.uname().machine}, output on {BASE}"
     print(f"Medians of {RUNS} cold runs after one warm-up; {machine}.\n")
-    print("| N | sitrep build | Hugo | sitrep / Hugo | `cp -r` of sitrep's output | sitrep / cp | sitrep RSS | Hugo RSS | RSS ratio | `check` | output |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("| N | sitrep build | Hugo | sitrep / Hugo | `cp -r` of sitrep's output | sitrep / cp | sitrep RSS | Hugo RSS | RSS ratio | `check` | output | search index |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     builds = []
     for n in ns:
-        med, size, files = bench(n)
+        med, size, files, index = bench(n)
         s, h, c, k = med["sitrep"], med["hugo"], med["cp"], med["check"]
         builds.append((n, s))
         print(f"| {n:,} | {s[0]:.2f} s | {h[0]:.2f} s | {s[0] / h[0]:.2f} | {c[0]:.2f} s | {s[0] / c[0]:.2f} | "
               f"{s[1]:.0f} MiB | {h[1]:.0f} MiB | {s[1] / h[1]:.2f} | {k[0]:.2f} s ({k[1]:.0f} MiB) | "
-              f"{files:,} files, {size:.0f} MiB |", flush=True)
+              f"{files:,} files, {size:.0f} MiB | {index[0] / 1000:.2f} s beside the pages, "
+              f"{index[1]:.1f} MiB ({100 * index[1] / size:.1f} % of the site) |", flush=True)
     # How sitrep grows from one size to the next (linear would be ×N/n).
     for (n, (t, m)), (n2, (t2, m2)) in zip(builds, builds[1:]):
         print(f"\nFrom {n:,} to {n2:,} incidents (×{n2 / n:g}): build time ×{t2 / t:.1f}, peak RSS ×{m2 / m:.1f}.")

@@ -314,8 +314,9 @@ pub fn build(root: &Path, out: &Path, base_url: Option<&str>, force: bool) -> Re
     let mut written = Ok(0);
     rayon::scope(|scope| {
         scope.spawn(|_| {
+            let lap = stopwatch("  ");
             routes.search();
-            lap("search index made");
+            lap("search index");
         });
         for &file in &files {
             let (results, staging, prepared, routes) = (&results, &staging, &prepared, &routes);

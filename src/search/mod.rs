@@ -34,6 +34,7 @@ use crate::model::{page_path, Site};
 use crate::records::{Id, Kind};
 use crate::time::TimeSpan;
 use crate::wording;
+use postings::List;
 
 /// Documents per file of titles and lines: the first results of a query
 /// fetch one or a few of them.
@@ -156,34 +157,33 @@ struct Lent {
 
 impl Lent {
     fn new(site: &Site) -> Lent {
-        let words = |texts: &[&str]| texts.iter().flat_map(|t| tokens::words(t)).collect::<Vec<_>>();
+        // A name and its other names (aliases, hashtags).
+        let words = |name: &str, others: &[String]| -> Vec<String> {
+            let all = std::iter::once(name).chain(others.iter().map(String::as_str));
+            all.flat_map(tokens::words).collect()
+        };
         Lent {
             actors: site
                 .actors
                 .par_iter()
-                .map(|a| {
-                    let mut w = words(&[&a.record.name]);
-                    w.extend(a.record.aliases.iter().flat_map(|t| tokens::words(t)));
-                    w
-                })
+                .map(|a| words(&a.record.name, &a.record.aliases))
                 .collect(),
             targets: site
                 .targets
                 .par_iter()
                 .map(|t| {
                     let r = &t.record;
-                    let host = r.url.as_ref().map_or(String::new(), |u| host(u.as_str()));
-                    words(&[&r.name, &host, r.country.as_deref().unwrap_or_default()])
+                    let host = r.url.as_ref().map(|u| host(u.as_str()));
+                    words(
+                        &r.name,
+                        &[host, r.country.clone()].into_iter().flatten().collect::<Vec<_>>(),
+                    )
                 })
                 .collect(),
             campaigns: site
                 .campaigns
                 .par_iter()
-                .map(|c| {
-                    let mut w = words(&[&c.record.name]);
-                    w.extend(c.record.hashtags.iter().flat_map(|t| tokens::words(t)));
-                    w
-                })
+                .map(|c| words(&c.record.name, &c.record.hashtags))
                 .collect(),
         }
     }
@@ -219,7 +219,7 @@ fn records(site: &Site) -> Vec<Record> {
 
 /// Records made into documents at a time, then folded into the tables of
 /// words and filter values: the documents' words never all exist at once.
-const BATCH: usize = 16 * CHUNK;
+const BATCH: usize = 4 * CHUNK;
 
 /// What the documents add up to, as they are folded in.
 #[derive(Default)]
@@ -227,7 +227,7 @@ struct Tables {
     /// Each word's documents.
     words: HashMap<String, Lists>,
     /// Each filter value (position in [`FACETS`], key): its label, its documents.
-    facets: BTreeMap<(usize, String), (String, Vec<u32>)>,
+    facets: BTreeMap<(usize, String), (String, List)>,
     /// The files of titles and lines, in order.
     chunks: Vec<(String, String)>,
 }
@@ -248,8 +248,11 @@ impl Tables {
             if tier == 0 { &mut lists.0 } else { &mut lists.1 }.push(n);
         }
         for (facet, key, label) in doc.facets {
-            let entry = self.facets.entry((facet, key)).or_insert((label, Vec::new()));
-            if entry.1.last() != Some(&n) {
+            let entry = self
+                .facets
+                .entry((facet, key))
+                .or_insert_with(|| (label, List::default()));
+            if !entry.1.ends_with(n) {
                 entry.1.push(n);
             }
         }
@@ -309,20 +312,21 @@ fn json<T: Serialize>(value: &T) -> String {
 
 /// A word's documents: those it names (title, name, aliases, hashtags,
 /// host), and those it is in elsewhere.
-type Lists = (Vec<u32>, Vec<u32>);
+type Lists = (List, List);
 
 /// The words' shards, written to `files`; their keys.
 fn words_files(lists: HashMap<String, Lists>, files: &mut Vec<(String, String)>) -> Vec<String> {
     let mut words: Vec<(String, Lists)> = lists.into_iter().collect();
     words.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let entries: Vec<String> = words
-        .par_iter()
-        .map(|(w, (primary, secondary))| {
+        .iter_mut()
+        .map(|(w, lists)| {
+            let (primary, secondary) = std::mem::take(lists);
             format!(
                 "{}:[{},{}]",
                 serde_json::to_string(w).unwrap_or_default(),
-                postings::encode(primary),
-                postings::encode(secondary)
+                primary.finish(),
+                secondary.finish()
             )
         })
         .collect();
@@ -347,7 +351,7 @@ fn words_files(lists: HashMap<String, Lists>, files: &mut Vec<(String, String)>)
 }
 
 /// The filters' lists, written to `files`; the filters with their values.
-fn facet_files(values: BTreeMap<(usize, String), (String, Vec<u32>)>, files: &mut Vec<(String, String)>) -> Vec<Facet> {
+fn facet_files(values: BTreeMap<(usize, String), (String, List)>, files: &mut Vec<(String, String)>) -> Vec<Facet> {
     let mut facets: Vec<Facet> = FACETS
         .iter()
         .map(|&(name, label)| Facet {
@@ -358,14 +362,12 @@ fn facet_files(values: BTreeMap<(usize, String), (String, Vec<u32>)>, files: &mu
         .collect();
     for ((facet, key), (label, ids)) in values {
         let file = format!("{}/{}", FACETS[facet].0, tokens::file_name(&key));
-        files.push((
-            format!("{FOLDER}f/{file}.json"),
-            format!("{}\n", postings::encode(&ids)),
-        ));
+        let count = ids.len();
+        files.push((format!("{FOLDER}f/{file}.json"), format!("{}\n", ids.finish())));
         facets[facet].values.push(FacetValue {
             key,
             label,
-            count: ids.len(),
+            count,
             file,
         });
     }
@@ -415,12 +417,7 @@ fn document(site: &Site, lent: &Lent, record: Record) -> Doc {
             for r in &site.relations[i] {
                 doc.secondary.extend(lent.actors[r.other].iter().cloned());
             }
-            if let Some(d) = &a.description {
-                doc.text(&crate::markdown::plain_text(d));
-            }
-            line.push(incident_count(site, Kind::Actor, &p.id));
-            doc.line = line.join(" · ");
-            doc
+            finish(doc, line, a.description.iter(), site.incidents_of(Kind::Actor, &p.id))
         }
         Record::Target(i) => {
             let p = &site.targets[i];
@@ -437,25 +434,16 @@ fn document(site: &Site, lent: &Lent, record: Record) -> Doc {
                 line.push(sector.clone());
             }
             country(&mut doc, t.country.as_deref(), &mut line);
-            if let Some(d) = &t.description {
-                doc.text(&crate::markdown::plain_text(d));
-            }
-            line.push(incident_count(site, Kind::Target, &p.id));
-            doc.line = line.join(" · ");
-            doc
+            finish(doc, line, t.description.iter(), site.incidents_of(Kind::Target, &p.id))
         }
         Record::Campaign(i) => {
             let p = &site.campaigns[i];
             let c = &p.record;
             let mut doc = Doc::new(Kind::Campaign, &p.id, &c.name);
             doc.primary.extend(lent.campaigns[i].iter().cloned());
-            for text in c.summary.iter().chain(&c.trigger) {
-                doc.text(&crate::markdown::plain_text(text));
-            }
-            let mut line: Vec<String> = c.hashtags.iter().map(|h| format!("#{h}")).collect();
-            line.push(incident_count(site, Kind::Campaign, &p.id));
-            doc.line = line.join(" · ");
-            doc
+            let line = c.hashtags.iter().map(|h| format!("#{h}")).collect();
+            let texts = c.summary.iter().chain(&c.trigger);
+            finish(doc, line, texts, site.incidents_of(Kind::Campaign, &p.id))
         }
         Record::Note(i) => {
             let n = &site.notes[i];
@@ -483,8 +471,20 @@ fn country(doc: &mut Doc, country: Option<&str>, line: &mut Vec<String>) {
     }
 }
 
-fn incident_count(site: &Site, kind: Kind, id: &Id) -> String {
-    wording::count(site.incidents_of(kind, id).len(), "incident")
+/// The end of an actor's, a target's or a campaign's document: the words of
+/// its Markdown texts, and its line, which ends with its number of incidents.
+fn finish<'t>(
+    mut doc: Doc,
+    mut line: Vec<String>,
+    texts: impl Iterator<Item = &'t String>,
+    incidents: &[usize],
+) -> Doc {
+    for text in texts {
+        doc.text(&crate::markdown::plain_text(text));
+    }
+    line.push(wording::count(incidents.len(), "incident"));
+    doc.line = line.join(" · ");
+    doc
 }
 
 /// The words of when something happened (`2024`, `2024-08`, `2024-08-25`,

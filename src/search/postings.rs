@@ -9,31 +9,69 @@
 
 use std::fmt::Write as _;
 
+/// A list of documents, written as it grows: documents are added in
+/// ascending order, and no list of numbers is held besides its text.
+#[derive(Default)]
+pub struct List {
+    /// The steps and runs written so far, comma-separated.
+    text: String,
+    /// One past the last document added (0: none yet).
+    next: u32,
+    /// Documents right after the last step, not written yet.
+    run: u32,
+    count: u32,
+}
+
+impl List {
+    pub fn push(&mut self, id: u32) {
+        if self.count > 0 && id == self.next {
+            self.run += 1;
+        } else {
+            self.end_run();
+            push_number(&mut self.text, i64::from(id) - i64::from(self.next) + 1);
+        }
+        self.next = id + 1;
+        self.count += 1;
+    }
+
+    /// Whether `id` is the last document added.
+    pub fn ends_with(&self, id: u32) -> bool {
+        self.count > 0 && self.next == id + 1
+    }
+
+    pub fn len(&self) -> usize {
+        self.count as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    fn end_run(&mut self) {
+        if self.run > 0 {
+            push_number(&mut self.text, -i64::from(self.run));
+            self.run = 0;
+        }
+    }
+
+    /// The list as the search page reads it: `[4,-2,4]`.
+    pub fn finish(mut self) -> String {
+        self.end_run();
+        format!("[{}]", self.text)
+    }
+}
+
 /// The document numbers `ids` (ascending), as the search page decodes them.
 pub fn encode(ids: &[u32]) -> String {
-    let mut out = String::from("[");
-    let mut last: i64 = -1;
-    let mut i = 0;
-    while i < ids.len() {
-        let id = i64::from(ids[i]);
-        push_number(&mut out, id - last);
-        last = id;
-        let mut run = 0;
-        while i + 1 + run < ids.len() && i64::from(ids[i + 1 + run]) == last + 1 + run as i64 {
-            run += 1;
-        }
-        if run > 0 {
-            push_number(&mut out, -(run as i64));
-            last += run as i64;
-        }
-        i += 1 + run;
+    let mut list = List::default();
+    for &id in ids {
+        list.push(id);
     }
-    out.push(']');
-    out
+    list.finish()
 }
 
 fn push_number(out: &mut String, n: i64) {
-    if !out.ends_with('[') {
+    if !out.is_empty() {
         out.push(',');
     }
     let _ = write!(out, "{n}");

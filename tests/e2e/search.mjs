@@ -47,8 +47,8 @@ for (const c of cases) {
   for (const [facet, value] of Object.entries(c.filters || {})) {
     await page.selectOption(`select[name="${facet}"]`, value);
   }
-  const started = Date.now();
   await page.locator("#search-q").pressSequentially(c.q, { delay: 15 });
+  const typed = Date.now();
   let status;
   try {
     // The last keystroke's query, not an earlier one's.
@@ -59,9 +59,11 @@ for (const c of cases) {
     await page.close();
     continue;
   }
-  const ms = Date.now() - started;
+  const ms = Date.now() - typed;
   const found = await results(page);
-  console.log(`${label}: ${status} first ${found[0]} (${ms} ms after the first key)`);
+  const bytes = await page.evaluate(() => performance.getEntriesByType("resource")
+    .filter((e) => e.name.includes("/search/")).reduce((n, e) => n + e.encodedBodySize, 0));
+  console.log(`${label}: ${status} first ${found[0]} (${ms} ms after the last key, ${Math.round(bytes / 1024)} KiB of index fetched)`);
   if (c.first && found[0] !== c.first) fail(`${label}: first result ${found[0]}, expected ${c.first}`);
   for (const f of c.finds || []) if (!found.includes(f)) fail(`${label}: ${f} not among ${found.join(" ")}`);
   for (const m of c.misses || []) if (found.includes(m)) fail(`${label}: ${m} should not be found`);
