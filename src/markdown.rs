@@ -6,6 +6,7 @@
 //! handler; links only `http`, `https`, `mailto` or relative, and links that
 //! leave the site get `rel="noopener noreferrer"`.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
@@ -90,9 +91,14 @@ fn html_depth(html: &str, mut depth: usize) -> usize {
     depth
 }
 
-/// The words of Markdown without its markup (text and code), for the
+/// The text of Markdown without its markup (text and code), for the
 /// search index: the link text, not its address; nothing of raw HTML.
-pub fn plain_text(markdown: &str) -> String {
+pub fn plain_text(markdown: &str) -> Cow<'_, str> {
+    // Without a link, raw HTML or an entity, the markup is punctuation,
+    // which the index's words leave out anyway.
+    if !markdown.contains(['[', '<', '&']) {
+        return Cow::Borrowed(markdown);
+    }
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES;
     let mut text = String::with_capacity(markdown.len());
     for event in Parser::new_ext(markdown, options) {
@@ -101,7 +107,7 @@ pub fn plain_text(markdown: &str) -> String {
             text.push(' ');
         }
     }
-    text
+    Cow::Owned(text)
 }
 
 /// Renders Markdown to sanitised HTML.
@@ -194,6 +200,19 @@ fn is_plain(event: &Event) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_text_keeps_words_not_markup() {
+        let words = |md: &str| crate::search::tokens::words(&plain_text(md));
+        assert_eq!(words("A **bold** `code` claim."), ["a", "bold", "code", "claim"]);
+        assert_eq!(
+            words("See [the report](https://evil.example/x)"),
+            ["see", "the", "report"]
+        );
+        assert_eq!(words("Tom &amp; <em class=\"x\">Jerry</em>"), ["tom", "jerry"]);
+        assert!(words("<script>alert(1)</script>").is_empty());
+        assert!(matches!(plain_text("no markup here"), Cow::Borrowed(_)));
+    }
 
     #[test]
     fn markdown_renders() {

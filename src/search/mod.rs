@@ -24,6 +24,7 @@
 pub mod postings;
 pub mod tokens;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::Datelike;
@@ -82,23 +83,24 @@ const STATUS: usize = 2;
 const YEAR: usize = 3;
 const COUNTRY: usize = 4;
 
-/// One record as the index sees it.
+/// One record as the index sees it; the words it borrows are those that
+/// related records lend it ([`Lent`]).
 #[derive(Default)]
-struct Doc {
+struct Doc<'a> {
     kind: &'static str,
     title: String,
     path: String,
     line: String,
     /// Words of what it is called: title or name, aliases, hashtags, host.
-    primary: Vec<String>,
+    primary: Vec<Cow<'a, str>>,
     /// Words of everything else about it.
-    secondary: Vec<String>,
+    secondary: Vec<Cow<'a, str>>,
     /// Its filter values: (position in [`FACETS`], key, label).
     facets: Vec<(usize, String, String)>,
 }
 
-impl Doc {
-    fn new(kind: Kind, id: &Id, title: &str) -> Doc {
+impl<'a> Doc<'a> {
+    fn new(kind: Kind, id: &Id, title: &str) -> Doc<'a> {
         let mut doc = Doc {
             kind: kind.folder(),
             title: title.to_string(),
@@ -113,12 +115,22 @@ impl Doc {
 
     /// Words of what the record is called.
     fn name(&mut self, text: &str) {
-        self.primary.extend(tokens::words(text));
+        self.primary.extend(tokens::words(text).into_iter().map(Cow::Owned));
     }
 
     /// Any other words about it.
     fn text(&mut self, text: &str) {
-        self.secondary.extend(tokens::words(text));
+        self.secondary.extend(tokens::words(text).into_iter().map(Cow::Owned));
+    }
+
+    /// Words a related record lends: as names, or as other words.
+    fn lend(&mut self, words: &'a [String], as_name: bool) {
+        let to = if as_name {
+            &mut self.primary
+        } else {
+            &mut self.secondary
+        };
+        to.extend(words.iter().map(|w| Cow::Borrowed(w.as_str())));
     }
 
     fn facet(&mut self, facet: usize, key: &str, label: &str) {
@@ -234,16 +246,16 @@ struct Tables {
 
 impl Tables {
     /// Adds document `n`.
-    fn add(&mut self, n: u32, doc: Doc) {
+    fn add(&mut self, n: u32, doc: Doc<'_>) {
         for (word, tier) in doc
             .primary
             .into_iter()
             .map(|w| (w, 0))
             .chain(doc.secondary.into_iter().map(|w| (w, 1)))
         {
-            let lists = match self.words.get_mut(word.as_str()) {
+            let lists = match self.words.get_mut(word.as_ref()) {
                 Some(lists) => lists,
-                None => self.words.entry(word).or_default(),
+                None => self.words.entry(word.into_owned()).or_default(),
             };
             if tier == 0 { &mut lists.0 } else { &mut lists.1 }.push(n);
         }
@@ -263,7 +275,12 @@ impl Tables {
 pub fn build(site: &Site) -> Index {
     let lent = Lent::new(site);
     let records = records(site);
-    let mut tables = Tables::default();
+    // About two new words a record (a site's words grow with its records):
+    // sized once, not doubled again and again.
+    let mut tables = Tables {
+        words: HashMap::with_capacity(2 * records.len()),
+        ..Tables::default()
+    };
     for (b, batch) in records.chunks(BATCH).enumerate() {
         let docs: Vec<Doc> = batch
             .par_iter()
@@ -397,14 +414,14 @@ fn facet_files(values: BTreeMap<(usize, String), (String, List)>, files: &mut Ve
 }
 
 /// The document of one record.
-fn document(site: &Site, lent: &Lent, record: Record) -> Doc {
+fn document<'a>(site: &Site, lent: &'a Lent, record: Record) -> Doc<'a> {
     match record {
         Record::Incident(i) => incident(site, lent, i),
         Record::Actor(i) => {
             let p = &site.actors[i];
             let a = &p.record;
             let mut doc = Doc::new(Kind::Actor, &p.id, &a.name);
-            doc.primary.extend(lent.actors[i].iter().cloned());
+            doc.lend(&lent.actors[i], true);
             let mut line: Vec<String> = Vec::new();
             if !a.aliases.is_empty() {
                 line.push(format!("also {}", a.aliases.join(", ")));
@@ -415,7 +432,7 @@ fn document(site: &Site, lent: &Lent, record: Record) -> Doc {
             }
             country(&mut doc, a.country.as_deref(), &mut line);
             for r in &site.relations[i] {
-                doc.secondary.extend(lent.actors[r.other].iter().cloned());
+                doc.lend(&lent.actors[r.other], false);
             }
             finish(doc, line, a.description.iter(), site.incidents_of(Kind::Actor, &p.id))
         }
@@ -440,7 +457,7 @@ fn document(site: &Site, lent: &Lent, record: Record) -> Doc {
             let p = &site.campaigns[i];
             let c = &p.record;
             let mut doc = Doc::new(Kind::Campaign, &p.id, &c.name);
-            doc.primary.extend(lent.campaigns[i].iter().cloned());
+            doc.lend(&lent.campaigns[i], true);
             let line = c.hashtags.iter().map(|h| format!("#{h}")).collect();
             let texts = c.summary.iter().chain(&c.trigger);
             finish(doc, line, texts, site.incidents_of(Kind::Campaign, &p.id))
@@ -473,12 +490,12 @@ fn country(doc: &mut Doc, country: Option<&str>, line: &mut Vec<String>) {
 
 /// The end of an actor's, a target's or a campaign's document: the words of
 /// its Markdown texts, and its line, which ends with its number of incidents.
-fn finish<'t>(
-    mut doc: Doc,
+fn finish<'a, 't>(
+    mut doc: Doc<'a>,
     mut line: Vec<String>,
     texts: impl Iterator<Item = &'t String>,
     incidents: &[usize],
-) -> Doc {
+) -> Doc<'a> {
     for text in texts {
         doc.text(&crate::markdown::plain_text(text));
     }
@@ -512,10 +529,10 @@ fn dates(doc: &mut Doc, site: &Site, span: TimeSpan) {
     for day in BTreeSet::from([first, last]) {
         let (y, m, d) = (day.year(), day.month(), day.day());
         doc.secondary.extend([
-            format!("{y}"),
-            format!("{y}-{m:02}"),
-            format!("{y}-{m:02}-{d:02}"),
-            MONTHS[m as usize - 1].to_string(),
+            Cow::Owned(format!("{y}")),
+            Cow::Owned(format!("{y}-{m:02}")),
+            Cow::Owned(format!("{y}-{m:02}-{d:02}")),
+            Cow::Borrowed(MONTHS[m as usize - 1]),
         ]);
     }
     let year = first.year().to_string();
@@ -536,7 +553,7 @@ fn names(site: &Site, kind: Kind, ids: &mut dyn Iterator<Item = &Id>, total: usi
     shown.join(", ")
 }
 
-fn incident(site: &Site, lent: &Lent, i: usize) -> Doc {
+fn incident<'a>(site: &Site, lent: &'a Lent, i: usize) -> Doc<'a> {
     let inc = &site.incidents[i];
     let r = &inc.record;
     let mut doc = Doc::new(Kind::Incident, &inc.id, &r.title);
@@ -558,7 +575,7 @@ fn incident(site: &Site, lent: &Lent, i: usize) -> Doc {
     let mut countries = BTreeSet::new();
     for t in &r.targets {
         if let Some(p) = site.position(Kind::Target, t) {
-            doc.secondary.extend(lent.targets[p].iter().cloned());
+            doc.lend(&lent.targets[p], false);
             countries.extend(site.targets[p].record.country.as_deref().map(str::trim));
         }
     }
@@ -567,11 +584,11 @@ fn incident(site: &Site, lent: &Lent, i: usize) -> Doc {
     }
     for a in &r.actors {
         if let Some(p) = site.position(Kind::Actor, &a.actor) {
-            doc.secondary.extend(lent.actors[p].iter().cloned());
+            doc.lend(&lent.actors[p], false);
         }
     }
     if let Some(p) = r.campaign.as_ref().and_then(|c| site.position(Kind::Campaign, c)) {
-        doc.secondary.extend(lent.campaigns[p].iter().cloned());
+        doc.lend(&lent.campaigns[p], false);
     }
     for s in &r.sources {
         for text in s.publisher.iter().chain(&s.title) {
