@@ -4,7 +4,8 @@
 //! [`load`] (walk `content/`) → [`parse`] (YAML, front matter) →
 //! [`validate`] (references, time contradictions) → [`model`] (the resolved
 //! site, with [`bounds`] of every outage) → [`render`] (Markdown, Tera,
-//! [`timeline`], [`export`]) → [`write`] (atomic output).
+//! [`timeline`]), [`export`] and [`search`] (the index of the search page)
+//! → [`write`] (atomic output).
 //! The time model of docs/format.md ("Times") lives in [`time`] and [`bounds`]; its wording in
 //! [`wording`]. [`lint`] runs the stages up to validation (what `sitrep
 //! check` reports); [`check`] adds the model; [`Prepared`] adds
@@ -303,8 +304,8 @@ pub fn build(root: &Path, out: &Path, base_url: Option<&str>, force: bool) -> Re
     renderer.prepare_all().map_err(BuildError::Template)?;
     lap("rows, summaries and bar titles made");
     let routes = prepared.routes();
-    // The search page waits for the index; the index is made beside the
-    // other pages and files, then written with its page.
+    // The search page waits for the index (it lists the filters); the index
+    // is made beside the other pages and files.
     let pages: Vec<Page> = routes.pages().into_iter().filter(|&p| p != Page::Search).collect();
     // Pages and other files are independent: render them side by side, each
     // export as its own task (streamed to its file, never held whole), so no
@@ -312,10 +313,12 @@ pub fn build(root: &Path, out: &Path, base_url: Option<&str>, force: bool) -> Re
     let files = routes.files();
     let results = std::sync::Mutex::new(Vec::new());
     let mut written = Ok(0);
+    let mut facets = Ok(Vec::new());
     rayon::scope(|scope| {
+        // The index is written as it is made, never held whole.
         scope.spawn(|_| {
             let lap = stopwatch("  ");
-            routes.search();
+            facets = search::write(&prepared.site, &mut |path, text| staging.write(&path, text.as_bytes()));
             lap("search index");
         });
         for &file in &files {
@@ -338,13 +341,9 @@ pub fn build(root: &Path, out: &Path, base_url: Option<&str>, force: bool) -> Re
     for result in results.into_inner().unwrap_or_else(|e| e.into_inner()) {
         result?;
     }
-    let html = prepared.render(&renderer, Page::Search).map_err(BuildError::Template)?;
-    staging.write(&routes.place(Page::Search).file, html.as_bytes())?;
-    routes
-        .search()
-        .files
-        .par_iter()
-        .try_for_each(|(path, text)| staging.write(path, text.as_bytes()))?;
+    let at = routes.place(Page::Search);
+    let html = renderer.search(&facets?, &at).map_err(BuildError::Template)?;
+    staging.write(&at.file, html.as_bytes())?;
     write::copy_static(root, &staging)?;
     lap("pages and files written");
     let notes = staging.commit()?;

@@ -105,10 +105,10 @@ impl<'a> Routes<'a> {
         Routes { site, fixed, search }
     }
 
-    /// The search index, made now if it is not yet. Its files are not in
-    /// [`Routes::files`]: `build` makes the index beside the pages (nothing
-    /// else waits for it) and writes its files after them, `serve` on the
-    /// first request under `search/`. Never call this from a task that the
+    /// The search index, made now if it is not yet, and held: `serve`
+    /// answers `search/` from it. Its files are not in [`Routes::files`]:
+    /// `build` writes them as [`crate::search::write`] makes them, beside
+    /// the pages, and never holds them. Never call this from a task that the
     /// index's own parallel work could run (a `OnceLock` is not re-entrant).
     pub fn search(&self) -> &'a crate::search::Index {
         self.search.get_or_init(|| crate::search::build(self.site))

@@ -25,10 +25,11 @@ pub mod postings;
 pub mod tokens;
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::Datelike;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::model::{page_path, Site};
@@ -136,16 +137,6 @@ impl<'a> Doc<'a> {
     fn facet(&mut self, facet: usize, key: &str, label: &str) {
         self.facets.push((facet, key.to_string(), label.to_string()));
     }
-
-    /// Each word once, and a word of the name only as one.
-    fn settle(&mut self) {
-        self.primary.sort_unstable();
-        self.primary.dedup();
-        self.secondary.sort_unstable();
-        self.secondary.dedup();
-        let primary = &self.primary;
-        self.secondary.retain(|w| primary.binary_search(w).is_err());
-    }
 }
 
 fn kind_label(kind: Kind) -> &'static str {
@@ -237,27 +228,27 @@ const BATCH: usize = 4 * CHUNK;
 #[derive(Default)]
 struct Tables {
     /// Each word's documents.
-    words: HashMap<String, Lists>,
+    words: FxHashMap<String, Lists>,
     /// Each filter value (position in [`FACETS`], key): its label, its documents.
     facets: BTreeMap<(usize, String), (String, List)>,
-    /// The files of titles and lines, in order.
-    chunks: Vec<(String, String)>,
 }
 
 impl Tables {
     /// Adds document `n`.
     fn add(&mut self, n: u32, doc: Doc<'_>) {
-        for (word, tier) in doc
-            .primary
-            .into_iter()
-            .map(|w| (w, 0))
-            .chain(doc.secondary.into_iter().map(|w| (w, 1)))
-        {
-            let lists = match self.words.get_mut(word.as_ref()) {
+        // Documents come in order, so a word met again in the same document
+        // ends its list already: each word once, and a word of the name
+        // only as one (names come first).
+        let primary = doc.primary.into_iter().map(|w| (w, true));
+        for (word, as_name) in primary.chain(doc.secondary.into_iter().map(|w| (w, false))) {
+            let (names, others) = match self.words.get_mut(word.as_ref()) {
                 Some(lists) => lists,
                 None => self.words.entry(word.into_owned()).or_default(),
             };
-            if tier == 0 { &mut lists.0 } else { &mut lists.1 }.push(n);
+            if names.ends_with(n) || others.ends_with(n) {
+                continue;
+            }
+            if as_name { names } else { others }.push(n);
         }
         for (facet, key, label) in doc.facets {
             let entry = self
@@ -271,45 +262,49 @@ impl Tables {
     }
 }
 
-/// Builds the index of a site.
-pub fn build(site: &Site) -> Index {
+/// Makes the index of a site and hands each file (its path inside the site,
+/// its text) to `out` as soon as it is made, so that `build` holds none of
+/// them; returns the filters, for the search page.
+pub fn write<E>(site: &Site, out: &mut dyn FnMut(String, String) -> Result<(), E>) -> Result<Vec<Facet>, E> {
     let lent = Lent::new(site);
     let records = records(site);
     // About two new words a record (a site's words grow with its records):
     // sized once, not doubled again and again.
     let mut tables = Tables {
-        words: HashMap::with_capacity(2 * records.len()),
+        words: FxHashMap::with_capacity_and_hasher(2 * records.len(), Default::default()),
         ..Tables::default()
     };
     for (b, batch) in records.chunks(BATCH).enumerate() {
-        let docs: Vec<Doc> = batch
-            .par_iter()
-            .map(|&r| {
-                let mut doc = document(site, &lent, r);
-                doc.settle();
-                doc
-            })
-            .collect();
+        let docs: Vec<Doc> = batch.par_iter().map(|&r| document(site, &lent, r)).collect();
         for (k, chunk) in docs.chunks(CHUNK).enumerate() {
             let rows: Vec<[&str; 4]> = chunk.iter().map(|d| [d.kind, &d.title, &d.path, &d.line]).collect();
             let n = b * (BATCH / CHUNK) + k;
-            tables.chunks.push((format!("{FOLDER}d/{n}.json"), json(&rows)));
+            out(format!("{FOLDER}d/{n}.json"), json(&rows))?;
         }
         for (k, doc) in docs.into_iter().enumerate() {
             tables.add((b * BATCH + k) as u32, doc);
         }
     }
-    let mut files = Vec::new();
-    let shards = words_files(tables.words, &mut files);
-    let facets = facet_files(tables.facets, &mut files);
-    files.append(&mut tables.chunks);
+    let shards = words_files(tables.words, out)?;
+    let facets = facet_files(tables.facets, out)?;
     let manifest = Manifest {
         docs: records.len(),
         chunk: CHUNK,
         shards,
         facets: &facets,
     };
-    files.insert(0, (format!("{FOLDER}index.json"), json(&manifest)));
+    out(format!("{FOLDER}index.json"), json(&manifest))?;
+    Ok(facets)
+}
+
+/// The whole index in memory: `serve` answers from it.
+pub fn build(site: &Site) -> Index {
+    let mut files = Vec::new();
+    let facets = write(site, &mut |path, text| {
+        files.push((path, text));
+        Ok::<(), std::convert::Infallible>(())
+    })
+    .unwrap_or_else(|never| match never {});
     Index { files, facets }
 }
 
@@ -331,8 +326,11 @@ fn json<T: Serialize>(value: &T) -> String {
 /// host), and those it is in elsewhere.
 type Lists = (List, List);
 
-/// The words' shards, written to `files`; their keys.
-fn words_files(lists: HashMap<String, Lists>, files: &mut Vec<(String, String)>) -> Vec<String> {
+/// The words' shards, handed to `out`; their keys.
+fn words_files<E>(
+    lists: FxHashMap<String, Lists>,
+    out: &mut dyn FnMut(String, String) -> Result<(), E>,
+) -> Result<Vec<String>, E> {
     let mut words: Vec<(String, Lists)> = lists.into_iter().collect();
     words.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let entries: Vec<String> = words
@@ -362,13 +360,16 @@ fn words_files(lists: HashMap<String, Lists>, files: &mut Vec<(String, String)>)
             text.push_str(&entries[i]);
         }
         text.push_str("}\n");
-        files.push((format!("{FOLDER}t/{}.json", postings::shard_file(&s.key)), text));
+        out(format!("{FOLDER}t/{}.json", postings::shard_file(&s.key)), text)?;
     }
-    shards.into_iter().map(|s| s.key).collect()
+    Ok(shards.into_iter().map(|s| s.key).collect())
 }
 
-/// The filters' lists, written to `files`; the filters with their values.
-fn facet_files(values: BTreeMap<(usize, String), (String, List)>, files: &mut Vec<(String, String)>) -> Vec<Facet> {
+/// The filters' lists, handed to `out`; the filters with their values.
+fn facet_files<E>(
+    values: BTreeMap<(usize, String), (String, List)>,
+    out: &mut dyn FnMut(String, String) -> Result<(), E>,
+) -> Result<Vec<Facet>, E> {
     let mut facets: Vec<Facet> = FACETS
         .iter()
         .map(|&(name, label)| Facet {
@@ -380,7 +381,7 @@ fn facet_files(values: BTreeMap<(usize, String), (String, List)>, files: &mut Ve
     for ((facet, key), (label, ids)) in values {
         let file = format!("{}/{}", FACETS[facet].0, tokens::file_name(&key));
         let count = ids.len();
-        files.push((format!("{FOLDER}f/{file}.json"), format!("{}\n", ids.finish())));
+        out(format!("{FOLDER}f/{file}.json"), format!("{}\n", ids.finish()))?;
         facets[facet].values.push(FacetValue {
             key,
             label,
@@ -410,7 +411,7 @@ fn facet_files(values: BTreeMap<(usize, String), (String, List)>, files: &mut Ve
         order(n, keys, &mut f.values);
     }
     facets.retain(|f| !f.values.is_empty());
-    facets
+    Ok(facets)
 }
 
 /// The document of one record.
