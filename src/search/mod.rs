@@ -24,8 +24,8 @@
 pub mod postings;
 pub mod tokens;
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 
 use chrono::Datelike;
 use rayon::prelude::*;
@@ -92,10 +92,13 @@ struct Doc<'a> {
     title: String,
     path: String,
     line: String,
-    /// Words of what it is called: title or name, aliases, hashtags, host.
-    primary: Vec<Cow<'a, str>>,
-    /// Words of everything else about it.
-    secondary: Vec<Cow<'a, str>>,
+    /// What it is called (title or name, aliases, hashtags, host), folded,
+    /// a space between texts; its words are read from it when it is indexed.
+    names: String,
+    /// Everything else about it, folded, likewise.
+    others: String,
+    /// Words that related records lend it: as names, or as other words.
+    lent: Vec<(&'a [String], bool)>,
     /// Its filter values: (position in [`FACETS`], key, label).
     facets: Vec<(usize, String, String)>,
 }
@@ -116,22 +119,31 @@ impl<'a> Doc<'a> {
 
     /// Words of what the record is called.
     fn name(&mut self, text: &str) {
-        self.primary.extend(tokens::words(text).into_iter().map(Cow::Owned));
+        tokens::fold_into(&mut self.names, text);
+        self.names.push(' ');
     }
 
     /// Any other words about it.
     fn text(&mut self, text: &str) {
-        self.secondary.extend(tokens::words(text).into_iter().map(Cow::Owned));
+        tokens::fold_into(&mut self.others, text);
+        self.others.push(' ');
     }
 
     /// Words a related record lends: as names, or as other words.
     fn lend(&mut self, words: &'a [String], as_name: bool) {
-        let to = if as_name {
-            &mut self.primary
-        } else {
-            &mut self.secondary
+        self.lent.push((words, as_name));
+    }
+
+    /// Every word, each with whether it is one of the names; names first.
+    fn words(&self) -> impl Iterator<Item = (&str, bool)> {
+        let lent = |as_name: bool| {
+            self.lent
+                .iter()
+                .filter(move |l| l.1 == as_name)
+                .flat_map(move |l| l.0.iter().map(move |w| (w.as_str(), as_name)))
         };
-        to.extend(words.iter().map(|w| Cow::Borrowed(w.as_str())));
+        let names = tokens::each_word(&self.names).map(|w| (w, true)).chain(lent(true));
+        names.chain(tokens::each_word(&self.others).map(|w| (w, false)).chain(lent(false)))
     }
 
     fn facet(&mut self, facet: usize, key: &str, label: &str) {
@@ -239,11 +251,10 @@ impl Tables {
         // Documents come in order, so a word met again in the same document
         // ends its list already: each word once, and a word of the name
         // only as one (names come first).
-        let primary = doc.primary.into_iter().map(|w| (w, true));
-        for (word, as_name) in primary.chain(doc.secondary.into_iter().map(|w| (w, false))) {
-            let (names, others) = match self.words.get_mut(word.as_ref()) {
+        for (word, as_name) in doc.words() {
+            let (names, others) = match self.words.get_mut(word) {
                 Some(lists) => lists,
-                None => self.words.entry(word.into_owned()).or_default(),
+                None => self.words.entry(word.to_string()).or_default(),
             };
             if names.ends_with(n) || others.ends_with(n) {
                 continue;
@@ -529,12 +540,11 @@ fn dates(doc: &mut Doc, site: &Site, span: TimeSpan) {
         .max(first);
     for day in BTreeSet::from([first, last]) {
         let (y, m, d) = (day.year(), day.month(), day.day());
-        doc.secondary.extend([
-            Cow::Owned(format!("{y}")),
-            Cow::Owned(format!("{y}-{m:02}")),
-            Cow::Owned(format!("{y}-{m:02}-{d:02}")),
-            Cow::Borrowed(MONTHS[m as usize - 1]),
-        ]);
+        let _ = write!(
+            doc.others,
+            "{y} {y}-{m:02} {y}-{m:02}-{d:02} {} ",
+            MONTHS[m as usize - 1]
+        );
     }
     let year = first.year().to_string();
     doc.facet(YEAR, &year, &year);

@@ -12,26 +12,38 @@ use unicode_normalization::UnicodeNormalization;
 
 /// `text` folded: NFKD, marks dropped, lower case.
 pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    fold_into(&mut out, text);
+    out
+}
+
+/// Appends `text` folded to `out`.
+pub fn fold_into(out: &mut String, text: &str) {
     // Most text is ASCII, which has nothing to decompose.
     if text.is_ascii() {
-        return text.to_ascii_lowercase();
+        out.extend(text.chars().map(|c| c.to_ascii_lowercase()));
+        return;
     }
     let bare: String = text.nfkd().filter(|&c| !is_combining_mark(c)).collect();
-    bare.to_lowercase()
+    out.push_str(&bare.to_lowercase());
 }
 
 /// The words of `text`, folded, in order (repeats included).
 pub fn words(text: &str) -> Vec<String> {
-    let folded = fold(text);
-    let mut out = Vec::new();
-    let mut rest = folded.as_str();
-    while let Some(start) = rest.find(is_word_char) {
+    each_word(&fold(text)).map(str::to_string).collect()
+}
+
+/// The words of text already folded, in order (repeats included).
+pub fn each_word(folded: &str) -> impl Iterator<Item = &str> {
+    let mut rest = folded;
+    std::iter::from_fn(move || {
+        let start = rest.find(is_word_char)?;
         rest = &rest[start..];
         let len = date_len(rest).unwrap_or_else(|| rest.find(|c| !is_word_char(c)).unwrap_or(rest.len()));
-        out.push(rest[..len].to_string());
-        rest = &rest[len..];
-    }
-    out
+        let (word, after) = rest.split_at(len);
+        rest = after;
+        Some(word)
+    })
 }
 
 fn is_word_char(c: char) -> bool {
