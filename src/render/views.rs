@@ -135,9 +135,10 @@ pub struct Charts {
 
 #[derive(Serialize)]
 pub struct ObservationView {
+    /// `down` or `up`.
+    pub state: &'static str,
     pub at: String,
     pub at_words: String,
-    pub state: &'static str,
     pub source: Option<String>,
 }
 

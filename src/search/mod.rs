@@ -24,12 +24,11 @@
 pub mod postings;
 pub mod tokens;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 
 use chrono::Datelike;
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::model::{page_path, Site};
@@ -240,7 +239,7 @@ const BATCH: usize = 4 * CHUNK;
 #[derive(Default)]
 struct Tables {
     /// Each word's documents.
-    words: FxHashMap<String, Lists>,
+    words: HashMap<String, Lists>,
     /// Each filter value (position in [`FACETS`], key): its label, its documents.
     facets: BTreeMap<(usize, String), (String, List)>,
 }
@@ -282,7 +281,7 @@ pub fn write<E>(site: &Site, out: &mut dyn FnMut(String, String) -> Result<(), E
     // About two new words a record (a site's words grow with its records):
     // sized once, not doubled again and again.
     let mut tables = Tables {
-        words: FxHashMap::with_capacity_and_hasher(2 * records.len(), Default::default()),
+        words: HashMap::with_capacity(2 * records.len()),
         ..Tables::default()
     };
     for (b, batch) in records.chunks(BATCH).enumerate() {
@@ -339,7 +338,7 @@ type Lists = (List, List);
 
 /// The words' shards, handed to `out`; their keys.
 fn words_files<E>(
-    lists: FxHashMap<String, Lists>,
+    lists: HashMap<String, Lists>,
     out: &mut dyn FnMut(String, String) -> Result<(), E>,
 ) -> Result<Vec<String>, E> {
     let mut words: Vec<(String, Lists)> = lists.into_iter().collect();

@@ -81,7 +81,9 @@ mod tests {
 
     #[test]
     fn folding_drops_marks_case_and_compatibility_forms() {
-        assert_eq!(fold("Clément DOMINGO"), "clement domingo");
+        let mut appended = String::from("already ");
+        fold_into(&mut appended, "Clément DOMINGO");
+        assert_eq!(appended, "already clement domingo");
         assert_eq!(fold("Ｔａｒｇｅｔ ﬁle"), "target file");
         assert_eq!(
             fold("Agence nationale de sécurité du médicament"),
