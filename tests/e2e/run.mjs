@@ -147,6 +147,12 @@ if (shots) {
     await p.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
     await p.close();
   }
+  // The search page with results open: an actor found by its alias.
+  const s = await wide.newPage();
+  await s.goto(origin + "search/?q=People%27s+Cyber+Army", { waitUntil: "load" });
+  await s.waitForFunction(() => /result/.test(document.getElementById("search-status").textContent));
+  await s.screenshot({ path: join(shots, "search.png"), fullPage: true });
+  await s.close();
   await wide.close();
   const narrow = await browser.newContext({ viewport: { width: 390, height: 844 } });
   const p = await narrow.newPage();
