@@ -52,3 +52,15 @@ export async function axeViolations(page) {
   if (!result.passes || result.passes.length < 10) throw new Error(`axe did not run (${result.passes && result.passes.length} passes)`);
   return result.violations.map((v) => `axe ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
 }
+
+// Closes the browser and the server; exits 1 after any failure, else
+// prints what passed.
+export async function finish(browser, server, failures, passed) {
+  await browser.close();
+  server.close();
+  if (failures.length) {
+    console.log(`${failures.length} failure(s)`);
+    process.exit(1);
+  }
+  console.log(passed);
+}

@@ -10,7 +10,7 @@
 // work; and the table's filter and sort working.
 import { readFile, mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { serveSite, launch, axeViolations } from "./common.mjs";
+import { serveSite, launch, axeViolations, finish } from "./common.mjs";
 
 const args = process.argv.slice(2);
 const shotsAt = args.indexOf("--screenshots");
@@ -162,10 +162,4 @@ if (shots) {
   await narrow.close();
 }
 
-await browser.close();
-server.close();
-if (failures.length) {
-  console.log(`${failures.length} failure(s)`);
-  process.exit(1);
-}
-console.log(`browser checks passed: ${pages.length} pages × 2 schemes, drawings at 390 and 1280 px, table script`);
+await finish(browser, server, failures, `browser checks passed: ${pages.length} pages × 2 schemes, drawings at 390 and 1280 px, table script`);

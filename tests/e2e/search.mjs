@@ -13,7 +13,7 @@
 // filter alone lists its records.
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { serveSite, launch, axeViolations } from "./common.mjs";
+import { serveSite, launch, axeViolations, finish } from "./common.mjs";
 
 const [siteArg, casesArg] = process.argv.slice(2);
 const site = resolve(siteArg || "site");
@@ -104,10 +104,4 @@ for (const c of cases) {
   await page.close();
 }
 
-await browser.close();
-server.close();
-if (failures.length) {
-  console.log(`${failures.length} failure(s)`);
-  process.exit(1);
-}
-console.log(`search checks passed: ${cases.length} queries`);
+await finish(browser, server, failures, `search checks passed: ${cases.length} queries`);
