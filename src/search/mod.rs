@@ -41,6 +41,10 @@ use postings::List;
 /// fetch one or a few of them.
 pub const CHUNK: usize = 64;
 
+/// Longer words are not indexed (a hash, a pasted blob); the search page
+/// finds nothing for them, as for any word not in the index.
+const MAX_WORD_BYTES: usize = 100;
+
 /// The folder of the index inside the site.
 pub const FOLDER: &str = "search/";
 
@@ -251,6 +255,10 @@ impl Tables {
         // ends its list already: each word once, and a word of the name
         // only as one (names come first).
         for (word, as_name) in doc.words() {
+            // Nobody types such a word; a pasted blob would only swell a shard.
+            if word.len() > MAX_WORD_BYTES {
+                continue;
+            }
             let (names, others) = match self.words.get_mut(word) {
                 Some(lists) => lists,
                 None => self.words.entry(word.to_string()).or_default(),

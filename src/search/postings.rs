@@ -83,6 +83,12 @@ fn push_number(out: &mut String, n: i64) {
 /// incidents has a few hundred shards, not a file per word.
 pub const SHARD_BYTES: usize = 32 * 1024;
 
+/// The longest shard key, in characters: words that share a longer start
+/// (a pull request can write thousands of them) stay in one shard rather
+/// than splitting ever deeper, and a key's file name stays far below the
+/// 255 bytes a file system allows (8 bytes at most a character).
+pub const MAX_KEY_CHARS: usize = 24;
+
 /// One file of words: every word that starts with `key` and has no longer
 /// shard of its own.
 pub struct Shard {
@@ -129,7 +135,7 @@ fn groups<'w>(words: &[(&'w str, usize)], indexes: &[usize], n: usize) -> Vec<(&
 
 fn split(words: &[(&str, usize)], (key, members): (&str, Vec<usize>), depth: usize, out: &mut Vec<Shard>) {
     let size: usize = members.iter().map(|&i| words[i].1).sum();
-    if size <= SHARD_BYTES {
+    if size <= SHARD_BYTES || depth >= MAX_KEY_CHARS {
         out.push(Shard {
             key: key.to_string(),
             entries: members,
@@ -198,6 +204,17 @@ mod tests {
         ] {
             assert_eq!(decode(&encode(&ids)), ids);
         }
+    }
+
+    #[test]
+    fn words_sharing_a_long_start_stop_splitting_at_the_longest_key() {
+        let start = "x".repeat(5000);
+        let owned: Vec<(String, usize)> = (0..2000).map(|i| (format!("{start}{i:04}"), 100)).collect();
+        let words: Vec<(&str, usize)> = owned.iter().map(|(w, n)| (w.as_str(), *n)).collect();
+        let shards = shard(&words);
+        assert!(shards.iter().all(|s| s.key.chars().count() <= MAX_KEY_CHARS));
+        assert_eq!(shards.iter().map(|s| s.entries.len()).sum::<usize>(), 2000);
+        assert!(shards.iter().all(|s| shard_file(&s.key).len() < 200));
     }
 
     #[test]
