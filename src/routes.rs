@@ -88,9 +88,6 @@ pub fn content_type(path: &str) -> &'static str {
     }
 }
 
-/// The record kinds that have pages, in the order the site lists them.
-const KINDS: [Kind; 5] = [Kind::Incident, Kind::Actor, Kind::Target, Kind::Campaign, Kind::Note];
-
 /// The table of a site's outputs.
 pub struct Routes<'a> {
     site: &'a Site,
@@ -118,7 +115,7 @@ impl<'a> Routes<'a> {
     pub fn pages(&self) -> Vec<Page> {
         let s = self.site;
         let mut pages = vec![Page::Home, Page::NotFound, Page::Search];
-        for kind in KINDS {
+        for kind in Kind::ALL {
             pages.extend((1..=s.list_pages(kind)).map(|n| Page::List(kind, n)));
             pages.extend((0..s.count(kind)).map(|i| Page::Record(kind, i)));
         }
@@ -238,7 +235,7 @@ impl<'a> Routes<'a> {
         } else {
             path.split('/').collect()
         };
-        let kind_of = |folder: &str| KINDS.into_iter().find(|k| k.folder() == folder);
+        let kind_of = |folder: &str| Kind::ALL.into_iter().find(|k| k.folder() == folder);
         match parts.as_slice() {
             [] => Some(Page::Home),
             ["search"] => Some(Page::Search),

@@ -100,6 +100,14 @@ impl HttpUrl {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// Its host (`www.service-public.fr`); every `HttpUrl` has one.
+    pub fn host(&self) -> String {
+        url::Url::parse(&self.0)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+            .unwrap_or_default()
+    }
 }
 
 impl<'de> Deserialize<'de> for HttpUrl {

@@ -198,6 +198,20 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Every kind, in the order the site lists them.
+    pub const ALL: [Kind; 5] = [Kind::Incident, Kind::Actor, Kind::Target, Kind::Campaign, Kind::Note];
+
+    /// The kind's records as a heading says them: `Incidents`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Incident => "Incidents",
+            Kind::Actor => "Actors",
+            Kind::Target => "Targets",
+            Kind::Campaign => "Campaigns",
+            Kind::Note => "Notes",
+        }
+    }
+
     /// The folder under `content/` and under the site.
     pub fn folder(self) -> &'static str {
         match self {

@@ -31,6 +31,7 @@ use chrono::Datelike;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::bounds::Status;
 use crate::model::{page_path, Site};
 use crate::records::{Id, Kind};
 use crate::time::TimeSpan;
@@ -114,7 +115,7 @@ impl<'a> Doc<'a> {
             path: page_path(kind, id),
             ..Doc::default()
         };
-        doc.facet(KIND, kind.folder(), kind_label(kind));
+        doc.facet(KIND, kind.folder(), kind.label());
         doc.name(title);
         doc.name(id.as_str());
         doc
@@ -154,16 +155,6 @@ impl<'a> Doc<'a> {
     }
 }
 
-fn kind_label(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Incident => "Incidents",
-        Kind::Actor => "Actors",
-        Kind::Target => "Targets",
-        Kind::Campaign => "Campaigns",
-        Kind::Note => "Notes",
-    }
-}
-
 /// What a record lends the incidents that name it: the words of an actor's
 /// name and aliases, a target's name, host and country, a campaign's name
 /// and hashtags; made once, not once per incident.
@@ -191,7 +182,7 @@ impl Lent {
                 .par_iter()
                 .map(|t| {
                     let r = &t.record;
-                    let host = r.url.as_ref().map(|u| host(u.as_str()));
+                    let host = r.url.as_ref().map(|u| u.host());
                     words(
                         &r.name,
                         &[host, r.country.clone()].into_iter().flatten().collect::<Vec<_>>(),
@@ -205,14 +196,6 @@ impl Lent {
                 .collect(),
         }
     }
-}
-
-/// The host of an http(s) URL (`www.service-public.fr`).
-fn host(url: &str) -> String {
-    url::Url::parse(url)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_string))
-        .unwrap_or_default()
 }
 
 /// A record to index, in the documents' order.
@@ -407,27 +390,15 @@ fn facet_files<E>(
             file,
         });
     }
-    // Kinds and statuses in the site's order; years newest first.
-    let order = |facet: usize, keys: &[&str], values: &mut Vec<FacetValue>| {
-        if facet == YEAR {
-            values.reverse();
-        } else if !keys.is_empty() {
-            values.sort_by_key(|v| keys.iter().position(|k| *k == v.key));
-        }
-    };
-    let kinds: Vec<&str> = [Kind::Incident, Kind::Target, Kind::Actor, Kind::Campaign, Kind::Note]
-        .iter()
-        .map(|k| k.folder())
-        .collect();
-    let statuses: Vec<&str> = crate::bounds::Status::ALL.iter().map(|s| s.key()).collect();
-    for (n, f) in facets.iter_mut().enumerate() {
-        let keys: &[&str] = match n {
-            KIND => &kinds,
-            STATUS => &statuses,
-            _ => &[],
-        };
-        order(n, keys, &mut f.values);
-    }
+    // Kinds and statuses in the site's order, years newest first, the rest
+    // (attacks, countries) by key.
+    facets[KIND]
+        .values
+        .sort_by_key(|v| Kind::ALL.iter().position(|k| k.folder() == v.key));
+    facets[STATUS]
+        .values
+        .sort_by_key(|v| Status::ALL.iter().position(|s| s.key() == v.key));
+    facets[YEAR].values.reverse();
     facets.retain(|f| !f.values.is_empty());
     Ok(facets)
 }
@@ -461,7 +432,7 @@ fn document<'a>(site: &Site, lent: &'a Lent, record: Record) -> Doc<'a> {
             let mut doc = Doc::new(Kind::Target, &p.id, &t.name);
             let mut line = Vec::new();
             if let Some(url) = &t.url {
-                let host = host(url.as_str());
+                let host = url.host();
                 doc.name(&host);
                 line.push(host);
             }

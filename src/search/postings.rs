@@ -62,7 +62,8 @@ impl List {
 }
 
 /// The document numbers `ids` (ascending), as the search page decodes them.
-pub fn encode(ids: &[u32]) -> String {
+#[cfg(test)]
+fn encode(ids: &[u32]) -> String {
     let mut list = List::default();
     for &id in ids {
         list.push(id);

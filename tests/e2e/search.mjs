@@ -9,8 +9,8 @@
 // results}. Each query is typed key by key into the box, as a reader
 // would; the page must show its results with no script error or CSP
 // violation, and axe must find nothing wrong with the results open. Also
-// checked: the header box of another page leads to the results, and a
-// filter alone lists its records.
+// checked: the header box of another page leads to the results, Tab
+// reaches them, and a query runs again offline.
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { serveSite, launch, axeViolations, finish } from "./common.mjs";
@@ -102,6 +102,32 @@ for (const c of cases) {
   }
   if (!reached) fail("keyboard: Tab from the search box never reaches a result");
   await page.close();
+}
+
+// Offline after load: the files a query fetched are kept for the visit, so
+// the query runs again without the network, and on a site whose words fit
+// in one shard (the example) any other query does too.
+{
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  await page.goto(origin + "search/?q=" + encodeURIComponent(cases[0].q), { waitUntil: "load" });
+  const online = await settled(page);
+  await ctx.setOffline(true);
+  const retype = async (q) => {
+    await page.fill("#search-q", "");
+    await page.locator("#search-q").pressSequentially(q, { delay: 15 });
+    await page.waitForFunction((q) => document.getElementById("search-status").textContent.includes(`“${q.trim()}”`)
+      || /could not/.test(document.getElementById("search-status").textContent), q, { timeout: 5000 });
+    return page.textContent("#search-status");
+  };
+  const again = await retype(cases[0].q);
+  if (again !== online) fail(`offline: "${again}", online it was "${online}"`);
+  const manifest = JSON.parse(await readFile(resolve(site, "search/index.json"), "utf8"));
+  if (manifest.shards.length === 1 && cases[1] && cases[1].q.trim()) {
+    const other = await retype(cases[1].q);
+    if (!/\d+ results?|No results/.test(other)) fail(`offline, a one-shard site: "${other}"`);
+  }
+  await ctx.close();
 }
 
 await finish(browser, server, failures, `search checks passed: ${cases.length} queries`);
