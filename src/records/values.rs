@@ -11,28 +11,69 @@ use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Deserializer};
 
 use super::Kind;
-use crate::time::WrittenTime;
+use crate::time::{TimeSyntaxError, WrittenTime};
 
-/// Deserializes a string through `parse`, raising the error while the
-/// deserializer still knows where the value is (so it gets its line).
-fn from_str_with<'de, D, T>(d: D, expecting: &'static str, parse: fn(&str) -> Result<T, String>) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-{
-    struct Visitor<T> {
-        expecting: &'static str,
-        parse: fn(&str) -> Result<T, String>,
+/// Reads a value from its text; the error in words.
+type ReadText<T> = fn(&str) -> Result<T, String>;
+/// Reads a value from a bare integer; the error in words.
+type ReadInteger<T> = fn(i128) -> Result<T, String>;
+
+/// Reads a value written as text (and, where `integer` is given, as a bare
+/// YAML integer: `2024`, `85`), raising the error while the deserializer
+/// still knows where the value is (so it gets its line).
+struct Reader<T> {
+    expecting: &'static str,
+    text: ReadText<T>,
+    integer: Option<ReadInteger<T>>,
+}
+
+impl<T> serde::de::Visitor<'_> for Reader<T> {
+    type Value = T;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(self.expecting)
     }
-    impl<T> serde::de::Visitor<'_> for Visitor<T> {
-        type Value = T;
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str(self.expecting)
-        }
-        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
-            (self.parse)(v).map_err(E::custom)
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
+        (self.text)(v).map_err(E::custom)
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<T, E> {
+        match self.integer {
+            Some(read) => read(i128::from(v)).map_err(E::custom),
+            None => Err(E::invalid_type(serde::de::Unexpected::Unsigned(v), &self)),
         }
     }
-    d.deserialize_str(Visitor { expecting, parse })
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<T, E> {
+        match self.integer {
+            Some(read) => read(i128::from(v)).map_err(E::custom),
+            None => Err(E::invalid_type(serde::de::Unexpected::Signed(v), &self)),
+        }
+    }
+}
+
+/// Deserializes a string through `parse`.
+fn from_str_with<'de, D: Deserializer<'de>, T>(
+    d: D,
+    expecting: &'static str,
+    parse: ReadText<T>,
+) -> Result<T, D::Error> {
+    d.deserialize_str(Reader {
+        expecting,
+        text: parse,
+        integer: None,
+    })
+}
+
+/// Deserializes a string through `text`, or an integer through `integer`.
+fn from_str_or_integer<'de, D: Deserializer<'de>, T>(
+    d: D,
+    expecting: &'static str,
+    text: ReadText<T>,
+    integer: ReadInteger<T>,
+) -> Result<T, D::Error> {
+    d.deserialize_any(Reader {
+        expecting,
+        text,
+        integer: Some(integer),
+    })
 }
 
 /// A record id: lowercase ASCII letters, digits and `-`, 1–64 characters,
@@ -214,70 +255,37 @@ macro_rules! time_point_pattern {
 /// One time, then optionally `/` and another time or `..`.
 pub const TIME_PATTERN: &str = concat!("^", time_point_pattern!(), "(/(", time_point_pattern!(), "|[.][.]))?$");
 
-impl JsonSchema for Id {
-    fn schema_name() -> Cow<'static, str> {
-        "Id".into()
-    }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "type": "string",
-            "pattern": ID_PATTERN,
-            "description": "The id of a record: its file name without extension (lowercase letters, digits and `-`)."
-        })
-    }
+/// Implements `JsonSchema` for each value type: its name in the schema and
+/// the schema itself (what `check` accepts, in JSON Schema's words).
+macro_rules! schemas {
+    ($($type:ty as $name:literal: $schema:tt)*) => {$(
+        impl JsonSchema for $type {
+            fn schema_name() -> Cow<'static, str> {
+                $name.into()
+            }
+            fn json_schema(_: &mut SchemaGenerator) -> Schema {
+                json_schema!($schema)
+            }
+        }
+    )*};
 }
 
-impl JsonSchema for HttpUrl {
-    fn schema_name() -> Cow<'static, str> {
-        "HttpUrl".into()
+schemas! {
+    Id as "Id": { "type": "string", "pattern": ID_PATTERN, "description": "The id of a record: its file name without extension (lowercase letters, digits and `-`)." }
+    HttpUrl as "HttpUrl": { "type": "string", "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[^/?#]+", "description": "An absolute http or https URL." }
+    Zone as "Zone": { "type": "string", "pattern": "^[A-Za-z0-9_+-]+(/[A-Za-z0-9_+-]+)*$", "description": "An IANA timezone name such as `Europe/Paris` or `UTC`." }
+    RecordRef as "RecordRef": {
+        "type": "string",
+        "pattern": "^(incidents|actors|targets|campaigns)/[a-z0-9][a-z0-9-]{0,63}$",
+        "description": "A record this note is about: `incidents/<id>`, `actors/<id>`, `targets/<id>` or `campaigns/<id>`."
     }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "type": "string",
-            "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[^/?#]+",
-            "description": "An absolute http or https URL."
-        })
+    WrittenTime as "Time": {
+        "description": "A time written with the precision that is known: `2024`, `2024-08`, `2024-08-25`, `2024-08-25T14`, `2024-08-25T14:30` or `2024-08-25T14:30:15`, optionally followed by `Z` or `+HH:MM`/`-HH:MM`; without an offset it is in the site's timezone. Where only a range is known, an interval `A/B` of two such times (from the start of A to the end of B), or `A/..` (at A or later, up to as_of).",
+        "anyOf": [{ "type": "string", "pattern": TIME_PATTERN }, { "type": "integer", "minimum": 1000, "maximum": 9999 }]
     }
-}
-
-impl JsonSchema for Zone {
-    fn schema_name() -> Cow<'static, str> {
-        "Zone".into()
-    }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "type": "string",
-            "pattern": "^[A-Za-z0-9_+-]+(/[A-Za-z0-9_+-]+)*$",
-            "description": "An IANA timezone name such as `Europe/Paris` or `UTC`."
-        })
-    }
-}
-
-impl JsonSchema for WrittenTime {
-    fn schema_name() -> Cow<'static, str> {
-        "Time".into()
-    }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "description": "A time written with the precision that is known: `2024`, `2024-08`, `2024-08-25`, `2024-08-25T14`, `2024-08-25T14:30` or `2024-08-25T14:30:15`, optionally followed by `Z` or `+HH:MM`/`-HH:MM`; without an offset it is in the site's timezone. Where only a range is known, an interval `A/B` of two such times (from the start of A to the end of B), or `A/..` (at A or later, up to as_of).",
-            "anyOf": [
-                { "type": "string", "pattern": TIME_PATTERN },
-                { "type": "integer", "minimum": 1000, "maximum": 9999 }
-            ]
-        })
-    }
-}
-
-impl JsonSchema for RecordRef {
-    fn schema_name() -> Cow<'static, str> {
-        "RecordRef".into()
-    }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "type": "string",
-            "pattern": "^(incidents|actors|targets|campaigns)/[a-z0-9][a-z0-9-]{0,63}$",
-            "description": "A record this note is about: `incidents/<id>`, `actors/<id>`, `targets/<id>` or `campaigns/<id>`."
-        })
+    Confidence as "Confidence": {
+        "description": "How sure the statement is: an integer from 0 to 100 (the STIX 2.1 scale), or `low`, `medium` or `high` (15, 50, 85).",
+        "anyOf": [{ "type": "integer", "minimum": 0, "maximum": 100 }, { "enum": ["low", "medium", "high"] }]
     }
 }
 
@@ -324,37 +332,18 @@ impl Confidence {
 
 impl<'de> Deserialize<'de> for Confidence {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl serde::de::Visitor<'_> for Visitor {
-            type Value = Confidence;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a confidence: an integer from 0 to 100, or `low`, `medium` or `high`")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Confidence, E> {
-                Confidence::from_word(v).map_err(E::custom)
-            }
-            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Confidence, E> {
-                Confidence::from_number(i128::from(v)).map_err(E::custom)
-            }
-            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Confidence, E> {
-                Confidence::from_number(i128::from(v)).map_err(E::custom)
-            }
-        }
-        d.deserialize_any(Visitor)
+        let expecting = "a confidence: an integer from 0 to 100, or `low`, `medium` or `high`";
+        from_str_or_integer(d, expecting, Confidence::from_word, Confidence::from_number)
     }
 }
 
-impl JsonSchema for Confidence {
-    fn schema_name() -> Cow<'static, str> {
-        "Confidence".into()
-    }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "description": "How sure the statement is: an integer from 0 to 100 (the STIX 2.1 scale), or `low`, `medium` or `high` (15, 50, 85).",
-            "anyOf": [
-                { "type": "integer", "minimum": 0, "maximum": 100 },
-                { "enum": ["low", "medium", "high"] }
-            ]
-        })
+/// How records read a time: as text, or (an unquoted `2024`) as a number.
+impl<'de> Deserialize<'de> for WrittenTime {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let expecting = "a time such as `2024-08-25`, `2024-08-25T14:30+02:00` or `2024-08-24/2024-08-25`";
+        fn read(text: &str) -> Result<WrittenTime, String> {
+            text.parse().map_err(|e: TimeSyntaxError| e.to_string())
+        }
+        from_str_or_integer(d, expecting, read, |n| read(&n.to_string()))
     }
 }

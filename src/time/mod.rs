@@ -15,7 +15,6 @@ use std::str::FromStr;
 use crate::diagnostics::HELP;
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use chrono_tz::Tz;
-use serde::{Deserialize, Deserializer};
 
 mod point;
 
@@ -317,29 +316,6 @@ fn parse_written(text: &str) -> Result<WrittenTime, String> {
 impl fmt::Display for WrittenTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.text)
-    }
-}
-
-impl<'de> Deserialize<'de> for WrittenTime {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl serde::de::Visitor<'_> for Visitor {
-            type Value = WrittenTime;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a time such as `2024-08-25`, `2024-08-25T14:30+02:00` or `2024-08-24/2024-08-25`")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<WrittenTime, E> {
-                v.parse().map_err(E::custom)
-            }
-            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<WrittenTime, E> {
-                // An unquoted `2024` arrives as a number.
-                self.visit_str(&v.to_string())
-            }
-            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<WrittenTime, E> {
-                self.visit_str(&v.to_string())
-            }
-        }
-        deserializer.deserialize_any(Visitor)
     }
 }
 
