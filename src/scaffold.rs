@@ -111,26 +111,20 @@ pub fn init(dir: &Path) -> Result<Initialised, ScaffoldError> {
 
 /// The kinds `sitrep new` knows, by the word used on the command line.
 pub fn kind_of(word: &str) -> Option<Kind> {
-    match word {
-        "incident" => Some(Kind::Incident),
-        "actor" => Some(Kind::Actor),
-        "target" => Some(Kind::Target),
-        "campaign" => Some(Kind::Campaign),
-        "note" => Some(Kind::Note),
-        _ => None,
-    }
+    Kind::ALL.into_iter().find(|k| k.word() == word)
 }
 
 /// Writes `content/<kind>s/<id>.yaml` (or `.md`) from a commented template.
 pub fn new_record(root: &Path, kind: Kind, id: &str) -> Result<PathBuf, ScaffoldError> {
     let id = Id::parse(id).map_err(ScaffoldError::BadId)?;
-    let (ext, schema, body) = match kind {
-        Kind::Incident => ("yaml", "incident", INCIDENT),
-        Kind::Actor => ("yaml", "actor", ACTOR),
-        Kind::Target => ("yaml", "target", TARGET),
-        Kind::Campaign => ("yaml", "campaign", CAMPAIGN),
-        Kind::Note => ("md", "note", NOTE),
+    let (ext, body) = match kind {
+        Kind::Incident => ("yaml", INCIDENT),
+        Kind::Actor => ("yaml", ACTOR),
+        Kind::Target => ("yaml", TARGET),
+        Kind::Campaign => ("yaml", CAMPAIGN),
+        Kind::Note => ("md", NOTE),
     };
+    let schema = kind.word();
     let path = root.join("content").join(kind.folder()).join(format!("{id}.{ext}"));
     // A record of this id in a sub-folder counts too (ids are unique across them).
     let folder = root.join("content").join(kind.folder());

@@ -6,7 +6,7 @@
 //! contradictions) belong to `validate`.
 
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::time::WrittenTime;
 
@@ -133,7 +133,7 @@ pub struct Source {
 }
 
 /// `content/actors/<id>.yaml`.
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Actor {
     /// The name the actor is best known by.
@@ -158,7 +158,7 @@ pub struct Actor {
 }
 
 /// How an actor relates to another actor record.
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Relation {
     /// The id of the other actor.
@@ -170,7 +170,7 @@ pub struct Relation {
 }
 
 /// `content/targets/<id>.yaml`.
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Target {
     /// The name of the organisation or service.
@@ -188,7 +188,7 @@ pub struct Target {
 }
 
 /// `content/campaigns/<id>.yaml`.
-#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Campaign {
     /// The campaign name.

@@ -8,7 +8,7 @@ use std::fmt;
 
 use chrono_tz::Tz;
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use super::Kind;
 use crate::time::{TimeSyntaxError, WrittenTime};
@@ -78,7 +78,8 @@ fn from_str_or_integer<'de, D: Deserializer<'de>, T>(
 
 /// A record id: lowercase ASCII letters, digits and `-`, 1–64 characters,
 /// starting with a letter or digit.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
 pub struct Id(String);
 
 impl Id {
@@ -119,7 +120,8 @@ impl<'de> Deserialize<'de> for Id {
 }
 
 /// An absolute `http`/`https` URL; anything else is refused at load.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
 pub struct HttpUrl(String);
 
 impl HttpUrl {

@@ -2,7 +2,7 @@
 //! pages list them, and `key()`, the word records and exports use.
 
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// The kinds of attack an incident records.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, JsonSchema)]
@@ -121,7 +121,7 @@ impl Impact {
 }
 
 /// How one actor record relates to another.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum RelationKind {
     /// The same group, known under another name (two records, never merged).
@@ -167,7 +167,7 @@ pub enum State {
     Up,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ActorKind {
     Hacktivist,
@@ -209,6 +209,18 @@ impl Kind {
             Kind::Target => "Targets",
             Kind::Campaign => "Campaigns",
             Kind::Note => "Notes",
+        }
+    }
+
+    /// One record of the kind, as a word: `actor` (the template of its
+    /// page, its schema's name, what `sitrep new` is told).
+    pub fn word(self) -> &'static str {
+        match self {
+            Kind::Incident => "incident",
+            Kind::Actor => "actor",
+            Kind::Target => "target",
+            Kind::Campaign => "campaign",
+            Kind::Note => "note",
         }
     }
 

@@ -2,7 +2,7 @@
 //! ways), and every statement about it kept apart by who makes it: what
 //! it announced and claimed, what others attribute to it or suspect.
 
-use super::views::{ActorView, RelationView, SourceLink, StatementGroup, StatementView};
+use super::views::{RelationView, SourceLink, StatementGroup, StatementView};
 use super::{Renderer, ROW_LINKS};
 use crate::markdown::to_html;
 use crate::model::ROWS_PER_PAGE;
@@ -11,27 +11,12 @@ use crate::routes::Place;
 
 impl Renderer<'_> {
     pub fn actor(&self, i: usize, at: &Place) -> Result<String, String> {
-        let s = self.site;
-        let p = &s.actors[i];
-        let a = &p.record;
-        let mut c = self.context(at, "actors");
-        let incidents = s.incidents_of(Kind::Actor, &p.id);
-        c.insert(
-            "actor",
-            &ActorView {
-                id: p.id.as_str(),
-                name: &a.name,
-                aliases: &a.aliases,
-                kind: a.kind.map(|k| k.key()),
-                country: a.country.as_deref(),
-                links: a.links.iter().map(|l| l.as_str()).collect(),
-            },
-        );
-        c.insert("description_html", &a.description.as_deref().map(to_html));
+        let p = &self.site.actors[i];
+        let title = format!("Incidents involving {}", p.record.name);
+        let (mut c, incidents) = self.record_page(Kind::Actor, p, &title, None, at);
+        c.insert("description_html", &p.record.description.as_deref().map(to_html));
         c.insert("relations", &self.relations(i));
         c.insert("by_basis", &self.statements(&p.id, incidents));
-        let title = format!("Incidents involving {}", a.name);
-        self.record_sections(&mut c, Kind::Actor, &p.id, &title, None, at);
         self.render("actor.html", &c)
     }
 

@@ -8,11 +8,13 @@
 //! sub-path of `base_url`; only `404.html`, served at any depth, uses
 //! root-absolute links.
 
+use serde::Serialize;
 use tera::{Context, Tera};
 
 use crate::markdown::to_html;
 use crate::model::page_path;
 use crate::model::{list_path, Site, ROWS_PER_PAGE};
+use crate::parse::Parsed;
 use crate::records::{Id, Kind};
 use crate::routes::Place;
 use crate::time::local_text;
@@ -348,62 +350,47 @@ impl<'a> Renderer<'a> {
         self.render("index.html", &c)
     }
 
-    /// What the page of an actor, target or campaign shows of its
-    /// incidents: headline figures, notes about the record, the timeline.
-    pub(super) fn record_sections(
+    /// What the page of an actor, target or campaign starts from: the
+    /// record (under its kind's word: `actor`), and what it shows of its
+    /// incidents (headline figures, notes about the record, the timeline);
+    /// with those incidents, for the rest of the page.
+    pub(super) fn record_page<R: Serialize>(
         &self,
-        c: &mut Context,
         kind: Kind,
-        id: &Id,
+        record: &Parsed<R>,
         title: &str,
         focus: Option<usize>,
         at: &Place,
-    ) {
-        let incidents = self.site.incidents_of(kind, id);
+    ) -> (Context, &'a [usize]) {
+        let mut c = self.context(at, kind.folder());
+        let view = RecordView {
+            id: record.id.as_str(),
+            record: &record.record,
+        };
+        c.insert(kind.word(), &view);
+        let incidents = self.site.incidents_of(kind, &record.id);
         c.insert("figures", &self.figures(incidents));
-        c.insert("notes", &self.note_links(kind, id));
+        c.insert("notes", &self.note_links(kind, &record.id));
         c.insert("timeline", &self.timeline(incidents, title, focus, &at.root));
+        (c, incidents)
     }
 
     pub fn target(&self, i: usize, at: &Place) -> Result<String, String> {
-        let s = self.site;
-        let p = &s.targets[i];
-        let t = &p.record;
-        let mut c = self.context(at, "targets");
-        let incidents = s.incidents_of(Kind::Target, &p.id);
-        c.insert(
-            "target",
-            &TargetView {
-                id: p.id.as_str(),
-                name: &t.name,
-                url: t.url.as_ref().map(|u| u.as_str()),
-                sector: t.sector.as_deref(),
-                country: t.country.as_deref(),
-            },
-        );
-        c.insert("description_html", &t.description.as_deref().map(to_html));
+        let p = &self.site.targets[i];
+        let title = format!("Incidents against {}", p.record.name);
+        let (mut c, incidents) = self.record_page(Kind::Target, p, &title, Some(i), at);
+        c.insert("description_html", &p.record.description.as_deref().map(to_html));
         self.recent_rows(&mut c, &at.root, incidents)?;
-        let title = format!("Incidents against {}", t.name);
-        self.record_sections(&mut c, Kind::Target, &p.id, &title, Some(i), at);
         self.render("target.html", &c)
     }
 
     pub fn campaign(&self, i: usize, at: &Place) -> Result<String, String> {
         let s = self.site;
         let p = &s.campaigns[i];
-        let k = &p.record;
-        let mut c = self.context(at, "campaigns");
-        let incidents = s.incidents_of(Kind::Campaign, &p.id);
-        c.insert(
-            "campaign",
-            &CampaignView {
-                id: p.id.as_str(),
-                name: &k.name,
-                hashtags: &k.hashtags,
-            },
-        );
-        c.insert("summary_html", &k.summary.as_deref().map(to_html));
-        c.insert("trigger_html", &k.trigger.as_deref().map(to_html));
+        let title = format!("Incidents of {}", p.record.name);
+        let (mut c, incidents) = self.record_page(Kind::Campaign, p, &title, None, at);
+        c.insert("summary_html", &p.record.summary.as_deref().map(to_html));
+        c.insert("trigger_html", &p.record.trigger.as_deref().map(to_html));
         let span = s.extent(incidents).map(|(first, last, ongoing)| {
             if ongoing {
                 format!("since {}, ongoing", local_text(first, s.zone))
@@ -413,8 +400,6 @@ impl<'a> Renderer<'a> {
         });
         c.insert("span", &span);
         self.recent_rows(&mut c, &at.root, incidents)?;
-        let title = format!("Incidents of {}", k.name);
-        self.record_sections(&mut c, Kind::Campaign, &p.id, &title, None, at);
         self.render("campaign.html", &c)
     }
 
@@ -440,7 +425,6 @@ impl<'a> Renderer<'a> {
         self.render("note.html", &c)
     }
 
-    /// The list page of a kind.
     /// Page `n` (from 1) of the list of a kind, [`ROWS_PER_PAGE`] records a
     /// page, with a pager when there is more than one.
     pub fn list(&self, kind: Kind, n: usize, at: &Place) -> Result<String, String> {

@@ -175,31 +175,14 @@ pub struct Entry {
     pub downtime: String,
 }
 
-/// A record's own fields, as its page shows them.
+/// An actor, target or campaign as its page shows it: its id and every
+/// field as the record writes it (`actor.name`, `actor.aliases`,
+/// `target.url`), so a field added to a record reaches the templates as is.
 #[derive(Serialize)]
-pub struct ActorView<'a> {
+pub struct RecordView<'a, R> {
     pub id: &'a str,
-    pub name: &'a str,
-    pub aliases: &'a [String],
-    pub kind: Option<&'static str>,
-    pub country: Option<&'a str>,
-    pub links: Vec<&'a str>,
-}
-
-#[derive(Serialize)]
-pub struct TargetView<'a> {
-    pub id: &'a str,
-    pub name: &'a str,
-    pub url: Option<&'a str>,
-    pub sector: Option<&'a str>,
-    pub country: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-pub struct CampaignView<'a> {
-    pub id: &'a str,
-    pub name: &'a str,
-    pub hashtags: &'a [String],
+    #[serde(flatten)]
+    pub record: &'a R,
 }
 
 #[derive(Serialize)]
