@@ -219,10 +219,7 @@ fn schema(kind: Option<&str>) -> u8 {
     let all = sitrep::schema::all();
     match kind {
         None => {
-            let map: serde_json::Map<String, serde_json::Value> = all
-                .into_iter()
-                .map(|(name, schema)| (name.to_string(), schema))
-                .collect();
+            let map: serde_json::Map<String, serde_json::Value> = all.into_iter().collect();
             print(&sitrep::schema::to_text(&serde_json::Value::Object(map)));
             OK
         }

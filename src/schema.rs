@@ -9,42 +9,25 @@ use serde_json::Value;
 use crate::records::{Actor, Campaign, Incident, NoteFront, SiteConfig, Target};
 
 /// `(file name, schema)` for each record kind, in a fixed order.
-pub fn all() -> Vec<(&'static str, Value)> {
+pub fn all() -> Vec<(String, Value)> {
     vec![
-        (
-            "site.schema.json",
-            schema::<SiteConfig>("content/site.yaml: site settings"),
-        ),
-        (
-            "incident.schema.json",
-            schema::<Incident>("content/incidents/<id>.yaml: one incident"),
-        ),
-        (
-            "actor.schema.json",
-            schema::<Actor>("content/actors/<id>.yaml: who attacks"),
-        ),
-        (
-            "target.schema.json",
-            schema::<Target>("content/targets/<id>.yaml: what is attacked"),
-        ),
-        (
-            "campaign.schema.json",
-            schema::<Campaign>("content/campaigns/<id>.yaml: a campaign"),
-        ),
-        (
-            "note.schema.json",
-            schema::<NoteFront>("front matter of content/notes/<id>.md"),
-        ),
+        schema::<SiteConfig>("site", "content/site.yaml: site settings"),
+        schema::<Incident>("incident", "content/incidents/<id>.yaml: one incident"),
+        schema::<Actor>("actor", "content/actors/<id>.yaml: who attacks"),
+        schema::<Target>("target", "content/targets/<id>.yaml: what is attacked"),
+        schema::<Campaign>("campaign", "content/campaigns/<id>.yaml: a campaign"),
+        schema::<NoteFront>("note", "front matter of content/notes/<id>.md"),
     ]
 }
 
-fn schema<T: JsonSchema>(title: &str) -> Value {
+/// The schema of `T`, titled, and its file name (`<name>.schema.json`).
+fn schema<T: JsonSchema>(name: &str, title: &str) -> (String, Value) {
     let schema = SchemaGenerator::default().into_root_schema_for::<T>();
     let mut value = schema.to_value();
     if let Value::Object(map) = &mut value {
         map.insert("title".into(), Value::String(title.into()));
     }
-    value
+    (format!("{name}.schema.json"), value)
 }
 
 /// Pretty JSON with a final newline.

@@ -26,6 +26,30 @@ struct Bar {
     text: String,
 }
 
+impl Bar {
+    /// A bar of a count, which is certain.
+    fn count(label: String, n: i64) -> Bar {
+        Bar {
+            label,
+            certain: n,
+            possible: Some(n),
+            text: n.to_string(),
+        }
+    }
+
+    /// Orders counts: the largest first, then by label.
+    fn most_first(a: &Bar, b: &Bar) -> std::cmp::Ordering {
+        (b.certain, &a.label).cmp(&(a.certain, &b.label))
+    }
+}
+
+/// The first [`MAX_ROWS`] of `bars` as a chart, its description told how
+/// many it shows.
+fn top_chart(id: &str, title: &str, mut bars: Vec<Bar>, describe: impl Fn(usize) -> String) -> String {
+    bars.truncate(MAX_ROWS);
+    bar_chart(id, title, &describe(bars.len()), &bars)
+}
+
 /// A horizontal bar chart with an accessible name and description.
 fn bar_chart(id: &str, title: &str, desc: &str, bars: &[Bar]) -> String {
     if bars.is_empty() {
@@ -124,12 +148,9 @@ pub fn downtime_per_target(site: &Site) -> String {
         ))
     });
     let total = bars.len();
-    bars.truncate(MAX_ROWS);
-    let desc = format!(
-        "Total downtime of the {} of {total} targets down longest. Solid: certainly down; pale: possibly down; running to the edge: an incident is ongoing.",
-        bars.len()
-    );
-    bar_chart("chart-downtime", "Downtime per target", &desc, &bars)
+    top_chart("chart-downtime", "Downtime per target", bars, |shown| {
+        format!("Total downtime of the {shown} of {total} targets down longest. Solid: certainly down; pale: possibly down; running to the edge: an incident is ongoing.")
+    })
 }
 
 /// Incidents per actor (the most active), certain counts only.
@@ -139,31 +160,18 @@ pub fn incidents_per_actor(site: &Site) -> String {
         .iter()
         .map(|a| {
             let n = site.incidents_of(Kind::Actor, &a.id).len() as i64;
-            Bar {
-                label: a.record.name.clone(),
-                certain: n,
-                possible: Some(n),
-                text: n.to_string(),
-            }
+            Bar::count(a.record.name.clone(), n)
         })
         .filter(|b| b.certain > 0)
         .collect();
     let unknown = site.incidents.iter().filter(|i| i.record.actors.is_empty()).count() as i64;
     if unknown > 0 {
-        bars.push(Bar {
-            label: "(unknown actor)".into(),
-            certain: unknown,
-            possible: Some(unknown),
-            text: unknown.to_string(),
-        });
+        bars.push(Bar::count("(unknown actor)".into(), unknown));
     }
-    bars.sort_by(|a, b| (b.certain, &a.label).cmp(&(a.certain, &b.label)));
-    bars.truncate(MAX_ROWS);
-    let desc = format!(
-        "Number of incidents linked to each of the {} most active actors, whatever the basis.",
-        bars.len()
-    );
-    bar_chart("chart-actors", "Incidents per actor", &desc, &bars)
+    bars.sort_by(Bar::most_first);
+    top_chart("chart-actors", "Incidents per actor", bars, |shown| {
+        format!("Number of incidents linked to each of the {shown} most active actors, whatever the basis.")
+    })
 }
 
 /// Incidents per attack kind.
@@ -176,14 +184,9 @@ pub fn incidents_per_attack(site: &Site) -> String {
     }
     let mut bars: Vec<Bar> = counts
         .into_iter()
-        .map(|(k, n)| Bar {
-            label: k.label().into(),
-            certain: n,
-            possible: Some(n),
-            text: n.to_string(),
-        })
+        .map(|(k, n)| Bar::count(k.label().into(), n))
         .collect();
-    bars.sort_by(|a, b| (b.certain, &a.label).cmp(&(a.certain, &b.label)));
+    bars.sort_by(Bar::most_first);
     bar_chart(
         "chart-attacks",
         "Incidents per kind of attack",
