@@ -81,18 +81,14 @@ impl Renderer<'_> {
             .source
             .as_ref()
             .and_then(|id| r.sources.iter().find(|src| src.id == *id));
+        let (targets, more_targets) = self.target_links(&r.targets, ROW_LINKS);
         StatementView {
             incident: self.link(Kind::Incident, &inc.id),
             status: inc.status().key(),
             status_label: inc.status().label(),
             duration: crate::wording::how_long(inc.status(), inc.duration),
-            targets: r
-                .targets
-                .iter()
-                .take(ROW_LINKS)
-                .map(|t| self.link(Kind::Target, t))
-                .collect(),
-            more_targets: r.targets.len().saturating_sub(ROW_LINKS),
+            targets,
+            more_targets,
             source: source.map(|src| SourceLink {
                 name: (src.publisher.as_deref())
                     .or(src.title.as_deref())

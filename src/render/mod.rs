@@ -136,18 +136,14 @@ impl<'a> Renderer<'a> {
         let inc = &self.site.incidents[i];
         let r = &inc.record;
         let words = self.time_words(i).clone();
+        let (targets, more_targets) = self.target_links(&r.targets, links);
         IncidentRow {
             id: inc.id.to_string(),
             url: page_path(Kind::Incident, &inc.id),
             title: r.title.clone(),
             attack: r.attack.iter().map(|a| a.label()).collect(),
-            targets: r
-                .targets
-                .iter()
-                .take(links)
-                .map(|t| self.link(Kind::Target, t))
-                .collect(),
-            more_targets: r.targets.len().saturating_sub(links),
+            targets,
+            more_targets,
             more_actors: r.actors.len().saturating_sub(links),
             actors: r
                 .actors
@@ -250,6 +246,12 @@ impl<'a> Renderer<'a> {
             name,
             url: page_path(kind, id),
         }
+    }
+
+    /// Links to the first `limit` of `targets`, and how many more there are.
+    pub(super) fn target_links(&self, targets: &[Id], limit: usize) -> (Vec<Link>, usize) {
+        let links = targets.iter().take(limit).map(|t| self.link(Kind::Target, t)).collect();
+        (links, targets.len().saturating_sub(limit))
     }
 
     pub(super) fn note_links(&self, kind: Kind, id: &Id) -> Vec<Link> {
