@@ -13,7 +13,7 @@ use crate::bounds::{total_downtime, DurationBounds, Outcome, Status};
 use crate::parse::{Note, Parsed};
 use crate::records::{Actor, Campaign, Id, Incident, Kind, RelationKind, State, Target};
 use crate::time::TimeSpan;
-use crate::validate::Validated;
+use crate::validate::{IncidentTimes, Validated};
 
 /// One incident with everything derived from it.
 #[derive(Debug)]
@@ -21,14 +21,10 @@ pub struct IncidentModel {
     pub id: Id,
     pub file: String,
     pub record: Incident,
-    pub started: TimeSpan,
-    pub ended: Option<TimeSpan>,
-    /// Parallel to `record.observations`.
-    pub observations: Vec<TimeSpan>,
-    /// Parallel to `record.sources`: each one's `published`.
-    pub published: Vec<Option<TimeSpan>>,
-    /// Parallel to `record.actors`: when each statement was made.
-    pub statements: Vec<Option<TimeSpan>>,
+    /// Its times as spans: `started`, `ended`, and lists parallel to the
+    /// record's `observations`, `sources` (each one's `published`) and
+    /// `actors` (when each statement was made).
+    pub times: IncidentTimes,
     /// The impact (as written, or its default) and the bounds of the evidence.
     pub outcome: Outcome,
     /// `outcome.duration()`, which every table and title shows.
@@ -127,11 +123,7 @@ impl Site {
                     id: p.id,
                     file: p.file,
                     record: p.record,
-                    started: t.started,
-                    ended: t.ended,
-                    observations: t.observations,
-                    published: t.published,
-                    statements: t.statements,
+                    times: t,
                     duration: outcome.duration(),
                     outcome,
                     target_at: Box::default(),
@@ -140,7 +132,7 @@ impl Site {
             .collect();
         // Records are big: sort keys, then move each record once (a
         // comparison sort moves them log n times).
-        incidents.sort_by_cached_key(|inc| (inc.started.earliest, inc.id.clone()));
+        incidents.sort_by_cached_key(|inc| (inc.times.started.earliest, inc.id.clone()));
 
         let mut actors = content.actors;
         actors.sort_by(|a, b| a.id.cmp(&b.id));
@@ -369,12 +361,12 @@ impl Site {
 impl IncidentModel {
     /// `started` in words, in the display zone.
     pub fn started_words(&self, zone: Tz) -> String {
-        crate::wording::when(self.started, self.record.started.is_open(), zone)
+        crate::wording::when(self.times.started, self.record.started.is_open(), zone)
     }
 
     /// `ended` in words, when it is written.
     pub fn ended_words(&self, zone: Tz) -> Option<String> {
-        let (e, span) = self.record.ended.as_ref().zip(self.ended)?;
+        let (e, span) = self.record.ended.as_ref().zip(self.times.ended)?;
         Some(crate::wording::when(span, e.is_open(), zone))
     }
 
@@ -382,7 +374,7 @@ impl IncidentModel {
     pub fn up_by_words(&self, zone: Tz) -> Option<String> {
         let k = self.up_by?;
         Some(crate::wording::when(
-            self.observations[k],
+            self.times.observations[k],
             self.record.observations[k].at.is_open(),
             zone,
         ))
@@ -413,7 +405,7 @@ impl IncidentModel {
         match self.outcome.possible() {
             Some((_, Some(end))) => end,
             Some((_, None)) => as_of,
-            None => self.started.latest.min(as_of),
+            None => self.times.started.latest.min(as_of),
         }
     }
 

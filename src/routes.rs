@@ -292,17 +292,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn roots_are_derived_from_paths() {
-        assert_eq!(root_of("index.html"), "");
-        assert_eq!(root_of("incidents/x/index.html"), "../../");
-        assert_eq!(root_of("incidents/page/2/index.html"), "../../../");
-        assert_eq!(root_of("incidents/index.html"), "../");
-    }
-
-    #[test]
-    fn content_types_follow_the_extension() {
-        assert_eq!(content_type("feed.xml"), "application/xml");
-        assert_eq!(content_type("assets/style.css"), "text/css; charset=utf-8");
-        assert_eq!(content_type("CNAME"), "application/octet-stream");
+    fn roots_and_content_types_are_derived_from_paths() {
+        for (path, root, content) in [
+            ("index.html", "", "text/html; charset=utf-8"),
+            ("incidents/x/index.html", "../../", "text/html; charset=utf-8"),
+            ("incidents/page/2/index.html", "../../../", "text/html; charset=utf-8"),
+            ("incidents/index.html", "../", "text/html; charset=utf-8"),
+            ("feed.xml", "", "application/xml"),
+            ("assets/style.css", "../", "text/css; charset=utf-8"),
+            ("CNAME", "", "application/octet-stream"),
+        ] {
+            assert_eq!(
+                (root_of(path), content_type(path)),
+                (root.to_string(), content),
+                "{path}"
+            );
+        }
     }
 }

@@ -12,13 +12,13 @@ use crate::wording;
 
 /// The latest moment the data says something happened to an incident.
 fn updated(inc: &IncidentModel, as_of: DateTime<Utc>) -> DateTime<Utc> {
-    [Some(inc.started), inc.ended]
+    [Some(inc.times.started), inc.times.ended]
         .into_iter()
         .flatten()
-        .chain(inc.observations.iter().copied())
+        .chain(inc.times.observations.iter().copied())
         .map(|s| s.earliest)
         .max()
-        .unwrap_or(inc.started.earliest)
+        .unwrap_or(inc.times.started.earliest)
         .min(as_of)
 }
 
@@ -34,7 +34,7 @@ pub fn atom_feed(site: &Site, summary_of: &dyn Fn(usize) -> Option<String>, w: &
     let mut order: Vec<usize> = (0..site.incidents.len()).collect();
     order.sort_by(|&a, &b| {
         let (a, b) = (&site.incidents[a], &site.incidents[b]);
-        (b.started.earliest, &a.id).cmp(&(a.started.earliest, &b.id))
+        (b.times.started.earliest, &a.id).cmp(&(a.times.started.earliest, &b.id))
     });
     order.truncate(FEED_ENTRIES);
     let feed_updated = site
@@ -86,7 +86,7 @@ pub fn atom_feed(site: &Site, summary_of: &dyn Fn(usize) -> Option<String>, w: &
         writeln!(
             w,
             "<published>{}</published>",
-            rfc3339(inc.started.earliest.min(site.as_of))
+            rfc3339(inc.times.started.earliest.min(site.as_of))
         )?;
         writeln!(w, "<updated>{}</updated>", rfc3339(updated(inc, site.as_of)))?;
         for a in &r.attack {

@@ -98,8 +98,8 @@ fn json_incident<'a>(site: &Site, inc: &'a IncidentModel) -> JsonIncident<'a> {
                 confidence: a.confidence.map(|c| c.value()),
             })
             .collect(),
-        started: json_time(&r.started, inc.started),
-        ended: r.ended.as_ref().zip(inc.ended).map(|(e, s)| json_time(e, s)),
+        started: json_time(&r.started, inc.times.started),
+        ended: r.ended.as_ref().zip(inc.times.ended).map(|(e, s)| json_time(e, s)),
         start: JsonBounds {
             earliest: Some(rfc3339(b.start_earliest)),
             latest: Some(rfc3339(b.start_latest)),

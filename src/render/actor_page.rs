@@ -97,7 +97,11 @@ impl Renderer<'_> {
                 url: src.url.as_ref().map(|u| u.as_str().to_string()),
             }),
             at: a.at.as_ref().map(|t| t.text().to_string()),
-            at_words: a.at.as_ref().zip(inc.statements[n]).map(|(t, span)| self.when(t, span)),
+            at_words: a
+                .at
+                .as_ref()
+                .zip(inc.times.statements[n])
+                .map(|(t, span)| self.when(t, span)),
             confidence: a.confidence.map(|c| c.value()),
         }
     }

@@ -25,7 +25,7 @@ impl Renderer<'_> {
         let observations: Vec<ObservationView> = r
             .observations
             .iter()
-            .zip(&inc.observations)
+            .zip(&inc.times.observations)
             .map(|(o, span)| ObservationView {
                 at: o.at.text().to_string(),
                 at_words: self.when(&o.at, *span),
@@ -46,7 +46,7 @@ impl Renderer<'_> {
         let sources: Vec<SourceView> = r
             .sources
             .iter()
-            .zip(&inc.published)
+            .zip(&inc.times.published)
             .map(|(src, published)| SourceView {
                 id: src.id.as_str(),
                 title: src.title.as_deref(),

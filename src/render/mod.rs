@@ -170,7 +170,7 @@ impl<'a> Renderer<'a> {
             status: inc.status().key(),
             status_label: inc.status().label(),
             impact: inc.outcome.impact.key(),
-            start_key: inc.started.earliest.timestamp(),
+            start_key: inc.times.started.earliest.timestamp(),
             min_seconds: inc.duration.min,
             max_sort: inc.duration.max.unwrap_or(i64::MAX / 2),
         }

@@ -560,7 +560,7 @@ fn incident<'a>(site: &Site, lent: &'a Lent, i: usize) -> Doc<'a> {
     let status = inc.status();
     doc.text(status.label());
     doc.facet(STATUS, status.key(), status.label());
-    dates(&mut doc, site, inc.started);
+    dates(&mut doc, site, inc.times.started);
     let mut countries = BTreeSet::new();
     for t in &r.targets {
         if let Some(p) = site.position(Kind::Target, t) {

@@ -26,7 +26,7 @@ const STATEMENTS_Y: f64 = 62.0;
 pub fn incident_svg(site: &Site, i: usize, described_by: &str) -> String {
     let inc = &site.incidents[i];
     let status = inc.status();
-    let statements: Vec<(usize, TimeSpan)> = (inc.statements.iter().enumerate())
+    let statements: Vec<(usize, TimeSpan)> = (inc.times.statements.iter().enumerate())
         .filter_map(|(n, s)| Some((n, (*s)?)))
         .collect();
     let (first, last) = extent(site, i, &statements);
@@ -51,7 +51,7 @@ pub fn incident_svg(site: &Site, i: usize, described_by: &str) -> String {
     axis(&mut s, site, first, last, height, &x);
     let y = OUTAGE_Y;
     outage(&mut s, site, i, &x);
-    for (o, span) in inc.record.observations.iter().zip(&inc.observations) {
+    for (o, span) in inc.record.observations.iter().zip(&inc.times.observations) {
         let (class, word) = match o.state {
             State::Down => ("obs-down", "down"),
             State::Up => ("obs-up", "up"),
@@ -96,9 +96,9 @@ fn extent(site: &Site, i: usize, statements: &[(usize, TimeSpan)]) -> (DateTime<
     let mut last = match inc.status() {
         Status::Ongoing => site.as_of,
         Status::Ended => b.end_latest.unwrap_or(site.as_of),
-        Status::Unverified | Status::NoImpact => b.end_latest.unwrap_or(inc.started.latest).min(site.as_of),
+        Status::Unverified | Status::NoImpact => b.end_latest.unwrap_or(inc.times.started.latest).min(site.as_of),
     };
-    for span in inc.observations.iter().chain(statements.iter().map(|(_, s)| s)) {
+    for span in inc.times.observations.iter().chain(statements.iter().map(|(_, s)| s)) {
         first = first.min(span.earliest);
         last = last.max(span.latest.min(site.as_of));
     }
@@ -124,11 +124,11 @@ fn outage(s: &mut String, site: &Site, i: usize, x: &dyn Fn(DateTime<Utc>) -> f6
             }
         }
         Status::Unverified => {
-            let to = b.end_latest.unwrap_or(inc.started.latest.min(site.as_of));
+            let to = b.end_latest.unwrap_or(inc.times.started.latest.min(site.as_of));
             bar_rect(s, "claim", x(b.start_earliest), x(to).max(x(b.start_earliest) + 2.0), y);
-            diamond(s, "claim-mark", x(midpoint(inc.started)), y);
+            diamond(s, "claim-mark", x(midpoint(inc.times.started)), y);
         }
-        Status::NoImpact => diamond(s, "no-impact-mark", x(midpoint(inc.started)), y),
+        Status::NoImpact => diamond(s, "no-impact-mark", x(midpoint(inc.times.started)), y),
     }
 }
 

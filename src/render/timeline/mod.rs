@@ -399,15 +399,21 @@ fn bars<'t>(
                 Status::Unverified => {
                     // An outline where it may have been down, never past
                     // the start while nothing bounds its end.
-                    let to = b.end_latest.unwrap_or(inc.started.latest.min(site.as_of));
+                    let to = b.end_latest.unwrap_or(inc.times.started.latest.min(site.as_of));
                     let (x0, x1) = (x(b.start_earliest), x(to).max(x(b.start_earliest) + 2.0));
                     bar_rect(s, "claim", x0, x1, y);
-                    diamond(s, "claim-mark", x(midpoint(inc.started)), y);
+                    diamond(s, "claim-mark", x(midpoint(inc.times.started)), y);
                 }
-                Status::NoImpact => diamond(s, "no-impact-mark", x(midpoint(inc.started).min(last)), y),
+                Status::NoImpact => diamond(s, "no-impact-mark", x(midpoint(inc.times.started).min(last)), y),
             }
             let observations = if marks { inc.record.observations.len() } else { 0 };
-            for (o, span) in inc.record.observations.iter().zip(&inc.observations).take(observations) {
+            for (o, span) in inc
+                .record
+                .observations
+                .iter()
+                .zip(&inc.times.observations)
+                .take(observations)
+            {
                 let ox = x(midpoint(*span).min(last));
                 let (class, word) = match o.state {
                     State::Down => ("obs-down", "down"),
