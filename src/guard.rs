@@ -144,28 +144,19 @@ impl Project {
     }
 
     fn read_found(&self, path: &Path, walked: bool, limit: u64) -> Result<Vec<u8>, String> {
+        if walked {
+            // The walk follows no link, so a file it found is inside the
+            // project unless it is a link: opened without following one, it
+            // needs no check; a link (or a file swapped for one since) fails
+            // to open with ELOOP and takes the checked way.
+            match open_without_blocking(path, true) {
+                Ok(f) => return read_opened(f, limit),
+                Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {}
+                Err(e) => return Err(reason(&e)),
+            }
+        }
         self.checked_file(path, walked)?;
-        let mut f = open_without_blocking(path).map_err(|e| reason(&e))?;
-        // What was opened is what was checked (no swap in between).
-        let meta = f.metadata().map_err(|e| reason(&e))?;
-        if !meta.is_file() {
-            return Err(format!("this is {}, not a file; it is not read", kind_name(&meta)));
-        }
-        if meta.len() > limit {
-            return Err(format!(
-                "this file is {} bytes, more than the limit of {limit}",
-                meta.len()
-            ));
-        }
-        let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
-        (&mut f)
-            .take(limit + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| reason(&e))?;
-        if bytes.len() as u64 > limit {
-            return Err(format!("this file is more than the limit of {limit} bytes"));
-        }
-        Ok(bytes)
+        read_opened(open_without_blocking(path, false).map_err(|e| reason(&e))?, limit)
     }
 
     /// Reads a file inside the project as UTF-8 text.
@@ -176,15 +167,39 @@ impl Project {
 
 /// Opens a file for reading; a FIFO that slipped past the checks fails or
 /// reads empty instead of waiting for a writer.
-fn open_without_blocking(path: &Path) -> std::io::Result<fs::File> {
+fn open_without_blocking(path: &Path, no_link: bool) -> std::io::Result<fs::File> {
     let mut options = fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NONBLOCK);
+        options.custom_flags(libc::O_NONBLOCK | if no_link { libc::O_NOFOLLOW } else { 0 });
     }
     options.open(path)
+}
+
+/// Reads an opened file, at most `limit` bytes; what was opened is what is
+/// checked (a regular file), so nothing can be swapped in between.
+fn read_opened(mut f: fs::File, limit: u64) -> Result<Vec<u8>, String> {
+    let meta = f.metadata().map_err(|e| reason(&e))?;
+    if !meta.is_file() {
+        return Err(format!("this is {}, not a file; it is not read", kind_name(&meta)));
+    }
+    if meta.len() > limit {
+        return Err(format!(
+            "this file is {} bytes, more than the limit of {limit}",
+            meta.len()
+        ));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+    (&mut f)
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| reason(&e))?;
+    if bytes.len() as u64 > limit {
+        return Err(format!("this file is more than the limit of {limit} bytes"));
+    }
+    Ok(bytes)
 }
 
 /// An I/O error in words.
