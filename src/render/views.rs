@@ -152,15 +152,21 @@ pub struct SourceView<'a> {
     pub published_words: Option<String>,
 }
 
+/// Where a list page stands among the pages of its list.
 #[derive(Serialize)]
 pub struct Pager {
+    /// This page's number and the number of pages, from 1.
     pub current: usize,
     pub total: usize,
+    /// The positions of this page's first and last record in the list, from 1,
+    /// and how many records the whole list has ("41–60 of 312").
     pub first: usize,
     pub last: usize,
     pub count: usize,
+    /// The paths of the pages before and after, where there are.
     pub prev: Option<String>,
     pub next: Option<String>,
+    /// Every page: its number and path.
     pub pages: Vec<(usize, String)>,
 }
 

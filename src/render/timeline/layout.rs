@@ -19,15 +19,20 @@ pub(super) struct Layout<'s> {
     pub lane_y: Vec<f64>,
     /// Campaign headings: their baseline and text.
     pub headings: Vec<(f64, String)>,
+    /// The height of the drawing, lanes and headings included.
     pub height: f64,
-    /// Targets of the incidents, drawn or not.
+    /// Targets of the incidents, drawn or not; the lanes left out past
+    /// [`MAX_LANES`], which the caption counts.
     pub targets: usize,
     pub hidden_lanes: usize,
+    /// Observation marks on the lanes drawn (the description says how many
+    /// when they are too many to draw).
     pub drawn_marks: usize,
     /// Each lane's outages drawn merged (past [`MAX_BARS`] bars).
     pub merged: bool,
     /// Observation marks drawn (at most [`MAX_MARKS`], never when merged).
     pub marks: bool,
+    /// The time axis: from the earliest start to the latest end drawn.
     pub first: DateTime<Utc>,
     pub last: DateTime<Utc>,
     campaign_of_lane: Vec<Option<&'s Id>>,
