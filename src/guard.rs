@@ -144,11 +144,13 @@ impl Project {
     }
 
     fn read_found(&self, path: &Path, walked: bool, limit: u64) -> Result<Vec<u8>, String> {
+        #[cfg(unix)]
         if walked {
             // The walk follows no link, so a file it found is inside the
             // project unless it is a link: opened without following one, it
             // needs no check; a link (or a file swapped for one since) fails
-            // to open with ELOOP and takes the checked way.
+            // to open with ELOOP and takes the checked way. (Elsewhere an
+            // open follows links: every file takes the checked way.)
             match open_without_blocking(path, true) {
                 Ok(f) => return read_opened(f, limit),
                 Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {}
