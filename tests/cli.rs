@@ -879,6 +879,28 @@ fn oversized_files_and_symlinks_out_of_content_are_refused() {
     );
 }
 
+/// A record that is a link to a file inside `content/` is read through the
+/// link (the walk's fast path opens no link; the link takes the checked way).
+#[cfg(unix)]
+#[test]
+fn a_record_linked_to_a_file_inside_content_is_read() {
+    let dir = fixture("valid/time-rules");
+    let c = dir.path().join("content");
+    fs::create_dir_all(c.join("shared")).unwrap();
+    fs::write(
+        c.join("shared/real.yaml"),
+        "title: Kept elsewhere\nattack: [ddos]\ntargets: [t1]\nstarted: 2024-05-01\nsources:\n  - id: s\n    url: https://example.org/s\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("../shared/real.yaml", c.join("incidents/linked.yaml")).unwrap();
+    let (code, out, err) = stdout_of(sitrep().args(["check", "--format", "github", "--root"]).arg(dir.path()));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(!out.contains("linked.yaml"), "{out}");
+    sitrep().arg("build").arg("--root").arg(dir.path()).assert().success();
+    let page = fs::read_to_string(dir.path().join("site/incidents/linked/index.html")).unwrap();
+    assert!(page.contains("<h1>Kept elsewhere</h1>"), "{page}");
+}
+
 #[test]
 fn files_saved_with_a_byte_order_mark_and_crlf_are_read_as_written() {
     // What Notepad on Windows writes.
