@@ -562,11 +562,9 @@ fn incident<'a>(site: &Site, lent: &'a Lent, i: usize) -> Doc<'a> {
     doc.facet(STATUS, status.key(), status.label());
     dates(&mut doc, site, inc.times.started);
     let mut countries = BTreeSet::new();
-    for t in &r.targets {
-        if let Some(p) = site.position(Kind::Target, t) {
-            doc.lend(&lent.targets[p], false);
-            countries.extend(site.targets[p].record.country.as_deref().map(str::trim));
-        }
+    for &p in inc.target_at.iter() {
+        doc.lend(&lent.targets[p as usize], false);
+        countries.extend(site.targets[p as usize].record.country.as_deref().map(str::trim));
     }
     for c in countries.into_iter().filter(|c| !c.is_empty()) {
         doc.facet(COUNTRY, c, c);
