@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use common::*;
 use serde_json::Value;
-use sitrep::search::postings::SHARD_BYTES;
+use sitrep::search::postings::{shard_file, SHARD_BYTES};
 use sitrep::search::tokens::{file_name, words};
 
 /// A built site's index, read file by file on demand like the search page
@@ -69,12 +69,7 @@ impl Index {
     }
 
     fn shard(&self, key: &str) -> Value {
-        let name = if key.is_empty() {
-            "_".to_string()
-        } else {
-            file_name(key)
-        };
-        self.get(&format!("t/{name}.json"))
+        self.get(&format!("t/{}.json", shard_file(key)))
     }
 
     /// 2 where `word` is in a record's name, 1 where it is elsewhere in it.
