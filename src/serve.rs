@@ -251,9 +251,11 @@ fn find_tag(html: &str, needle: &str) -> Option<usize> {
 /// HTML of any template: places are found by ASCII tags (so never inside a
 /// UTF-8 character), and a page without `<head>` or `<body>` still gets both.
 pub fn inject(html: String, problems: &str) -> String {
-    // The event stream needs `connect-src`; the built-in templates allow it
-    // already (the search page fetches its index), a project's may not.
-    let mut html = if html.contains("connect-src") {
+    // The event stream needs `connect-src 'self'`; the built-in templates
+    // allow it already (the search page fetches its index), a project's may
+    // not, or may forbid it. Put first, ours is the one a browser applies
+    // (it ignores a directive named again).
+    let mut html = if html.contains("connect-src 'self'") {
         html
     } else {
         html.replacen("default-src 'none';", "default-src 'none'; connect-src 'self';", 1)
@@ -549,6 +551,27 @@ fn respond_page(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_reload_stream_is_allowed_whatever_the_template_says_of_connect_src() {
+        let csp = |directives: &str| {
+            format!("<html><head><meta http-equiv=\"Content-Security-Policy\" content=\"{directives}\"></head><body></body></html>")
+        };
+        // Allowed already (the built-in templates): left as it is.
+        let page = inject(csp("default-src 'none'; connect-src 'self'"), "");
+        assert_eq!(page.matches("connect-src").count(), 1, "{page}");
+        // Not named, or forbidden: ours comes first, so it is the one applied.
+        for directives in [
+            "default-src 'none'; img-src 'self'",
+            "default-src 'none'; connect-src 'none'",
+        ] {
+            let page = inject(csp(directives), "");
+            assert!(
+                page.contains("content=\"default-src 'none'; connect-src 'self'; "),
+                "{page}"
+            );
+        }
+    }
 
     #[test]
     fn paths_never_leave_the_site() {
