@@ -78,7 +78,7 @@
     function match(ws) {
       var n = manifest.docs;
       return Promise.all(ws.map(function (w, i) {
-        var prefix = i === ws.length - 1 && w.length >= 2;
+        var prefix = i === ws.length - 1 && Array.from(w).length >= 2; // in characters, as tests/search.rs counts them
         return Promise.all(shardsOf(w, prefix).map(function (k) { return get("t/" + (k === "" ? "_" : fileName(k)) + ".json"); }))
           .then(function (shards) {
             var marks = new Uint8Array(n);
