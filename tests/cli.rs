@@ -1287,6 +1287,36 @@ fn table_rows_name_ten_targets_and_count_the_rest() {
     assert!(ids.iter().all(|id| incident.contains(&format!(">Site {id}</a>"))));
 }
 
+/// A record page's template sees the record as written: fields the
+/// built-in template leaves out (a description as Markdown, relations,
+/// hashtags) reach a project's own template without a change to sitrep.
+#[test]
+fn a_record_pages_template_sees_every_field_of_its_record() {
+    let dir = fixture("valid/search");
+    fs::create_dir_all(dir.path().join("templates")).unwrap();
+    for (name, body) in [
+        ("actor.html", "{{ actor.id }}|{{ actor.name }}|{{ actor.aliases | join(sep=\",\") }}|{{ actor.kind }}|{{ actor.description }}|{{ actor.relations | length }}"),
+        ("target.html", "{{ target.id }}|{{ target.url }}|{{ target.sector }}|{{ target.country }}"),
+        ("campaign.html", "{{ campaign.id }}|{{ campaign.hashtags | join(sep=\",\") }}|{{ campaign.summary }}"),
+    ] {
+        fs::write(dir.path().join("templates").join(name), format!("<p>{body}</p>\n")).unwrap();
+    }
+    sitrep().arg("build").arg("--root").arg(dir.path()).assert().success();
+    let page = |path: &str| fs::read_to_string(dir.path().join("site").join(path).join("index.html")).unwrap();
+    assert_eq!(
+        page("actors/noname"),
+        "<p>noname|NoName057(16)|НоуНейм057(16),NoName057|hacktivist|Claims DDoS attacks on its Telegram channel.|0</p>\n"
+    );
+    assert_eq!(
+        page("targets/kyiv-metro"),
+        "<p>kyiv-metro|https://metro.kyiv.example/|transport|Ukraine</p>\n"
+    );
+    assert_eq!(
+        page("campaigns/opeu"),
+        "<p>opeu|OpEU,DDoSia|Waves of DDoS attacks on European public websites.</p>\n"
+    );
+}
+
 #[test]
 fn a_broken_template_fails_the_build_and_keeps_the_site() {
     let dir = fixture("valid/time-rules");
