@@ -87,6 +87,16 @@ const drawings = () => {
   }
   return out;
 };
+// The header's section links and search box: one row at desktop width,
+// whatever the length of the site's title (the box is not left alone).
+const header = () => {
+  const nav = document.querySelector(".site-header nav");
+  const box = document.querySelector(".site-header .site-search");
+  if (!nav || !box) return null;
+  const a = nav.getBoundingClientRect();
+  const b = box.getBoundingClientRect();
+  return { together: b.top < a.bottom && a.top < b.bottom, right: b.right };
+};
 for (const width of [390, 1280]) {
   const ctx = await browser.newContext({ viewport: { width, height: 900 } });
   for (const path of pages) {
@@ -98,6 +108,9 @@ for (const width of [390, 1280]) {
     if (d.small.length) fail(`${path || "/"} at ${width} px: text under 11 px: ${d.small.slice(0, 3).join("; ")}`);
     if (d.cut.length) fail(`${path || "/"} at ${width} px: text cut off: ${d.cut.slice(0, 3).join("; ")}`);
     if (d.unhinted.length) fail(`${path || "/"} at ${width} px: a drawing scrolls without a hint`);
+    const h = await page.evaluate(header);
+    if (h && width === 1280 && !h.together) fail(`${path || "/"} at ${width} px: the search box is not beside the section links`);
+    if (h && h.right > width) fail(`${path || "/"} at ${width} px: the search box ends at ${h.right} px`);
     if (width === 1280) {
       for (const href of [...new Set(d.links)].slice(0, 5)) {
         const r = await page.request.get(href);
