@@ -204,6 +204,41 @@ fn read_opened(mut f: fs::File, limit: u64) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
+/// Names Windows gives to devices, whatever the extension (`con.yaml` is
+/// the console): a repository holding one cannot be checked out there.
+pub const WINDOWS_DEVICES: [&str; 22] = [
+    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8", "com9", "lpt1", "lpt2",
+    "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+];
+
+/// Whether `name` (a file or folder name, or an id) is a Windows device
+/// name, before its first dot, in any case.
+pub fn is_windows_device(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name).trim_end();
+    WINDOWS_DEVICES.iter().any(|d| stem.eq_ignore_ascii_case(d))
+}
+
+/// Checks that a file or folder name taken from the project can exist on
+/// every system the repository is checked out on: no Windows device name,
+/// none of `<>:"\|?*` or control characters, no trailing dot or space.
+pub fn portable_name(name: &str) -> Result<(), String> {
+    if is_windows_device(name) {
+        return Err(format!(
+            "`{name}` is a device name on Windows (CON, PRN, AUX, NUL, COM1–9, LPT1–9): the repository could not be checked out there; rename it"
+        ));
+    }
+    if let Some(c) = name.chars().find(|&c| c.is_control() || "<>:\"\\|?*".contains(c)) {
+        return Err(format!(
+            "the name has `{}`, which Windows does not allow in a file name; rename it",
+            c.escape_default()
+        ));
+    }
+    if name.ends_with(['.', ' ']) {
+        return Err("the name ends with a dot or a space, which Windows drops; rename it".into());
+    }
+    Ok(())
+}
+
 /// An I/O error in words.
 pub fn reason(e: &std::io::Error) -> String {
     match e.kind() {

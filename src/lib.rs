@@ -115,6 +115,51 @@ pub fn check(root: &Path, base_url: Option<&str>, cache: Option<&parse::ParseCac
     (site, report)
 }
 
+/// Everything `sitrep check` reports: the content ([`lint`]), and the
+/// project's templates and `static/` checked as `build` checks them (links
+/// out, names, collisions with generated files), with one page of every
+/// kind rendered, so a template that fails does so here, not at build.
+pub fn check_project(root: &Path) -> Report {
+    let (validated, mut report) = lint(root, None);
+    let project = |message: String| {
+        // Template and static errors name their file first.
+        let (file, message) = match message.split_once(": ") {
+            Some((file, rest)) if file.starts_with("templates") || file.starts_with("static") => {
+                (file.to_string(), rest.to_string())
+            }
+            Some((file, rest)) if file.starts_with("template ") => {
+                (format!("templates/{}", &file["template ".len()..]), rest.to_string())
+            }
+            _ => ("templates".to_string(), message),
+        };
+        Diagnostic::error(&file, (0, 0), message)
+    };
+    let Some(validated) = validated else {
+        // The content has errors: its model cannot be made, but templates
+        // and static files stand alone.
+        if let Err(why) = render::load_templates(root).and_then(|_| render::assets(root).map(drop)) {
+            report.diagnostics.push(project(why));
+        }
+        if let Err(e) = write::Statics::list(root) {
+            report.diagnostics.push(project(e.to_string()));
+        }
+        report.diagnostics.sort();
+        return report;
+    };
+    match Prepared::from_site(root, Site::build(validated, None)) {
+        Ok(prepared) => {
+            if let Err(why) = prepared.render_samples() {
+                report.diagnostics.push(project(why));
+            }
+            std::mem::forget(prepared);
+        }
+        Err(BuildError::Template(why)) => report.diagnostics.push(project(why)),
+        Err(_) => {}
+    }
+    report.diagnostics.sort();
+    report
+}
+
 /// Why a build wrote nothing.
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
@@ -176,6 +221,9 @@ pub struct Prepared {
     /// their names (for [`routes::Routes`]) and, by position, their texts.
     fixed_names: Vec<String>,
     fixed: Vec<String>,
+    /// The project's `static/`, checked and listed: `build` copies it,
+    /// `serve` answers from it.
+    pub statics: write::Statics,
     /// The search index, made once from the model when first needed
     /// (see [`routes::Routes::search`]).
     search: std::sync::OnceLock<search::Index>,
@@ -210,6 +258,12 @@ impl Prepared {
         let Some(site) = site else {
             return Err(BuildError::Content(report));
         };
+        Ok((Prepared::from_site(root, site)?, report))
+    }
+
+    /// Prepares a checked site: templates, assets, `static/` (with the
+    /// collision check), what pages share.
+    pub fn from_site(root: &Path, site: Site) -> Result<Prepared, BuildError> {
         let tera = render::load_templates(root).map_err(BuildError::Template)?;
         let shared = render::Shared::new(&site);
         let (fixed_names, fixed) = render::assets(root)
@@ -222,8 +276,10 @@ impl Prepared {
                     .map(|(name, value)| (format!("schema/{name}"), schema::to_text(&value))),
             )
             .unzip();
+        let statics = write::Statics::list(root).map_err(|e| BuildError::Template(e.to_string()))?;
         let prepared = Prepared {
             root: root.to_path_buf(),
+            statics,
             site,
             tera,
             shared,
@@ -231,18 +287,17 @@ impl Prepared {
             fixed,
             search: std::sync::OnceLock::new(),
         };
-        let statics = write::static_files(root);
-        let collisions = prepared.routes().collisions(&statics);
+        let collisions = prepared.routes().collisions(&prepared.statics.files);
         if let Some((file, generated)) = collisions.first() {
             return Err(BuildError::Template(format!(
-                "static/{file} would replace the generated {generated}{}; rename or remove it in static/",
+                "static/{file}: this would replace the generated {generated}{}; rename or remove it in static/",
                 match collisions.len() {
                     1 => String::new(),
                     n => format!(" (and {} more files of static/ collide)", n - 1),
                 }
             )));
         }
-        Ok((prepared, report))
+        Ok(prepared)
     }
     pub fn renderer(&self) -> render::Renderer<'_> {
         render::Renderer::new(&self.site, &self.tera, &self.shared)
@@ -267,6 +322,23 @@ impl Prepared {
             Page::Record(Kind::Campaign, i) => renderer.campaign(i, &at),
             Page::Record(Kind::Note, i) => renderer.note(i, &at),
         }
+    }
+
+    /// Renders the first page of every kind (home, 404, search without
+    /// its filters, each list, each kind's first record): what `check`
+    /// does to find a template that fails at render time.
+    pub fn render_samples(&self) -> Result<(), String> {
+        let renderer = self.renderer();
+        let routes = self.routes();
+        renderer.search(&[], &routes.place(Page::Search))?;
+        let mut pages = vec![Page::Home, Page::NotFound];
+        for kind in Kind::ALL {
+            pages.push(Page::List(kind, 1));
+            if self.site.count(kind) > 0 {
+                pages.push(Page::Record(kind, 0));
+            }
+        }
+        pages.into_iter().try_for_each(|page| self.render(&renderer, page).map(drop))
     }
 
     /// Writes a file that is not a page (exports, schemas, assets, …) into `w`.
@@ -344,7 +416,7 @@ pub fn build(root: &Path, out: &Path, base_url: Option<&str>, force: bool) -> Re
     let at = routes.place(Page::Search);
     let html = renderer.search(&facets?, &at).map_err(BuildError::Template)?;
     staging.write(&at.file, html.as_bytes())?;
-    write::copy_static(root, &staging)?;
+    prepared.statics.copy(&staging)?;
     lap("pages and files written");
     let notes = staging.commit()?;
     lap("committed");

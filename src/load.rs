@@ -144,6 +144,9 @@ pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Loaded {
                     continue;
                 }
                 if file_type.is_dir() {
+                    if let Err(why) = crate::guard::portable_name(&entry.file_name().to_string_lossy()) {
+                        diagnostics.push(Diagnostic::error(&display_path(root, path), (0, 0), why));
+                    }
                     if has_ext {
                         diagnostics.push(Diagnostic::error(
                             &display_path(root, path),

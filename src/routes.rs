@@ -263,12 +263,15 @@ impl<'a> Routes<'a> {
         static_files
             .iter()
             .filter_map(|f| {
-                if f.starts_with(crate::search::FOLDER) {
+                if f.to_lowercase().starts_with(crate::search::FOLDER) {
                     return Some((f.as_str(), format!("{}* (the search index)", crate::search::FOLDER)));
                 }
-                let generated = self.find(f)?;
+                // Generated names are lower case; a name that differs only
+                // in case is the same file on Windows and macOS.
+                let lower = f.to_lowercase();
+                let generated = self.find(&lower)?;
                 let path = self.path(generated);
-                (path == *f || path == format!("{f}/index.html")).then_some((f.as_str(), path))
+                (path == lower || path == format!("{lower}/index.html")).then_some((f.as_str(), path))
             })
             .collect()
     }

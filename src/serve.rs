@@ -19,10 +19,9 @@
 //! this machine's loopback names (a DNS-rebinding page gets 421), and an
 //! event stream written and flushed as each event happens.
 
-use std::fs;
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{channel, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex, RwLock};
@@ -220,24 +219,21 @@ pub fn run(options: Options, log: &(dyn Fn(&str) + Sync)) -> Result<(), ServeErr
 
 use crate::routes::content_type;
 
-/// Maps a decoded request path (see [`safe_path`]) to a file inside `dir`,
-/// or `None` if there is none there or it would leave `dir`.
-pub fn resolve(dir: &Path, decoded: &str) -> Option<PathBuf> {
-    let mut file = dir.to_path_buf();
-    for part in decoded.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => return None,
-            p => file.push(p),
-        }
+/// The file of `static/` (of its sorted listing `files`) that a decoded
+/// request path (see [`safe_path`]) names, or the `index.html` of the
+/// folder it names; `None` when there is none. Only listed files are ever
+/// served, so no path, `..` or link can reach anything else.
+pub fn static_file<'f>(files: &'f [String], decoded: &str) -> Option<&'f str> {
+    let rel: Vec<&str> = decoded.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
+    if rel.contains(&"..") {
+        return None;
     }
-    if file.is_dir() {
-        file.push("index.html");
-    }
-    // No symlink may lead out of the folder.
-    let real = file.canonicalize().ok()?;
-    let base = dir.canonicalize().ok()?;
-    (real.starts_with(&base) && real.is_file()).then_some(real)
+    let rel = rel.join("/");
+    let index = if rel.is_empty() { "index.html".to_string() } else { format!("{rel}/index.html") };
+    [rel, index]
+        .iter()
+        .find_map(|want| files.binary_search(want).ok())
+        .map(|i| files[i].as_str())
 }
 
 /// Where `needle` (lower-case ASCII) starts in `html`, whatever the case.
@@ -501,9 +497,10 @@ fn handle(mut stream: TcpStream, target: &str, head_only: bool, state: &State) {
             }
             (body, content_type(routes.file_path(file)))
         }
-        None => match resolve(&prepared.root.join("static"), &decoded) {
-            Some(file) => match fs::read(&file) {
-                Ok(b) => (b, content_type(&file.to_string_lossy())),
+        // `static/` as `build` copies it: listed and read through the guard.
+        None => match static_file(&prepared.statics.files, &decoded) {
+            Some(rel) => match prepared.statics.read(rel) {
+                Ok(b) => (b, content_type(rel)),
                 Err(_) => return page(&mut stream, crate::Page::NotFound, 404),
             },
             None => return page(&mut stream, crate::Page::NotFound, 404),
@@ -575,31 +572,25 @@ mod tests {
 
     #[test]
     fn paths_never_leave_the_site() {
-        let dir = std::env::temp_dir().join(format!("sitrep-resolve-{}", std::process::id()));
-        fs::create_dir_all(dir.join("site/a")).unwrap();
-        fs::write(dir.join("site/a/index.html"), "x").unwrap();
-        fs::write(dir.join("secret"), "s").unwrap();
-        let site = dir.join("site");
-        let find = |url: &str| safe_path(url.split('?').next().unwrap_or("")).and_then(|p| resolve(&site, &p));
-        assert!(find("/a/").is_some());
-        assert!(find("/a/index.html?x=1").is_some());
+        let files: Vec<String> = ["a/index.html", "b.txt"].map(String::from).to_vec();
+        let find = |url: &str| safe_path(url.split('?').next().unwrap_or("")).and_then(|p| static_file(&files, &p));
+        assert_eq!(find("/a/"), Some("a/index.html"));
+        assert_eq!(find("/a"), Some("a/index.html"));
+        assert_eq!(find("/a/index.html?x=1"), Some("a/index.html"));
+        assert_eq!(find("/b.txt"), Some("b.txt"));
         for bad in [
             "/../secret",
             "/a/../../secret",
+            "/a/../b.txt",
             "/%2e%2e/secret",
             "/%2E%2E%2Fsecret",
             "/..%2fsecret",
             "/a/..%5c..%5csecret",
             "/%00",
             "/%252e%252e/secret",
+            "/c.txt",
         ] {
             assert!(find(bad).is_none(), "{bad}");
         }
-        #[cfg(unix)]
-        {
-            std::os::unix::fs::symlink(dir.join("secret"), site.join("link")).unwrap();
-            assert!(find("/link").is_none());
-        }
-        fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -28,6 +28,9 @@ pub enum WriteError {
     Refused { path: String, why: String },
     #[error("{path}: {source}")]
     Io { path: String, source: io::Error },
+    /// A file of `static/` that cannot be published as it is.
+    #[error("{path}: {why}")]
+    Static { path: String, why: String },
 }
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
@@ -320,59 +323,83 @@ fn recover(parent: &Path, name: &str, dest: &Path) -> Result<Vec<String>, WriteE
     Ok(notes)
 }
 
-/// Copies the project's `static/` into the site. Links that lead out of
-/// `static/`, links to folders, and anything that is not a file or a folder
-/// are refused, naming the path.
-pub fn copy_static(root: &Path, staging: &Staging) -> Result<usize, WriteError> {
-    let dir = root.join("static");
-    if fs::symlink_metadata(&dir).is_err() {
-        return Ok(0);
-    }
-    let refused = |path: &Path, why: String| WriteError::Refused {
-        path: path.display().to_string(),
-        why,
-    };
-    let project = crate::guard::Project::new(root).map_err(io_err(root))?;
-    let folder = project.folder("static").map_err(|why| refused(&dir, why))?;
-    let mut copied = 0;
-    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name().follow_links(false) {
-        let entry = entry.map_err(|e| WriteError::Io {
-            path: dir.display().to_string(),
-            source: e.into(),
-        })?;
-        let path = entry.path();
-        if entry.file_type().is_dir() {
-            continue;
-        }
-        if entry.file_type().is_symlink() && folder.dir(path).is_ok() {
-            return Err(refused(
-                path,
-                "a symbolic link to a folder is not followed in static/".into(),
-            ));
-        }
-        let bytes = folder
-            .read_walked(path, crate::guard::MAX_STATIC_BYTES)
-            .map_err(|why| refused(path, why))?;
-        let rel = crate::diagnostics::display_path(&dir, path);
-        staging.write(&rel, &bytes)?;
-        copied += 1;
-    }
-    Ok(copied)
+/// The project's `static/`, checked once and listed: what `build` copies
+/// and `serve` answers from, read through the same guard by both, so the
+/// preview never serves what the site would not hold.
+#[derive(Debug, Default)]
+pub struct Statics {
+    /// The folder, checked to be inside the project; `None` without one.
+    folder: Option<(crate::guard::Project, std::path::PathBuf)>,
+    /// Each file's path inside `static/` (`/`-separated), sorted.
+    pub files: Vec<String>,
 }
 
-/// The files of the project's `static/`, as paths inside it, in a fixed
-/// order (what [`copy_static`] would copy), for the collision check.
-pub fn static_files(root: &Path) -> Vec<String> {
-    let dir = root.join("static");
-    if !fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir()) {
-        return Vec::new();
+impl Statics {
+    /// Lists `static/`, refusing (naming the path) a link that leads out
+    /// of it, a link to a folder, anything but files and folders, a name
+    /// that cannot exist on Windows, and two names that differ only in case
+    /// (one file on a case-insensitive file system).
+    pub fn list(root: &Path) -> Result<Statics, WriteError> {
+        let dir = root.join("static");
+        if fs::symlink_metadata(&dir).is_err() {
+            return Ok(Statics::default());
+        }
+        let refused = |path: &Path, why: String| WriteError::Static {
+            path: crate::diagnostics::display_path(root, path),
+            why,
+        };
+        let project = crate::guard::Project::new(root).map_err(io_err(root))?;
+        let folder = project.folder("static").map_err(|why| refused(&dir, why))?;
+        let mut files = Vec::new();
+        let mut folded: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
+        for entry in walkdir::WalkDir::new(&dir).min_depth(1).sort_by_file_name().follow_links(false) {
+            let entry = entry.map_err(|e| WriteError::Io {
+                path: dir.display().to_string(),
+                source: e.into(),
+            })?;
+            let path = entry.path();
+            let rel = crate::diagnostics::display_path(&dir, path);
+            crate::guard::portable_name(&entry.file_name().to_string_lossy()).map_err(|why| refused(path, why))?;
+            if let Some(other) = folded.insert(rel.to_lowercase(), rel.clone()) {
+                return Err(refused(
+                    path,
+                    format!("its name differs from static/{other} only in case: one file on Windows and macOS; rename one"),
+                ));
+            }
+            if entry.file_type().is_dir() {
+                continue;
+            }
+            if entry.file_type().is_symlink() && folder.dir(path).is_ok() {
+                return Err(refused(path, "a symbolic link to a folder is not followed in static/".into()));
+            }
+            folder.file(path).map_err(|why| refused(path, why))?;
+            files.push(rel);
+        }
+        files.sort_unstable();
+        Ok(Statics {
+            folder: Some((folder, dir)),
+            files,
+        })
     }
-    walkdir::WalkDir::new(&dir)
-        .sort_by_file_name()
-        .follow_links(false)
-        .into_iter()
-        .flatten()
-        .filter(|e| !e.file_type().is_dir())
-        .map(|e| crate::diagnostics::display_path(&dir, e.path()))
-        .collect()
+
+    /// Reads the file at `rel` (a path inside `static/`), through the guard.
+    pub fn read(&self, rel: &str) -> Result<Vec<u8>, String> {
+        let (folder, dir) = self.folder.as_ref().ok_or("no static/ folder")?;
+        if self.files.binary_search_by(|f| f.as_str().cmp(rel)).is_err() {
+            return Err("not a file of static/".into());
+        }
+        folder.read_walked(&dir.join(rel), crate::guard::MAX_STATIC_BYTES)
+    }
+
+    /// Copies every file into the site.
+    pub fn copy(&self, staging: &Staging) -> Result<usize, WriteError> {
+        for rel in &self.files {
+            let bytes = self.read(rel).map_err(|why| WriteError::Static {
+                path: format!("static/{rel}"),
+                why,
+            })?;
+            staging.write(rel, &bytes)?;
+        }
+        Ok(self.files.len())
+    }
 }

@@ -1349,7 +1349,7 @@ fn a_static_file_on_a_generated_path_is_an_error_naming_both() {
     assert_eq!(code, 1, "{err}");
     assert!(
         err.contains(
-            "static/incidents/zulu-minutes/index.html would replace the generated incidents/zulu-minutes/index.html"
+            "static/incidents/zulu-minutes/index.html: this would replace the generated incidents/zulu-minutes/index.html"
         ),
         "{err}"
     );
@@ -1362,7 +1362,7 @@ fn a_static_file_on_a_generated_path_is_an_error_naming_both() {
     let (code, _, err) = stdout_of(sitrep().arg("build").arg("--root").arg(dir.path()));
     assert_eq!(code, 1, "{err}");
     assert!(
-        err.contains("static/search/t/zz.json would replace the generated search/* (the search index)"),
+        err.contains("static/search/t/zz.json: this would replace the generated search/* (the search index)"),
         "{err}"
     );
     fs::remove_dir_all(dir.path().join("static/search")).unwrap();

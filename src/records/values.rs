@@ -99,6 +99,11 @@ impl Id {
                 "`{text}` is not a valid id: `{bad}` is not allowed; use lowercase letters a-z, digits and `-`"
             ));
         }
+        if crate::guard::is_windows_device(text) {
+            return Err(format!(
+                "`{text}` is not a valid id: it is a device name on Windows (CON, PRN, AUX, NUL, COM1–9, LPT1–9), so its file could not be checked out there; add a word, e.g. `{text}-group`"
+            ));
+        }
         Ok(Id(text.to_string()))
     }
 

@@ -53,6 +53,13 @@ pub fn load_templates(root: &Path) -> Result<Tera, String> {
                 continue;
             }
             let name = crate::diagnostics::display_path(&dir, path);
+            crate::guard::portable_name(&entry.file_name().to_string_lossy())
+                .map_err(|why| format!("templates/{name}: {why}"))?;
+            if let Some((other, _)) = all.iter().find(|(n, _)| n != &name && n.eq_ignore_ascii_case(&name)) {
+                return Err(format!(
+                    "templates/{name}: its name differs from {other} only in case: one file on Windows and macOS; rename it"
+                ));
+            }
             let text = folder
                 .read_walked(path, crate::load::MAX_FILE_BYTES)
                 .and_then(|b| String::from_utf8(b).map_err(|_| "this file is not valid UTF-8 text".into()))
@@ -63,13 +70,54 @@ pub fn load_templates(root: &Path) -> Result<Tera, String> {
             }
         }
     }
+    for (name, text) in &all {
+        machine_reads(text).map_err(|why| format!("templates/{name}: {why}"))?;
+    }
     tera.add_raw_templates(all).map_err(|e| tera_error(&e))?;
     tera.register_filter("datetime", datetime_filter);
+    // Tera registers `get_env` whatever its features; a template from a
+    // pull request must not publish the CI's secrets, nor make the output
+    // depend on the machine. Replaced, in case a call slips past the scan.
+    for name in MACHINE_FUNCTIONS {
+        tera.register_function(name, move |_: &std::collections::HashMap<String, tera::Value>| {
+            Err(tera::Error::msg(format!("{name}() is not available: templates see only the data")))
+        });
+    }
     tera.autoescape_on(vec![".html", ".xml", ".svg"]);
     // Tera's default also escapes `/`, which makes every link unreadable in
     // a diff; `&<>"'` is what HTML text and quoted attributes need.
     tera.set_escape_fn(crate::escape::xml);
     Ok(tera)
+}
+
+/// Tera functions that read the machine (environment, clock, randomness):
+/// the site must be the same bytes wherever it is built, and a template
+/// from a pull request must not read the builder's secrets.
+const MACHINE_FUNCTIONS: [&str; 3] = ["get_env", "now", "get_random"];
+
+/// Refuses a template that calls one of [`MACHINE_FUNCTIONS`], before any
+/// page is rendered (so `check` finds it even in a branch no page takes).
+fn machine_reads(text: &str) -> Result<(), String> {
+    for name in MACHINE_FUNCTIONS {
+        let mut rest = text;
+        while let Some(at) = rest.find(name) {
+            let before = text.len() - rest.len() + at;
+            let is_word_start = text[..before]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '.'));
+            rest = &rest[at + name.len()..];
+            if is_word_start && rest.trim_start().starts_with('(') {
+                let line = text[..before].matches('\n').count() + 1;
+                return Err(format!(
+                    "line {line}: {name}() reads the machine that builds the site (its environment, clock or randomness), \
+                     which templates may not: the site must be the same whoever builds it, and must not publish the builder's secrets; \
+                     use a value of site.yaml instead"
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `{{ t | datetime }}`: a written time as an HTML `datetime` value

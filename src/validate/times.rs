@@ -134,21 +134,40 @@ pub fn resolve_all(content: &Content, zone: Tz, diagnostics: &mut Vec<Diagnostic
         }
         r.latest
     });
-    let as_of = written.unwrap_or_else(|| {
-        pending
-            .iter()
-            .flat_map(Pending::all)
-            .chain(notes.iter().flatten())
-            .filter_map(|r| r.closed())
-            .map(|s| s.latest)
-            .max()
-            .unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
-    });
+    let mut derived = || {
+        let times = || pending.iter().flat_map(Pending::all).chain(notes.iter().flatten());
+        let latest = times().filter_map(|r| r.closed()).map(|s| s.latest).max();
+        if latest.is_none() && times().next().is_some() {
+            // Every time is open (`A/..`): nothing says when "now" is, and
+            // none is invented (the epoch, or the clock).
+            no_as_of(content, diagnostics);
+        }
+        // Only reached with no time at all (nothing is measured against
+        // it), or after the error above (nothing is built).
+        latest.unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
+    };
+    let as_of = match written {
+        Some(t) => t,
+        None => derived(),
+    };
     Times {
         incidents: pending.into_iter().map(|p| p.close(as_of)).collect(),
         notes: notes.into_iter().map(|r| r.map(|r| r.close(as_of))).collect(),
         as_of,
     }
+}
+
+/// The error for an `as_of` that cannot be derived: at `site.yaml`'s
+/// first line, or the first incident's `started` without one.
+fn no_as_of(content: &Content, diagnostics: &mut Vec<Diagnostic>) {
+    const MESSAGE: &str = "as_of cannot be derived: every time in the data is open-ended (`A/..`), so nothing says when \"now\" is";
+    const HINT: &str = "write `as_of:` in content/site.yaml: when the data was last checked, e.g. `as_of: 2024-08-26T18`";
+    let diagnostic = match (&content.site, content.incidents.first()) {
+        (Some(s), _) => error_at(s, &[], MESSAGE),
+        (None, Some(p)) => error_at(p, &path!["started"], MESSAGE),
+        (None, None) => return,
+    };
+    diagnostics.push(diagnostic.with_hint(HINT));
 }
 
 /// The error for a time wholly after `as_of`.
