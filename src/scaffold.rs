@@ -14,32 +14,55 @@ pub enum ScaffoldError {
     Exists(String),
     #[error("{0}")]
     BadId(String),
+    #[error("{0} is a symbolic link that leads out of the project; sitrep does not write through it")]
+    Link(String),
     #[error("{path}: {source}")]
     Io { path: String, source: std::io::Error },
 }
 
-fn write_new(path: &Path, text: &str) -> Result<(), ScaffoldError> {
-    if path.exists() {
-        return Err(ScaffoldError::Exists(path.display().to_string()));
-    }
-    let io = |source| ScaffoldError::Io {
-        path: path.display().to_string(),
-        source,
+/// Writes a new file at `base/rel`, creating its folders one by one. A
+/// folder or file that already exists as a symbolic link is followed only
+/// when it resolves inside `base`: a committed link (`.github` →
+/// elsewhere) never makes sitrep write outside the project.
+fn write_new(base: &Path, rel: &str, text: &str) -> Result<PathBuf, ScaffoldError> {
+    let path = base.join(rel);
+    let io = |at: &Path| {
+        let at = at.display().to_string();
+        move |source| ScaffoldError::Io { path: at, source }
     };
-    if let Some(dir) = path.parent() {
-        fs::create_dir_all(dir).map_err(io)?;
+    let real_base = fs::canonicalize(base).ok();
+    let mut at = base.to_path_buf();
+    for part in Path::new(rel).components() {
+        at.push(part);
+        let Ok(meta) = fs::symlink_metadata(&at) else {
+            if at != path {
+                fs::create_dir(&at).map_err(io(&at))?;
+            }
+            continue;
+        };
+        if at == path {
+            return Err(ScaffoldError::Exists(path.display().to_string()));
+        }
+        if meta.file_type().is_symlink() {
+            let inside = fs::canonicalize(&at)
+                .ok()
+                .zip(real_base.as_ref())
+                .is_some_and(|(real, base)| real.starts_with(base));
+            if !inside {
+                return Err(ScaffoldError::Link(at.display().to_string()));
+            }
+        }
     }
-    // `create_new` so that a file appearing meanwhile is not clobbered either.
+    // `create_new` so that a file (or a link) appearing meanwhile is not
+    // clobbered or followed either.
     use std::io::Write;
     let mut f = fs::OpenOptions::new()
         .write(true)
         .create_new(true)
-        .open(path)
-        .map_err(io)?;
-    f.write_all(text.as_bytes()).map_err(|source| ScaffoldError::Io {
-        path: path.display().to_string(),
-        source,
-    })
+        .open(&path)
+        .map_err(io(&path))?;
+    f.write_all(text.as_bytes()).map_err(io(&path))?;
+    Ok(path)
 }
 
 /// What `init` did: the files it wrote, and those it found and kept.
@@ -55,7 +78,7 @@ pub struct Initialised {
 /// their fixes) until it overrides one.
 pub fn init(dir: &Path) -> Result<Initialised, ScaffoldError> {
     for taken in ["content", "templates"] {
-        if dir.join(taken).exists() {
+        if fs::symlink_metadata(dir.join(taken)).is_ok() {
             return Err(ScaffoldError::Exists(dir.join(taken).display().to_string()));
         }
     }
@@ -99,12 +122,11 @@ pub fn init(dir: &Path) -> Result<Initialised, ScaffoldError> {
     };
     for (rel, text) in files {
         let path = dir.join(&rel);
-        if path.exists() {
+        if fs::symlink_metadata(&path).is_ok() {
             done.kept.push(path);
             continue;
         }
-        write_new(&path, text)?;
-        done.written.push(path);
+        done.written.push(write_new(dir, &rel, text)?);
     }
     Ok(done)
 }
@@ -125,7 +147,7 @@ pub fn new_record(root: &Path, kind: Kind, id: &str) -> Result<PathBuf, Scaffold
         Kind::Note => ("md", NOTE),
     };
     let schema = kind.word();
-    let path = root.join("content").join(kind.folder()).join(format!("{id}.{ext}"));
+    let rel = format!("content/{}/{id}.{ext}", kind.folder());
     // A record of this id in a sub-folder counts too (ids are unique across them).
     let folder = root.join("content").join(kind.folder());
     if folder.is_dir() {
@@ -156,8 +178,7 @@ pub fn new_record(root: &Path, kind: Kind, id: &str) -> Result<PathBuf, Scaffold
     } else {
         format!("# yaml-language-server: $schema=../../site/schema/{schema}.schema.json\n{body}")
     };
-    write_new(&path, &text)?;
-    Ok(path)
+    write_new(root, &rel, &text)
 }
 
 /// The first record id in a folder (by name), so a new incident names a

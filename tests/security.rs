@@ -783,3 +783,234 @@ fn a_base_url_override_with_a_query_or_fragment_is_a_usage_error() {
     }
     assert!(!root.join("site").exists());
 }
+
+// ---- round 3: the data never chooses a path, templates see only the data ----
+
+/// `sitrep check` on `root`: exit code and everything it printed.
+fn check(root: &Path) -> (i32, String) {
+    let (code, out, err) = stdout_of(sitrep().args(["check", "--root"]).arg(root));
+    (code, format!("{out}{err}"))
+}
+
+#[test]
+fn serve_and_check_refuse_a_static_link_out_as_build_does() {
+    // A `static` that is a link out, a link to a folder out, a link to a
+    // file out: build refuses each; check must say so, serve must not serve it.
+    for (link, to) in [
+        ("static", "../outside"),
+        ("static/leak", "../../outside"),
+        ("static/keep.txt", "../../outside/keep.txt"),
+    ] {
+        let (_dir, root, _) = project();
+        let link_path = root.join(link);
+        fs::create_dir_all(link_path.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(to, &link_path).unwrap();
+        let (code, text) = check(&root);
+        assert_eq!(code, 1, "{link}: {text}");
+        assert!(text.contains(link) && text.contains("outside"), "{link}: {text}");
+        assert!(!text.contains(SECRET), "{link}: {text}");
+        let served = serve(&root);
+        for path in ["/keep.txt", "/leak/keep.txt", "/secret.html", "/leak/secret.html"] {
+            let (status, body) = send(
+                served.port,
+                format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n", served.port).as_bytes(),
+            );
+            assert_ne!(status, 200, "{link} {path}: {body}");
+            assert!(!body.contains(SECRET), "{link} {path}: served a file outside the project");
+        }
+    }
+}
+
+#[test]
+fn serve_answers_static_files_read_through_the_guard() {
+    let (_dir, root, _) = project();
+    fs::create_dir_all(root.join("static/img")).unwrap();
+    fs::write(root.join("static/img/logo.txt"), "logo").unwrap();
+    let served = serve(&root);
+    let get = |path: &str| {
+        send(
+            served.port,
+            format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n", served.port).as_bytes(),
+        )
+    };
+    let (status, body) = get("/img/logo.txt");
+    assert_eq!(status, 200, "{body}");
+    assert!(body.ends_with("logo"), "{body}");
+    assert_eq!(get("/img/../img/logo.txt").0, 404);
+}
+
+#[test]
+fn init_and_new_never_write_through_a_committed_link() {
+    // `init` in a repository whose `.github` leads out.
+    let (dir, _root, outside) = project();
+    let repo = dir.path().join("repo");
+    fs::create_dir(&repo).unwrap();
+    std::os::unix::fs::symlink("../outside", repo.join(".github")).unwrap();
+    let before = tree(&outside);
+    let (code, _, err) = stdout_of(sitrep().arg("init").arg(&repo));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains(".github") && err.contains("symbolic link"), "{err}");
+    assert_eq!(tree(&outside), before, "init wrote outside the repository");
+    // `new` in a project whose `content/actors` leads out.
+    let (_dir, root, outside) = project();
+    std::os::unix::fs::symlink("../../outside", root.join("content/actors")).unwrap();
+    let before = tree(&outside);
+    let (code, _, err) = stdout_of(sitrep().args(["new", "actor", "x", "--root"]).arg(&root));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("content/actors") && err.contains("symbolic link"), "{err}");
+    assert_eq!(tree(&outside), before, "new wrote outside the project");
+}
+
+#[test]
+fn diff_never_writes_through_a_link_of_a_crafted_tree() {
+    let dir = repository();
+    let outside = canary(dir.path().parent().unwrap_or(dir.path()));
+    let git_out = |args: &[&str], input: Option<&str>| -> String {
+        use std::process::Stdio;
+        let mut child = std::process::Command::new("git")
+            .arg("-C")
+            .arg(dir.path())
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.unwrap_or("").as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "git {args:?}");
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    };
+    // content/ holds a link `actors` to the canary folder and, beside it,
+    // a folder `actors/` with a file that would be written through it.
+    let link = git_out(&["hash-object", "-w", "--stdin"], Some(outside.to_str().unwrap()));
+    let evil = git_out(&["hash-object", "-w", "--stdin"], Some("name: written through\n"));
+    let sub = git_out(&["mktree"], Some(&format!("100644 blob {evil}\tpwned.yaml\n")));
+    let content = git_out(&["rev-parse", "HEAD:content"], None);
+    let listing = git_out(&["ls-tree", &content], None);
+    let crafted = format!("{listing}\n120000 blob {link}\tactors\n040000 tree {sub}\tactors\n");
+    let content = git_out(&["mktree", "--missing"], Some(&crafted));
+    let top = git_out(&["mktree"], Some(&format!("040000 tree {content}\tcontent\n")));
+    let commit = git_out(&["commit-tree", &top, "-m", "crafted"], None);
+    let before = tree(&outside);
+    let (code, out, err) = stdout_of(sitrep().current_dir(dir.path()).args(["diff", "base", &commit]));
+    assert_ne!(code, 0, "{out}{err}");
+    assert_eq!(tree(&outside), before, "diff wrote through a link: {out}{err}");
+    assert!(!outside.join("pwned.yaml").exists());
+}
+
+#[test]
+fn templates_cannot_read_the_environment_clock_or_randomness() {
+    for call in [
+        "{{ get_env(name=\"SITREP_TEST_SECRET\") }}",
+        "{% if false %}{{ get_env(name=\"SITREP_TEST_SECRET\", default=\"x\") }}{% endif %}",
+        "{{ now() }}",
+        "{{ get_random(end=10) }}",
+    ] {
+        let (_dir, root, _) = project();
+        fs::create_dir_all(root.join("templates")).unwrap();
+        fs::write(
+            root.join("templates/404.html"),
+            format!("{{% extends \"base.html\" %}}{{% block content %}}{call}{{% endblock %}}"),
+        )
+        .unwrap();
+        let (code, out, err) = stdout_of(
+            sitrep()
+                .env("SITREP_TEST_SECRET", SECRET)
+                .args(["build", "--root"])
+                .arg(&root),
+        );
+        assert_eq!(code, 1, "{call}: {err}");
+        assert!(err.contains("templates/404.html") && err.contains("reads the machine"), "{call}: {err}");
+        assert_no_leak(&root, &out, &err);
+        let (code, text) = check(&root);
+        assert_eq!(code, 1, "{call}: {text}");
+        assert!(text.contains("templates/404.html"), "{text}");
+    }
+}
+
+#[test]
+fn check_finds_what_build_refuses_in_templates_and_static() {
+    let cases: [(&str, &str, &str); 4] = [
+        ("templates/incident.html", "{% extends \"base.html\" %}{% block content %}{{ nope.x }}{% endblock %}", "incident.html"),
+        ("templates/base.html", "{% block content %}", "base.html"),
+        ("static/feed.xml", "<feed/>", "static/feed.xml"),
+        ("static/Incidents.json", "[]", "static/Incidents.json"),
+    ];
+    for (file, text, named) in cases {
+        let (_dir, root, _) = project();
+        fs::create_dir_all(root.join(file).parent().unwrap()).unwrap();
+        fs::write(root.join(file), text).unwrap();
+        let (code, _, err) = build(&root, &[]);
+        assert_eq!(code, 1, "{file}: build {err}");
+        let (code, said) = check(&root);
+        assert_eq!(code, 1, "{file}: check passed what build refuses: {said}");
+        assert!(said.contains(named), "{file}: {said}");
+        let (_, out, _) = stdout_of(sitrep().args(["check", "--format", "github", "--root"]).arg(&root));
+        assert!(out.contains(&format!("::error file={}/", file.split('/').next().unwrap())), "{out}");
+    }
+}
+
+#[test]
+fn an_as_of_nothing_gives_is_an_error_not_an_invented_now() {
+    let (_dir, root, _) = project();
+    let content = root.join("content");
+    fs::remove_dir_all(content.join("incidents")).unwrap();
+    fs::create_dir(content.join("incidents")).unwrap();
+    fs::write(
+        content.join("site.yaml"),
+        "title: T\nbase_url: https://example.org/\ntimezone: UTC\n",
+    )
+    .unwrap();
+    fs::write(
+        content.join("incidents/open.yaml"),
+        "title: Open\nattack: [ddos]\ntargets: [t1]\nstarted: 2024-08-25/..\n",
+    )
+    .unwrap();
+    let (code, text) = check(&root);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("as_of cannot be derived") && text.contains("site.yaml"), "{text}");
+    assert!(!text.contains("1970"), "{text}");
+    // With `as_of` written, the same data is fine.
+    fs::write(
+        content.join("site.yaml"),
+        "title: T\nbase_url: https://example.org/\ntimezone: UTC\nas_of: 2024-08-27\n",
+    )
+    .unwrap();
+    let (code, text) = check(&root);
+    assert_eq!(code, 0, "{text}");
+}
+
+#[test]
+fn names_windows_cannot_check_out_are_errors() {
+    for (file, text, said) in [
+        ("content/targets/con.yaml", "name: Con\n", "device name on Windows"),
+        ("content/actors/lpt1.yaml", "name: L\n", "device name on Windows"),
+        ("content/incidents/aux/x.yaml", "", "device name on Windows"),
+        ("static/nul.txt", "x", "device name on Windows"),
+        ("static/a:b.txt", "x", "Windows does not allow"),
+        ("static/Logo.png", "x", "only in case"),
+        ("static/Feed.xml", "x", "would replace the generated feed.xml"),
+        ("templates/Base.html", "x", "only in case"),
+    ] {
+        let (_dir, root, _) = project();
+        let path = root.join(file);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, text).unwrap();
+        if file == "static/Logo.png" {
+            fs::write(root.join("static/logo.png"), "y").unwrap();
+        }
+        if file == "templates/Base.html" {
+            fs::write(root.join("templates/base.html"), "{% block content %}{% endblock %}").unwrap();
+        }
+        let (code, text) = check(&root);
+        assert_eq!(code, 1, "{file}: {text}");
+        assert!(text.contains(said), "{file}: {text}");
+        let (code, _, err) = build(&root, &[]);
+        assert_ne!(code, 0, "{file}: {err}");
+    }
+}

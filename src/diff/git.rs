@@ -114,17 +114,26 @@ pub(super) fn checkout_revision(rev: &str, repo: &Path) -> Result<TempDir, DiffE
                 entry.path
             )));
         };
-        if let Some(dir) = dest.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
+        make_parents(&content, &dest).map_err(|why| fail(format!("{}: {why}", entry.path)))?;
         match entry.mode.as_str() {
             // A link is kept a link, so the loader applies its own rule to it
-            // (it must stay inside content/), as in a build.
+            // (it must stay inside content/), as in a build. It is never
+            // written through: no later entry's folder may be a link.
             "120000" => {
                 #[cfg(unix)]
                 std::os::unix::fs::symlink(String::from_utf8_lossy(&bytes).as_ref(), &dest)?;
             }
-            _ => std::fs::write(&dest, &bytes)?,
+            _ => {
+                use std::io::Write as _;
+                // `create_new`: an entry named twice, or a link in its
+                // place, fails instead of being written through.
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(&dest)
+                    .and_then(|mut f| f.write_all(&bytes))
+                    .map_err(|e| fail(format!("{}: {e}", entry.path)))?;
+            }
         }
     }
     let _ = feeder.join();
@@ -150,6 +159,32 @@ fn read_blob(reader: &mut impl std::io::BufRead) -> std::io::Result<Vec<u8>> {
     std::io::Read::read_exact(reader, &mut bytes)?;
     bytes.pop();
     Ok(bytes)
+}
+
+/// Creates the folders between `base` and `dest`, one by one, refusing
+/// any that exists as something else than a real folder: a crafted tree
+/// can hold a link `actors` beside a folder `actors/`, and a file written
+/// below the link would land wherever it points.
+fn make_parents(base: &Path, dest: &Path) -> Result<(), String> {
+    let Some(parent) = dest.parent() else { return Ok(()) };
+    let Ok(rel) = parent.strip_prefix(base) else {
+        return Err("outside the revision's folder".into());
+    };
+    let mut at = base.to_path_buf();
+    for part in rel.components() {
+        at.push(part);
+        match std::fs::symlink_metadata(&at) {
+            Ok(meta) if meta.is_dir() => {}
+            Ok(_) => {
+                return Err(format!(
+                    "`{}` is both a link or file and a folder in this tree; it is not followed",
+                    at.strip_prefix(base).unwrap_or(&at).display()
+                ))
+            }
+            Err(_) => std::fs::create_dir(&at).map_err(|e| e.to_string())?,
+        }
+    }
+    Ok(())
 }
 
 /// `base/rel` for a path from a git tree, if it has no `..`, `.` or empty part.

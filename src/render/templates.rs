@@ -73,7 +73,14 @@ pub fn load_templates(root: &Path) -> Result<Tera, String> {
     for (name, text) in &all {
         machine_reads(text).map_err(|why| format!("templates/{name}: {why}"))?;
     }
-    tera.add_raw_templates(all).map_err(|e| tera_error(&e))?;
+    tera.add_raw_templates(all).map_err(|e| {
+        // Named first, as every other error of a project file is.
+        let text = tera_error(&e);
+        match text.strip_prefix("Failed to parse '").and_then(|r| r.split_once('\'')) {
+            Some((name, _)) => format!("templates/{name}: {text}"),
+            None => text,
+        }
+    })?;
     tera.register_filter("datetime", datetime_filter);
     // Tera registers `get_env` whatever its features; a template from a
     // pull request must not publish the CI's secrets, nor make the output

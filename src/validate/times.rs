@@ -134,21 +134,20 @@ pub fn resolve_all(content: &Content, zone: Tz, diagnostics: &mut Vec<Diagnostic
         }
         r.latest
     });
-    let mut derived = || {
-        let times = || pending.iter().flat_map(Pending::all).chain(notes.iter().flatten());
-        let latest = times().filter_map(|r| r.closed()).map(|s| s.latest).max();
-        if latest.is_none() && times().next().is_some() {
+    let times = || pending.iter().flat_map(Pending::all).chain(notes.iter().flatten());
+    let as_of = written.or_else(|| times().filter_map(|r| r.closed()).map(|s| s.latest).max());
+    let Some(as_of) = as_of else {
+        if times().next().is_some() {
             // Every time is open (`A/..`): nothing says when "now" is, and
-            // none is invented (the epoch, or the clock).
+            // none is invented (the epoch, or the clock); no time is
+            // measured against it, so nothing else is reported of them.
             no_as_of(content, diagnostics);
         }
-        // Only reached with no time at all (nothing is measured against
-        // it), or after the error above (nothing is built).
-        latest.unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
-    };
-    let as_of = match written {
-        Some(t) => t,
-        None => derived(),
+        return Times {
+            incidents: pending.iter().map(|_| None).collect(),
+            notes: notes.iter().map(|_| None).collect(),
+            as_of: DateTime::<Utc>::UNIX_EPOCH,
+        };
     };
     Times {
         incidents: pending.into_iter().map(|p| p.close(as_of)).collect(),
