@@ -71,7 +71,7 @@ impl Report {
                 .as_ref()?
                 .read_text(&root.join(file), load::MAX_FILE_BYTES)
                 .ok()?;
-            load::strip_bom(&mut text);
+            load::normalize(&mut text);
             Some(text)
         })
     }

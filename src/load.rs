@@ -75,7 +75,8 @@ pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Loaded {
     let site_path = content.join("site.yaml");
     let site_file = display_path(root, &site_path);
     match read_text(project, &site_path, &site_file, false) {
-        Ok(text) => {
+        Ok((text, notice)) => {
+            diagnostics.extend(notice);
             loaded.site = Some(SourceFile {
                 kind: Kind::Note, // unused for the site file
                 id: Id::parse("site").expect("valid id"),
@@ -99,7 +100,7 @@ pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Loaded {
             let (n, batches) = (next, &batches);
             next += 1;
             scope.spawn(move |_| {
-                let read: Vec<Result<SourceFile, Unread>> =
+                let read: Vec<Result<(SourceFile, Option<Diagnostic>), Unread>> =
                     batch.into_iter().map(|f| read_one(root, project, f)).collect();
                 batches.lock().unwrap_or_else(|e| e.into_inner()).push((n, read));
             });
@@ -191,7 +192,10 @@ pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Loaded {
     let results = batches.into_iter().flat_map(|(_, read)| read);
     for result in results {
         match result {
-            Ok(file) => loaded.files.push(file),
+            Ok((file, notice)) => {
+                diagnostics.extend(notice);
+                loaded.files.push(file);
+            }
             Err(failed) => {
                 let (record, d) = *failed;
                 loaded.unreadable.extend(record);
@@ -207,7 +211,11 @@ pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Loaded {
 /// Boxed: errors are rare, and records are read by the thousand.
 type Unread = Box<(Option<(Kind, Id)>, Diagnostic)>;
 
-fn read_one(root: &Path, project: &Project, (kind, path): (Kind, PathBuf)) -> Result<SourceFile, Unread> {
+fn read_one(
+    root: &Path,
+    project: &Project,
+    (kind, path): (Kind, PathBuf),
+) -> Result<(SourceFile, Option<Diagnostic>), Unread> {
     let file = display_path(root, &path);
     let stem = path
         .file_stem()
@@ -218,14 +226,18 @@ fn read_one(root: &Path, project: &Project, (kind, path): (Kind, PathBuf)) -> Re
             .with_hint("the file name (without extension) is the record's id");
         Box::new((None, d))
     })?;
-    let text = read_text(project, &path, &file, true).map_err(|d| Box::new((Some((kind, id.clone())), d)))?;
-    Ok(SourceFile {
-        kind,
-        id,
-        file,
-        path,
-        text,
-    })
+    let (text, notice) =
+        read_text(project, &path, &file, true).map_err(|d| Box::new((Some((kind, id.clone())), d)))?;
+    Ok((
+        SourceFile {
+            kind,
+            id,
+            file,
+            path,
+            text,
+        },
+        notice,
+    ))
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
@@ -236,7 +248,12 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 /// Reads a file as UTF-8, refusing what would be unsafe or unreasonable:
 /// a link out of the project, a pipe or device, a huge file. `walked`: it
 /// was found by the walk, which follows no link (see [`Project::read_walked`]).
-fn read_text(project: &Project, path: &Path, file: &str, walked: bool) -> Result<String, Diagnostic> {
+fn read_text(
+    project: &Project,
+    path: &Path,
+    file: &str,
+    walked: bool,
+) -> Result<(String, Option<Diagnostic>), Diagnostic> {
     let whole = |msg: String| Diagnostic::error(file, (0, 0), msg);
     let bytes = if walked {
         project.read_walked(path, MAX_FILE_BYTES)
@@ -251,15 +268,60 @@ fn read_text(project: &Project, path: &Path, file: &str, walked: bool) -> Result
         let column = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
         Diagnostic::error(file, (line, column), "this file is not valid UTF-8 text").with_hint("save the file as UTF-8")
     })?;
-    strip_bom(&mut text);
-    Ok(text)
+    normalize(&mut text);
+    let notice = strip_bidi_controls(&mut text, file);
+    Ok((text, notice))
+}
+
+/// The characters that reorder the text around them (embeddings,
+/// overrides, isolates: U+202A–U+202E, U+2066–U+2069). One at the end of
+/// an actor's name would make "A (suspected)" read as something else on
+/// every page, feed and row that shows it; the reader must see what the
+/// record says, so they are removed as the file is read, with a warning.
+/// (Right-to-left text needs none of them: its letters carry their
+/// direction.)
+const BIDI_CONTROLS: [char; 9] = [
+    '\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}', '\u{202e}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}',
+];
+
+/// Removes [`BIDI_CONTROLS`] from `text`; a warning at the first one.
+fn strip_bidi_controls(text: &mut String, file: &str) -> Option<Diagnostic> {
+    // All of them are encoded from the byte 0xE2: most files have none.
+    if !text.as_bytes().contains(&0xe2) {
+        return None;
+    }
+    let at = text.find(BIDI_CONTROLS)?;
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    let count = text.matches(BIDI_CONTROLS).count();
+    let first = text[at..].chars().next().map_or(0, u32::from);
+    text.retain(|c| !BIDI_CONTROLS.contains(&c));
+    Some(
+        Diagnostic::warning(
+            file,
+            (line, column),
+            format!(
+                "U+{first:04X}, a control that reorders the text around it, was removed ({} in this file): it could make a page show something else than the record says",
+                count
+            ),
+        )
+        .with_hint("remove it from the file; right-to-left text needs no control characters"),
+    )
 }
 
 /// Drops a byte-order mark, which editors on Windows put at the start of
-/// UTF-8 files: the YAML parser takes a file that starts with one for two
-/// documents, and it is not part of the text anyway.
-pub fn strip_bom(text: &mut String) {
+/// UTF-8 files (the YAML parser takes a file that starts with one for two
+/// documents, and it is not part of the text anyway), and writes every
+/// line break as `\n`: YAML also breaks lines at `\r\n`, a lone `\r`,
+/// U+0085, U+2028 and U+2029, so one break for all makes every line number
+/// of `check` (which counts `\n`) the parser's own.
+pub fn normalize(text: &mut String) {
     if text.starts_with('\u{feff}') {
         text.drain(..'\u{feff}'.len_utf8());
+    }
+    let breaks = ['\r', '\u{85}', '\u{2028}', '\u{2029}'];
+    if text.contains(breaks) {
+        *text = text.replace("\r\n", "\n").replace(breaks, "\n");
     }
 }

@@ -30,6 +30,8 @@ fn write_new(base: &Path, rel: &str, text: &str) -> Result<PathBuf, ScaffoldErro
         let at = at.display().to_string();
         move |source| ScaffoldError::Io { path: at, source }
     };
+    // `base` is what the user named: made if need be, followed if a link.
+    fs::create_dir_all(base).map_err(io(base))?;
     let real_base = fs::canonicalize(base).ok();
     let mut at = base.to_path_buf();
     for part in Path::new(rel).components() {

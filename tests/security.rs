@@ -1014,3 +1014,97 @@ fn names_windows_cannot_check_out_are_errors() {
         assert_ne!(code, 0, "{file}: {err}");
     }
 }
+
+#[test]
+fn stix_keeps_every_relation_between_two_actors_and_part_of_cannot_circle() {
+    let dir = fixture("valid/claims");
+    let actors = dir.path().join("content/actors");
+    fs::write(
+        actors.join("cell.yaml"),
+        "name: Cell\nrelations:\n  - actor: rcat\n    kind: part-of\n    url: https://example.org/cell\n  - actor: rcat\n    kind: allied-with\n    url: https://example.org/allies\n",
+    )
+    .unwrap();
+    let (code, _, err) = stdout_of(sitrep().args(["build", "--root"]).arg(dir.path()));
+    assert_eq!(code, 0, "{err}");
+    let bundle: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("site/stix.json")).unwrap()).unwrap();
+    let relations: Vec<&str> = bundle["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["type"] == "relationship" && o.get("x_sitrep_relation").is_some())
+        .filter(|o| o["description"].as_str().is_some_and(|d| d.contains("part of") || d.contains("allied")))
+        .filter_map(|o| o["x_sitrep_relation"].as_str())
+        .collect();
+    assert!(relations.contains(&"part-of") && relations.contains(&"allied-with"), "{relations:?}");
+    let ids: std::collections::BTreeSet<&str> = bundle["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|o| o["id"].as_str())
+        .collect();
+    assert_eq!(ids.len(), bundle["objects"].as_array().unwrap().len(), "an id twice");
+    // rcat part of cell, while cell is part of rcat: an error at the line
+    // that closes the circle.
+    let rcat = actors.join("rcat.yaml");
+    let text = fs::read_to_string(&rcat).unwrap();
+    fs::write(
+        &rcat,
+        format!("{text}  - actor: cell\n    kind: part-of\n    url: https://example.org/x\n"),
+    )
+    .unwrap();
+    let (code, text) = check(dir.path());
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("part-of` goes round in a circle"), "{text}");
+}
+
+#[test]
+fn line_numbers_agree_with_the_yaml_parser_whatever_the_line_breaks() {
+    // A misspelt key on line 4, and nothing wrong above it.
+    let lines = [
+        "title: Breaks",
+        "attack: [ddos]",
+        "targets: [t1]",
+        "startd: 2024-08-25",
+        "started: 2024-08-25",
+    ];
+    for brk in ["\r", "\r\n", "\u{2028}", "\u{85}"] {
+        let (_dir, root, _) = project();
+        fs::write(
+            root.join("content/incidents/breaks.yaml"),
+            lines.join(brk) + brk,
+        )
+        .unwrap();
+        let (code, out, _) = stdout_of(sitrep().args(["check", "--format", "github", "--root"]).arg(&root));
+        assert_eq!(code, 1, "{brk:?}: {out}");
+        let mine: Vec<&str> = out.lines().filter(|l| l.contains("breaks.yaml")).collect();
+        assert!(
+            mine.iter().any(|l| l.starts_with("::error file=content/incidents/breaks.yaml,line=4,")),
+            "{brk:?}: {mine:?}"
+        );
+        assert!(!mine.iter().any(|l| l.contains("line=1,")), "{brk:?}: {mine:?}");
+    }
+}
+
+#[test]
+fn controls_that_reorder_text_never_reach_a_page() {
+    let dir = fixture("valid/claims");
+    let rcat = dir.path().join("content/actors/rcat.yaml");
+    let text = fs::read_to_string(&rcat).unwrap();
+    fs::write(
+        &rcat,
+        text.replace("name: Russian Cyber Army Team", "name: \"Russian Cyber Army Team\u{202e}\u{2067}\""),
+    )
+    .unwrap();
+    let (code, text) = check(dir.path());
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("rcat.yaml:1:") && text.contains("U+202E"), "{text}");
+    let (code, _, err) = stdout_of(sitrep().args(["build", "--root"]).arg(dir.path()));
+    assert_eq!(code, 0, "{err}");
+    for (name, bytes) in tree(&dir.path().join("site")) {
+        let text = String::from_utf8_lossy(&bytes);
+        for c in ['\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}', '\u{202e}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}'] {
+            assert!(!text.contains(c), "site/{name} holds U+{:04X}", c as u32);
+        }
+    }
+}

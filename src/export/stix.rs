@@ -428,9 +428,12 @@ fn relationships<'a>(site: &'a Site) -> Relations<'a> {
     }
     for (i, a) in site.actors.iter().enumerate() {
         for rel in &a.record.relations {
+            // STIX has no type for part-of or allied-with: both are
+            // `related-to`, keyed apart so that neither hides the other.
             let kind = match rel.kind {
                 RelationKind::SameAs => "duplicate-of",
-                RelationKind::PartOf | RelationKind::AlliedWith => "related-to",
+                RelationKind::PartOf => "related-to/part-of",
+                RelationKind::AlliedWith => "related-to/allied-with",
             };
             let other = Node::Actor(position(site, Kind::Actor, &rel.actor));
             let slot = relations.entry((Node::Actor(i), kind, other)).or_default();
@@ -454,7 +457,8 @@ fn write_relationships(w: &mut Writer, site: &Site, ids: &Ids) -> std::io::Resul
     relations.sort_unstable_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
     for (from, kind, to, rel) in relations {
         let props = RelationshipProps {
-            relationship_type: kind,
+            // The STIX type: the key up to its `/` (see `relationships`).
+            relationship_type: kind.split('/').next().unwrap_or(kind),
             source_ref: from,
             target_ref: to,
             confidence: rel.basis.map(|(c, _)| c),

@@ -129,6 +129,7 @@ pub fn validate(content: Content, diagnostics: &mut Vec<Diagnostic>) -> Option<V
     for p in &content.actors {
         check_relations(p, &known, diagnostics);
     }
+    check_part_of_cycles(&content.actors, diagnostics);
     // Files with mistakes: the references of the fields that could be read.
     let partial = &content.partial;
     for x in &partial.incidents {
@@ -201,6 +202,66 @@ fn check_relations(p: &Parsed<crate::records::Actor>, known: &Known, diagnostics
                 )
                 .with_hint("add `url:` with the public source that says so, so readers can check it"),
             );
+        }
+    }
+}
+
+/// `part-of` is a hierarchy: a group inside another cannot contain it.
+/// A cycle (`a` part of `b`, `b` part of `a`) is an error at the relation
+/// that closes it, found in one walk over the relations (each actor is
+/// left for good once its groups are explored).
+fn check_part_of_cycles(actors: &[Parsed<crate::records::Actor>], diagnostics: &mut Vec<Diagnostic>) {
+    use crate::records::RelationKind;
+    let index: std::collections::HashMap<&str, usize> =
+        actors.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
+    let parents = |i: usize| {
+        actors[i]
+            .record
+            .relations
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.kind == RelationKind::PartOf)
+            .filter_map(|(k, r)| Some((k, *index.get(r.actor.as_str())?)))
+    };
+    // 0: not seen, 1: on the current path, 2: done.
+    let mut state = vec![0u8; actors.len()];
+    for start in 0..actors.len() {
+        if state[start] != 0 {
+            continue;
+        }
+        // The path: each actor with the position of its next relation.
+        let mut path: Vec<(usize, usize)> = vec![(start, 0)];
+        state[start] = 1;
+        while let Some(&mut (i, ref mut next)) = path.last_mut() {
+            let Some((k, parent)) = parents(i).nth(*next) else {
+                state[i] = 2;
+                path.pop();
+                continue;
+            };
+            *next += 1;
+            match state[parent] {
+                0 => {
+                    state[parent] = 1;
+                    path.push((parent, 0));
+                }
+                1 => {
+                    let from = path.iter().position(|&(a, _)| a == parent).unwrap_or(0);
+                    let cycle: Vec<&str> = path[from..]
+                        .iter()
+                        .map(|&(a, _)| actors[a].id.as_str())
+                        .chain([actors[parent].id.as_str()])
+                        .collect();
+                    diagnostics.push(
+                        error_at(
+                            &actors[i],
+                            &path!["relations", k, "kind"],
+                            format!("`part-of` goes round in a circle: {}", cycle.join(" → part of → ")),
+                        )
+                        .with_hint("a group cannot be part of a group inside it: keep one direction, or use `allied-with`"),
+                    );
+                }
+                _ => {}
+            }
         }
     }
 }
