@@ -98,14 +98,34 @@ pub fn render(diagnostics: &[Diagnostic], format: Format, source_of: &dyn Fn(&st
     match format {
         Format::Human => {
             let (shown, left_out) = shown_in_human(diagnostics);
-            let mut sources: BTreeMap<&str, Option<String>> = BTreeMap::new();
+            // Each file read and cut into lines once; each long line's
+            // characters found once: thousands of diagnostics in one file,
+            // or on one long line, cost what they print.
+            let mut sources: BTreeMap<&str, Option<Source>> = BTreeMap::new();
             for d in shown.iter().filter(|d| d.line > 0) {
-                sources.entry(d.file.as_str()).or_insert_with(|| source_of(&d.file));
+                sources
+                    .entry(d.file.as_str())
+                    .or_insert_with(|| source_of(&d.file).map(Source::new));
             }
-            let mut out: String = shown
-                .iter()
-                .map(|d| human(d, sources.get(d.file.as_str()).and_then(Option::as_deref)))
-                .collect();
+            let mut long_lines: std::collections::HashMap<(&str, usize), Vec<usize>> = Default::default();
+            let mut out = String::new();
+            for d in &shown {
+                let text = sources
+                    .get(d.file.as_str())
+                    .and_then(Option::as_ref)
+                    .filter(|_| d.line > 0)
+                    .and_then(|s| s.line(d.line - 1));
+                let excerpt = text.map(|text| {
+                    if text.len() <= SHOWN_CHARS {
+                        return excerpt(text, &[], d);
+                    }
+                    let chars = long_lines.entry((d.file.as_str(), d.line)).or_insert_with(|| {
+                        text.char_indices().map(|(i, _)| i).chain([text.len()]).collect()
+                    });
+                    excerpt(text, chars, d)
+                });
+                out.push_str(&human(d, excerpt));
+            }
             for (kind, count) in &left_out {
                 out.push_str(&format!(
                     "… and {count} more warning{} of this kind: {kind}\n",
@@ -224,7 +244,61 @@ fn warning_kind(message: &str) -> String {
     kind
 }
 
-fn human(d: &Diagnostic, source: Option<&str>) -> String {
+/// A source file cut into lines once.
+struct Source {
+    text: String,
+    /// Where each line starts, in bytes.
+    starts: Vec<usize>,
+}
+
+impl Source {
+    fn new(text: String) -> Source {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Source { text, starts }
+    }
+
+    /// Line `n` (0-based), without its line break.
+    fn line(&self, n: usize) -> Option<&str> {
+        let start = *self.starts.get(n)?;
+        let end = self.starts.get(n + 1).map_or(self.text.len(), |&e| e - 1);
+        let line = self.text.get(start..end.max(start))?;
+        Some(line.strip_suffix('\r').unwrap_or(line))
+    }
+}
+
+/// Lines longer than this (in bytes) are shown as a window around the
+/// mistake, not whole: a 300 KB line is not printed once per mistake.
+const SHOWN_CHARS: usize = 200;
+
+/// The part of `text` to show for `d`, and the bytes to underline in it.
+/// `chars`: the byte of each character of `text` (and its length), for a
+/// line longer than [`SHOWN_CHARS`]; empty for a short one.
+fn excerpt(text: &str, chars: &[usize], d: &Diagnostic) -> Excerpt {
+    let first = d.column.saturating_sub(1);
+    if chars.is_empty() {
+        let start = byte_of_char(text, first);
+        let end = byte_of_char(text, first + d.width).max(start);
+        return (text.to_string(), start..end, false);
+    }
+    let n = chars.len() - 1;
+    let first = first.min(n);
+    let from = first.saturating_sub(40);
+    let to = (from + 120).min(n).max(first);
+    let last = (first + d.width).min(to).max(first);
+    let lead = if from > 0 { "…" } else { "" };
+    let tail = if to < n { "…" } else { "" };
+    let shown = format!("{lead}{}{tail}", &text[chars[from]..chars[to]]);
+    let at = lead.len() + chars[first] - chars[from];
+    (shown, at..at + chars[last] - chars[first], true)
+}
+
+/// A line to show, the bytes to underline, and whether it is a window of
+/// a longer line (whose columns are not the file's).
+type Excerpt = (String, std::ops::Range<usize>, bool);
+
+fn human(d: &Diagnostic, excerpt: Option<Excerpt>) -> String {
     let level = match d.severity {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
@@ -238,15 +312,12 @@ fn human(d: &Diagnostic, source: Option<&str>) -> String {
     } else {
         format!("{}:{}:{}: {word}: {}\n", d.file, d.line, d.column, d.message)
     };
-    let line_text = source.filter(|_| d.line > 0).and_then(|s| s.lines().nth(d.line - 1));
     let mut groups = Vec::new();
-    if let Some(text) = line_text {
-        let start = byte_of_char(text, d.column.saturating_sub(1));
-        let end = byte_of_char(text, d.column.saturating_sub(1) + d.width).max(start);
-        let snippet = Snippet::source(text)
-            .line_start(d.line)
-            .path(d.file.as_str())
-            .annotation(AnnotationKind::Primary.span(start..end));
+    if let Some((text, span, window)) = &excerpt {
+        let snippet = Snippet::source(text.as_str()).line_start(d.line);
+        // A window's columns are not the file's: the first line says where.
+        let snippet = if *window { snippet } else { snippet.path(d.file.as_str()) };
+        let snippet = snippet.annotation(AnnotationKind::Primary.span(span.clone()));
         groups.push(Group::with_level(level.clone()).element(snippet));
     }
     if let Some(hint) = &d.hint {
@@ -294,7 +365,7 @@ fn github(d: &Diagnostic) -> String {
 }
 
 /// One step of a path into a YAML document.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Seg {
     Key(String),
     Index(usize),
@@ -333,6 +404,105 @@ pub fn locate(text: &str, path: &[Seg]) -> Option<(usize, usize, usize)> {
 }
 
 type Events<'a, 'b> = dyn Iterator<Item = (Event<'a>, Span)> + 'b;
+
+/// Where [`locate`] looks a path up in a file that gets many diagnostics:
+/// [`locate`] reads the text from its start for each one, which is fine
+/// for a few and quadratic for thousands (a list of 32,000 unknown ids);
+/// after [`Located::DIRECT`] lookups, the file's places are indexed once.
+#[derive(Debug, Default)]
+pub struct Located {
+    lookups: std::sync::atomic::AtomicUsize,
+    index: std::sync::OnceLock<std::collections::HashMap<Vec<Seg>, (usize, usize, usize)>>,
+}
+
+impl Clone for Located {
+    fn clone(&self) -> Self {
+        Located::default()
+    }
+}
+
+impl Located {
+    /// Lookups read from the text before the index is made.
+    const DIRECT: usize = 8;
+
+    /// [`locate`] of `path` in `text` (the text this belongs to).
+    pub fn locate(&self, text: &str, path: &[Seg]) -> Option<(usize, usize, usize)> {
+        use std::sync::atomic::Ordering;
+        if self.index.get().is_none() && self.lookups.fetch_add(1, Ordering::Relaxed) < Self::DIRECT {
+            return locate(text, path);
+        }
+        self.index.get_or_init(|| index_places(text)).get(path).copied()
+    }
+}
+
+/// Every node's place, by path, as [`locate`] finds it.
+fn index_places(text: &str) -> std::collections::HashMap<Vec<Seg>, (usize, usize, usize)> {
+    let mut out = std::collections::HashMap::new();
+    let mut events = Parser::new_from_str(text).map_while(Result::ok);
+    while let Some((event, span)) = events.next() {
+        match event {
+            Event::StreamStart | Event::DocumentStart(_) | Event::Nothing => continue,
+            _ => {
+                index_node((event, span), &mut events, &mut Vec::new(), &mut out);
+                break;
+            }
+        }
+    }
+    out
+}
+
+fn place(event: &Event, span: Span) -> (usize, usize, usize) {
+    let width = match event {
+        Event::Scalar(..) => span.end.index().saturating_sub(span.start.index()),
+        _ => 1,
+    };
+    (span.start.line(), span.start.col() + 1, width.max(1))
+}
+
+fn index_node<'a>(
+    node: (Event<'a>, Span),
+    events: &mut Events<'a, '_>,
+    path: &mut Vec<Seg>,
+    out: &mut std::collections::HashMap<Vec<Seg>, (usize, usize, usize)>,
+) -> Option<()> {
+    out.entry(path.clone()).or_insert_with(|| place(&node.0, node.1));
+    match node.0 {
+        Event::MappingStart(..) => loop {
+            let key = events.next()?;
+            match &key.0 {
+                Event::MappingEnd => return Some(()),
+                Event::Scalar(k, ..) => {
+                    path.push(Seg::Key(k.to_string()));
+                    let value = events.next()?;
+                    if is_null(&value.0) {
+                        // `ended:` with nothing after it: the key's place.
+                        out.entry(path.clone()).or_insert_with(|| place(&key.0, key.1));
+                    }
+                    index_node(value, events, path, out)?;
+                    path.pop();
+                }
+                _ => {
+                    skip(key, events)?;
+                    let value = events.next()?;
+                    skip(value, events)?;
+                }
+            }
+        },
+        Event::SequenceStart(..) => {
+            for i in 0.. {
+                let item = events.next()?;
+                if matches!(item.0, Event::SequenceEnd) {
+                    return Some(());
+                }
+                path.push(Seg::Index(i));
+                index_node(item, events, path, out)?;
+                path.pop();
+            }
+            Some(())
+        }
+        _ => Some(()),
+    }
+}
 
 fn find<'a>(node: (Event<'a>, Span), events: &mut Events<'a, '_>, path: &[Seg]) -> Option<(usize, usize, usize)> {
     let (event, span) = node;

@@ -1108,3 +1108,47 @@ fn controls_that_reorder_text_never_reach_a_page() {
         }
     }
 }
+
+/// A failing incident of `n` list entries, of each shape that once made
+/// `check` quadratic: a block list beside a misspelt key, a list of
+/// mappings with one bad entry, a flow list of ids nobody has.
+fn failing_files(root: &Path, n: usize) {
+    let dir = root.join("content/incidents");
+    let head = "title: Many\nattack: [ddos]\ntargets: [t1]\nstarted: 2024-08-25\n";
+    let tags: String = (0..n).map(|i| format!("  - t{i}\n")).collect();
+    write_incident(root, "tags.yaml", &format!("{head}tags:\n{tags}bogus: 1\n"));
+    let observations: String = (0..n / 2)
+        .map(|i| format!("  - at: 2024-08-25\n    state: {}\n", if i == 5 { "sideways" } else { "down" }))
+        .collect();
+    write_incident(root, "observations.yaml", &format!("{head}observations:\n{observations}"));
+    let ids: Vec<String> = (0..n / 2).map(|i| format!("t{i}")).collect();
+    fs::write(
+        dir.join("flow.yaml"),
+        format!("title: Many\nattack: [ddos]\ntargets: [{}]\nstarted: 2024-08-25\n", ids.join(", ")),
+    )
+    .unwrap();
+}
+
+#[test]
+fn check_is_near_linear_in_a_failing_file() {
+    // The fastest of three runs, for inputs 4x apart: a linear `check`
+    // takes about 4x as long, a quadratic one 16x. The bound leaves room
+    // for a noisy machine, not for a square.
+    let time = |n: usize| {
+        let (_dir, root, _) = project();
+        failing_files(&root, n);
+        (0..3)
+            .map(|_| {
+                let started = Instant::now();
+                let (code, _, _) = stdout_of(sitrep().args(["check", "--root"]).arg(&root));
+                assert_eq!(code, 1);
+                started.elapsed()
+            })
+            .min()
+            .unwrap()
+    };
+    let small = time(3_000);
+    let large = time(12_000);
+    let ratio = large.as_secs_f64() / small.as_secs_f64();
+    assert!(ratio < 9.0, "4x the input took {ratio:.1}x the time ({small:?} -> {large:?})");
+}

@@ -185,10 +185,21 @@ impl<T: Fields> Reader<'_, T> {
         let mut kept = Kept::default();
         if let Some(items) = flow_items(self.lines[b.start]) {
             let mut passed = Vec::new();
+            let chars: Vec<char> = self.lines[b.start].chars().collect();
+            let open = chars.iter().position(|&c| c == '[').unwrap_or(0);
+            let prefix: String = chars[..=open].iter().collect();
             for (i, item) in items.iter().enumerate() {
-                let line = keep_items(self.lines[b.start], std::slice::from_ref(item));
+                // The item alone, right after the `[`: as long as the item,
+                // not the line (a line of 32,000 items is read in linear
+                // time); its column is moved back to the item's own.
+                let line = format!("{prefix}{}]", chars[item.clone()].iter().collect::<String>());
                 match self.error(&[], &[(b.start, line)], &others, head.clone()) {
-                    Some(d) => found.push(numbered(d, &b.key, i)),
+                    Some(mut d) => {
+                        if d.line == b.start + self.first_line && d.column > open + 1 {
+                            d.column += item.start - (open + 1);
+                        }
+                        found.push(numbered(d, &b.key, i));
+                    }
                     None => passed.push(item.clone()),
                 }
             }
@@ -279,16 +290,23 @@ impl<T: Fields> Reader<'_, T> {
         fillers: &[String],
         range: Range<usize>,
     ) -> Option<Diagnostic> {
-        let doc = masked(self.lines, keep, edits, fillers);
+        // Only the lines read, not the whole file with the rest blank: each
+        // check costs what it reads, so a file of 64,000 entries is read in
+        // linear time. Each line of the document knows its line in the file.
+        let (doc, rows) = compact(self.lines, keep, edits, fillers);
         let e = serde_yaml::from_str::<T>(&doc).err()?;
-        let mut d = yaml_diagnostic(&e, &doc, self.file, self.first_line);
+        let mut d = yaml_diagnostic(&e, &doc, self.file, 1);
         // An alias whose anchor is in a key masked out is no mistake of
         // its own (the whole file read as one, the anchor was there).
         if d.message.contains("unknown anchor") {
             return None;
         }
-        let line = d.line.checked_sub(self.first_line).filter(|n| range.contains(n));
-        if line.is_none() {
+        let line = (d.line.checked_sub(1))
+            .and_then(|row| rows.get(row).copied())
+            .filter(|n| range.contains(n));
+        if let Some(n) = line {
+            d.line = n + self.first_line;
+        } else {
             let text = self.lines[range.start];
             d.line = range.start + self.first_line;
             d.column = text.len() - text.trim_start_matches([' ', '-']).len() + 1;
@@ -447,16 +465,22 @@ fn flow_items(line: &str) -> Option<Vec<Range<usize>>> {
     (items.len() > 1).then_some(items)
 }
 
-/// `line` with only the items `keep` of its flow list (and the commas
-/// between them), each at its column.
+/// `line` with only the items `keep` (in order) of its flow list (and the
+/// commas between them), each at its column.
 fn keep_items(line: &str, keep: &[Range<usize>]) -> String {
     let mut chars: Vec<char> = line.chars().collect();
     let open = chars.iter().position(|&c| c == '[').unwrap_or(0);
     let close = chars.iter().rposition(|&c| c == ']').unwrap_or(chars.len());
-    // The comma before each kept item but the first.
-    let commas: Vec<usize> = keep.iter().skip(1).map(|r| r.start - 1).collect();
+    let mut kept = vec![false; chars.len()];
+    for (k, r) in keep.iter().enumerate() {
+        kept[r.clone()].iter_mut().for_each(|x| *x = true);
+        // The comma before each kept item but the first.
+        if k > 0 {
+            kept[r.start - 1] = true;
+        }
+    }
     for (i, c) in chars.iter_mut().enumerate().take(close).skip(open + 1) {
-        if !keep.iter().any(|r| r.contains(&i)) && !commas.contains(&i) {
+        if !kept[i] {
             *c = ' ';
         }
     }
@@ -493,18 +517,59 @@ fn fill(fillers: &[Filler], present: &[&str], column: usize) -> Vec<String> {
         .collect()
 }
 
-/// The file with only the lines in `keep` (and the `edits`), the others
-/// left empty, and `fillers` after them.
-fn masked(lines: &[&str], keep: &[Range<usize>], edits: &[(usize, String)], fillers: &[String]) -> String {
-    let mut doc = String::new();
-    for (n, line) in lines.iter().enumerate() {
-        if let Some((_, text)) = edits.iter().find(|(at, _)| *at == n) {
-            doc.push_str(text);
-        } else if keep.iter().any(|r| r.contains(&n)) {
-            doc.push_str(line);
+/// The lines in `keep` (and the `edits`, which replace a line), in file
+/// order: each with its line number, and its text.
+fn rows<'a>(lines: &[&'a str], keep: &[Range<usize>], edits: &'a [(usize, String)]) -> Vec<(usize, &'a str)> {
+    let mut rows: Vec<(usize, bool, &str)> = keep
+        .iter()
+        .flat_map(|r| r.clone().map(|n| (n, false, lines[n])))
+        .chain(edits.iter().map(|(n, text)| (*n, true, text.as_str())))
+        .collect();
+    // An edit of a line comes after the line itself, and wins.
+    rows.sort_unstable_by_key(|&(n, edit, _)| (n, edit));
+    let mut out: Vec<(usize, &str)> = Vec::with_capacity(rows.len());
+    for (n, _, text) in rows {
+        match out.last_mut() {
+            Some(last) if last.0 == n => last.1 = text,
+            _ => out.push((n, text)),
         }
+    }
+    out
+}
+
+/// The lines in `keep` (and the `edits`), then `fillers`: a document as
+/// long as what it holds; and the file's line of each of its lines.
+fn compact(
+    lines: &[&str],
+    keep: &[Range<usize>],
+    edits: &[(usize, String)],
+    fillers: &[String],
+) -> (String, Vec<usize>) {
+    let rows = rows(lines, keep, edits);
+    let mut doc = String::new();
+    for (_, text) in &rows {
+        doc.push_str(text);
         doc.push('\n');
     }
+    for f in fillers {
+        doc.push_str(f);
+        doc.push('\n');
+    }
+    (doc, rows.into_iter().map(|(n, _)| n).collect())
+}
+
+/// The file with only the lines in `keep` (and the `edits`), the others
+/// left empty, and `fillers` after them: every line at its own number.
+fn masked(lines: &[&str], keep: &[Range<usize>], edits: &[(usize, String)], fillers: &[String]) -> String {
+    let mut doc = String::new();
+    let mut next = 0;
+    for (n, text) in rows(lines, keep, edits) {
+        doc.extend(std::iter::repeat_n('\n', n - next));
+        doc.push_str(text);
+        doc.push('\n');
+        next = n + 1;
+    }
+    doc.extend(std::iter::repeat_n('\n', lines.len().saturating_sub(next)));
     for f in fillers {
         doc.push_str(f);
         doc.push('\n');

@@ -30,6 +30,8 @@ pub struct Parsed<T> {
     pub yaml: String,
     pub first_line: usize,
     pub record: T,
+    /// Where diagnostics find their places in `yaml`.
+    pub located: crate::diagnostics::Located,
 }
 
 /// A note: front matter and Markdown body.
@@ -234,6 +236,7 @@ fn parsed<T>(f: SourceFile, record: T, first_line: usize) -> Parsed<T> {
         yaml: f.text,
         first_line,
         record,
+        located: Default::default(),
     }
 }
 
@@ -285,6 +288,7 @@ fn failure<T, U>(
             yaml,
             first_line,
             record: record(value),
+            located: Default::default(),
         },
         broken: m.broken,
         last_line: first_line + yaml_lines.saturating_sub(1),
@@ -313,6 +317,7 @@ fn note_record(f: SourceFile) -> Result<Parsed<Note>, Failure<Partial<Note>>> {
             yaml: front_text,
             first_line: 2,
             record: Note { front, body },
+            located: Default::default(),
         }),
         Err(m) => Err(failure(m, &f, 2, front_text.lines().count(), |front| Note {
             front,

@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use crate::bounds::Bounds;
-use crate::diagnostics::{locate, Diagnostic, Seg};
+use crate::diagnostics::{Diagnostic, Seg};
 use crate::parse::{Content, Parsed, Partial};
 use crate::path;
 use crate::records::{Id, Kind};
@@ -48,7 +48,8 @@ pub struct Validated {
 
 /// Where `path` is written in a parsed record, as `(line, column, width)`.
 pub(crate) fn at<T>(p: &Parsed<T>, path: &[Seg]) -> (usize, usize, usize) {
-    locate(&p.yaml, path)
+    p.located
+        .locate(&p.yaml, path)
         .map(|(l, c, w)| (l + p.first_line - 1, c, w))
         .unwrap_or((p.first_line, 1, 1))
 }
