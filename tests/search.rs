@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 
 use common::*;
 use serde_json::Value;
-use sitrep::search::postings::{shard_file, SHARD_BYTES};
-use sitrep::search::tokens::{file_name, words};
+use sitrep::search::postings::{shards_of, SHARD_BYTES};
+use sitrep::search::tokens::words;
 
 /// A built site's index, read file by file on demand like the search page
 /// does, counting the bytes it fetched.
@@ -20,6 +20,8 @@ struct Index {
     dir: PathBuf,
     manifest: Value,
     fetched: std::cell::Cell<usize>,
+    /// Files read so far, as the page keeps what it fetched.
+    cache: std::cell::RefCell<BTreeMap<String, Value>>,
 }
 
 impl Index {
@@ -30,13 +32,19 @@ impl Index {
             dir,
             manifest,
             fetched: std::cell::Cell::new(0),
+            cache: Default::default(),
         }
     }
 
     fn get(&self, path: &str) -> Value {
+        if let Some(value) = self.cache.borrow().get(path) {
+            return value.clone();
+        }
         let text = fs::read_to_string(self.dir.join(path)).unwrap_or_else(|e| panic!("search/{path}: {e}"));
         self.fetched.set(self.fetched.get() + text.len());
-        serde_json::from_str(&text).unwrap()
+        let value: Value = serde_json::from_str(&text).unwrap();
+        self.cache.borrow_mut().insert(path.to_string(), value.clone());
+        value
     }
 
     fn docs(&self) -> usize {
@@ -52,31 +60,20 @@ impl Index {
             .collect()
     }
 
-    /// The shards the page fetches for a word: the longest key that begins
-    /// it, and for a word typed as a prefix, every key it begins.
-    fn shards_of(&self, word: &str, prefix: bool) -> Vec<String> {
-        let keys = self.keys();
-        let own = keys.iter().filter(|k| word.starts_with(**k)).max_by_key(|k| k.len());
-        let mut found: Vec<String> = own.iter().map(|k| k.to_string()).collect();
-        if prefix {
-            found.extend(
-                keys.iter()
-                    .filter(|k| k.len() > word.len() && k.starts_with(word))
-                    .map(|k| k.to_string()),
-            );
-        }
-        found
+    /// The shards the page fetches for a word (by number).
+    fn shards_of(&self, word: &str, prefix: bool) -> Vec<usize> {
+        shards_of(&self.keys(), word, prefix).0
     }
 
-    fn shard(&self, key: &str) -> Value {
-        self.get(&format!("t/{}.json", shard_file(key)))
+    fn shard(&self, n: usize) -> Value {
+        self.get(&format!("t/{n}.json"))
     }
 
     /// 2 where `word` is in a record's name, 1 where it is elsewhere in it.
     fn marks(&self, word: &str, prefix: bool) -> Vec<u8> {
         let mut marks = vec![0u8; self.docs()];
-        for key in self.shards_of(word, prefix) {
-            for (term, lists) in self.shard(&key).as_object().unwrap() {
+        for n in self.shards_of(word, prefix) {
+            for (term, lists) in self.shard(n).as_object().unwrap() {
                 if term == word || (prefix && term.starts_with(word)) {
                     decode(&lists[1], &mut marks, 1);
                     decode(&lists[0], &mut marks, 2);
@@ -98,7 +95,16 @@ impl Index {
         }
         for (facet, value) in filters {
             let mut keep = vec![0u8; self.docs()];
-            decode(&self.get(&format!("f/{facet}/{}.json", file_name(value))), &mut keep, 1);
+            let file = self.manifest["facets"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|f| f["name"] == facet.as_str())
+                .flat_map(|f| f["values"].as_array().unwrap())
+                .find(|v| v["key"] == value.as_str())
+                .map(|v| v["file"].as_str().unwrap().to_string())
+                .unwrap_or_else(|| panic!("no filter {facet}={value}"));
+            decode(&self.get(&format!("f/{file}.json")), &mut keep, 1);
             for (m, k) in marks.iter_mut().zip(keep) {
                 if k == 0 {
                     *m = 0;
@@ -181,8 +187,8 @@ fn names_aliases_hosts_hashtags_countries_and_dates_are_found() {
     check_cases(&site, "tests/fixtures/valid/search/search-cases.json");
     // The filters are in the page's form, with their counts.
     let page = fs::read_to_string(site.join("search/index.html")).unwrap();
-    assert!(page.contains("<option value=\"Germany\" data-file=\"country/_47_ermany\">Germany (2)</option>"));
-    assert!(page.contains("<option value=\"no-impact\" data-file=\"status/no-impact\">no impact (1)</option>"));
+    assert!(page.contains("<option value=\"Germany\" data-file=\"country/1\">Germany (2)</option>"));
+    assert!(page.contains("<option value=\"no-impact\" data-file=\"status/1\">no impact (1)</option>"));
     // Every other page has the box, which leads here.
     let home = fs::read_to_string(site.join("index.html")).unwrap();
     assert!(home.contains("<form class=\"site-search\" role=\"search\" method=\"get\" action=\"search/\">"));
@@ -229,18 +235,24 @@ fn every_word_of_every_record_is_in_the_shard_the_page_fetches() {
     let index = Index::open(&site);
     let keys = index.keys();
     assert!(keys.len() > 5, "3,000 incidents need several shards: {keys:?}");
-    // No shard passes the limit unless it is one word.
-    for key in &keys {
-        let shard = index.shard(key);
+    // No shard passes the limit unless it is one word; shards hold runs
+    // of the sorted words, each starting at the first word the manifest
+    // gives, and the page looks every word up in the shard that holds it.
+    let mut last: Option<String> = None;
+    for (n, first) in keys.iter().enumerate() {
+        let shard = index.shard(n);
         let size = serde_json::to_string(&shard).unwrap().len();
         assert!(
             size <= SHARD_BYTES + 2 || shard.as_object().unwrap().len() == 1,
-            "{key}: {size} bytes"
+            "{n}: {size} bytes"
         );
-        // And every word in it is one whose longest key is this one.
-        for term in shard.as_object().unwrap().keys() {
-            let own = keys.iter().filter(|k| term.starts_with(**k)).max_by_key(|k| k.len());
-            assert_eq!(own, Some(key), "{term}");
+        let mut terms: Vec<&String> = shard.as_object().unwrap().keys().collect();
+        terms.sort();
+        assert_eq!(terms[0], first, "shard {n} starts elsewhere");
+        assert!(last.as_deref().is_none_or(|l| l < *first), "shards out of order at {n}");
+        last = terms.last().map(|t| t.to_string());
+        for term in terms {
+            assert_eq!(index.shards_of(term, false), vec![n], "{term}");
         }
     }
     // Each record's title words lead to it, as a name.

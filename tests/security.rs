@@ -1152,3 +1152,50 @@ fn check_is_near_linear_in_a_failing_file() {
     let ratio = large.as_secs_f64() / small.as_secs_f64();
     assert!(ratio < 9.0, "4x the input took {ratio:.1}x the time ({small:?} -> {large:?})");
 }
+
+#[test]
+fn the_search_index_stays_bounded_whatever_the_text() {
+    let (_dir, root, _) = project();
+    // One record of ~20,000 distinct words, 10,500 of them sharing a
+    // two-letter start, each with a third letter of its own; a country of
+    // 70 letters; a target of 200 words of 100 letters.
+    let shared: Vec<String> = (0..10_500u32)
+        .map(|i| format!("xy{}", char::from_u32(0x4e00 + i).unwrap()))
+        .collect();
+    let other: Vec<String> = (0..10_000).map(|i| format!("w{i}q")).collect();
+    write_incident(
+        &root,
+        "huge.yaml",
+        &format!(
+            "title: Huge\nattack: [ddos]\ntargets: [t1]\nstarted: 2024-08-25\nsummary: \"{} {}\"\n",
+            shared.join(" "),
+            other.join(" ")
+        ),
+    );
+    let long: Vec<String> = (0..200).map(|i| format!("{i:0>100}")).collect();
+    fs::write(
+        root.join("content/targets/t1.yaml"),
+        format!("name: T1\ncountry: {}\ndescription: \"{}\"\n", "a".repeat(70), long.join(" ")),
+    )
+    .unwrap();
+    let (code, _, err) = build(&root, &[]);
+    assert_eq!(code, 0, "{err}");
+    let search = tree(&root.join("site/search"));
+    let bytes: usize = search.values().map(Vec::len).sum();
+    // Files grow with the bytes of the index, never one per word.
+    assert!(search.len() < 60, "{} files, {bytes} bytes", search.len());
+    assert!(search.keys().all(|name| name.len() < 40), "{:?}", search.keys().max_by_key(|n| n.len()));
+    // One record adds at most MAX_RECORD_WORDS words.
+    let words: usize = search
+        .iter()
+        .filter(|(name, _)| name.starts_with("t/"))
+        .map(|(_, text)| serde_json::from_slice::<serde_json::Value>(text).unwrap().as_object().unwrap().len())
+        .sum();
+    assert!(words <= sitrep::search::MAX_RECORD_WORDS + 2_000, "{words} words indexed");
+    // Typing the shared two letters fetches a few shards, not thousands.
+    let manifest: serde_json::Value = serde_json::from_slice(&search["index.json"]).unwrap();
+    let firsts: Vec<&str> = manifest["shards"].as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
+    let (fetched, cut) = sitrep::search::postings::shards_of(&firsts, "xy", true);
+    assert!(fetched.len() <= sitrep::search::postings::MAX_PREFIX_SHARDS);
+    assert!(cut, "the page says to type more");
+}

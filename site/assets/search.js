@@ -12,13 +12,16 @@
     var folded = text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
     return folded.match(WORD) || [];
   }
-  // The name of an index file for a word or a value (tokens::file_name).
-  function fileName(word) {
-    var out = "";
-    for (var ch of word) {
-      out += /[a-z0-9-]/.test(ch) ? ch : "_" + ch.codePointAt(0).toString(16) + "_";
+  // Strings in code point order (as Rust sorts them; JavaScript's own
+  // comparison is by UTF-16 units, which differs past U+FFFF).
+  function cmp(a, b) {
+    var i = 0;
+    while (i < a.length && i < b.length) {
+      var x = a.codePointAt(i), y = b.codePointAt(i);
+      if (x !== y) { return x < y ? -1 : 1; }
+      i += x > 0xffff ? 2 : 1;
     }
-    return out;
+    return a.length - i === b.length - i ? 0 : (a.length - i < b.length - i ? -1 : 1);
   }
   // A list of documents, as src/search/postings.rs writes it, into `into`
   // (one byte a document) with `mark` where none is higher.
@@ -52,25 +55,37 @@
     var query = 0;
     var timer = null;
 
+    var MAX_PREFIX_SHARDS = 4; // src/search/postings.rs
+    var cut = false;
     function get(path) {
       if (!cache.has(path)) {
-        cache.set(path, fetch(base + path).then(function (r) {
+        var got = fetch(base + path).then(function (r) {
           if (!r.ok) { throw new Error(path + ": " + r.status); }
           return r.json();
-        }));
+        });
+        // A failed fetch is tried again next time, not remembered.
+        got.catch(function () { if (cache.get(path) === got) { cache.delete(path); } });
+        cache.set(path, got);
       }
       return cache.get(path);
     }
-    // The shards that hold `word`: the longest key that begins it, and, for
-    // a word typed as a prefix, every key it begins.
+    // The shards that hold `word` (postings::shards_of): the last whose
+    // first word is not after it, and for a word typed as a prefix the
+    // next ones whose first word begins with it, a few at most.
     function shardsOf(word, prefix) {
-      var keys = manifest.shards, found = [], own = null;
-      for (var i = 0; i < keys.length; i++) {
-        var k = keys[i];
-        if (word.startsWith(k) && (own === null || k.length > own.length)) { own = k; }
-        if (prefix && k.length > word.length && k.startsWith(word)) { found.push(k); }
+      var firsts = manifest.shards, lo = 0, hi = firsts.length;
+      while (lo < hi) {
+        var mid = (lo + hi) >> 1;
+        if (cmp(firsts[mid], word) <= 0) { lo = mid + 1; } else { hi = mid; }
       }
-      if (own !== null) { found.unshift(own); }
+      var found = [Math.max(lo - 1, 0)];
+      if (prefix) {
+        for (var k = found[0] + 1; k < firsts.length && firsts[k].startsWith(word); k++) { found.push(k); }
+      }
+      if (found.length > MAX_PREFIX_SHARDS) {
+        cut = true;
+        found = found.slice(0, MAX_PREFIX_SHARDS);
+      }
       return found;
     }
     // 2 where every word is in a document's name, 1 where every word is in
@@ -79,7 +94,7 @@
       var n = manifest.docs;
       return Promise.all(ws.map(function (w, i) {
         var prefix = i === ws.length - 1 && Array.from(w).length >= 2; // in characters, as tests/search.rs counts them
-        return Promise.all(shardsOf(w, prefix).map(function (k) { return get("t/" + (k === "" ? "_" : fileName(k)) + ".json"); }))
+        return Promise.all(shardsOf(w, prefix).map(function (k) { return get("t/" + k + ".json"); }))
           .then(function (shards) {
             var marks = new Uint8Array(n);
             shards.forEach(function (shard) {
@@ -112,6 +127,7 @@
       var ws = words(q);
       var fs = filters();
       var mine = ++query;
+      cut = false;
       var params = new URLSearchParams();
       if (q.trim()) { params.set("q", q.trim()); }
       selects.forEach(function (s) { if (s.value) { params.set(s.name, s.value); } });
@@ -141,8 +157,9 @@
           // The count is announced once the first results are there.
           return showMore(mine, true).then(function () {
             if (mine !== query) { return; }
-            status.textContent = hits.length === 0 ? "No results" + what + "."
-              : hits.length + (hits.length === 1 ? " result" : " results") + what + ".";
+            status.textContent = (hits.length === 0 ? "No results" + what + "."
+              : hits.length + (hits.length === 1 ? " result" : " results") + what + ".")
+              + (cut ? " Many words begin with the last one: only the first of them were searched; type more letters." : "");
           });
         })
         .catch(function (err) {

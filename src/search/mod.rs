@@ -7,14 +7,21 @@
 //!
 //! - `search/index.json`: how many documents, the shard keys, the filters
 //!   (facets) with their values and counts;
-//! - `search/t/<key>.json`: the words that begin with `key` (`_.json`:
-//!   all words, on a small site; see [`postings::shard`]), each with two lists of documents: where it is in
+//! - `search/t/<n>.json`: a run of the sorted words (see
+//!   [`postings::shard`]: at most [`postings::SHARD_BYTES`] each, named by
+//!   number, the manifest giving each one's first word), each word with two
+//!   lists of documents: where it is in
 //!   what the record is called (title, name, aliases, hashtags, host) and
 //!   where it is anywhere else (summary, text, names of related records,
 //!   dates, kinds);
 //! - `search/d/<n>.json`: kind, title, page and one line of each document,
 //!   [`CHUNK`] documents a file, fetched for the results shown;
-//! - `search/f/<facet>/<value>.json`: the documents of one filter value.
+//! - `search/f/<facet>/<n>.json`: the documents of one filter value (by
+//!   number: a value is data, never a file name).
+//!
+//! Bounded whatever the text: one record adds at most [`MAX_RECORD_WORDS`]
+//! words, files grow with the index's bytes, names are numbers, and a
+//! word typed as a prefix fetches at most [`postings::MAX_PREFIX_SHARDS`].
 //!
 //! Documents are numbered campaigns, actors, targets, incidents (newest
 //! first), notes: the order results are listed in, after the ones whose
@@ -45,6 +52,12 @@ pub const CHUNK: usize = 64;
 /// Longer words are not indexed (a hash, a pasted blob); the search page
 /// finds nothing for them, as for any word not in the index.
 const MAX_WORD_BYTES: usize = 100;
+
+/// The most distinct words one record adds to the index (its names come
+/// first): a pull request of one huge record cannot swell the index past
+/// what a host takes, and an analyst's longest note stays whole (a
+/// novel's chapter has some 3,000).
+pub const MAX_RECORD_WORDS: usize = 10_000;
 
 /// The folder of the index inside the site.
 pub const FOLDER: &str = "search/";
@@ -237,6 +250,7 @@ impl Tables {
         // Documents come in order, so a word met again in the same document
         // ends its list already: each word once, and a word of the name
         // only as one (names come first).
+        let mut distinct = 0;
         for (word, as_name) in doc.words() {
             // Nobody types such a word; a pasted blob would only swell a shard.
             if word.len() > MAX_WORD_BYTES {
@@ -250,6 +264,10 @@ impl Tables {
                 continue;
             }
             if as_name { names } else { others }.push(n);
+            distinct += 1;
+            if distinct == MAX_RECORD_WORDS {
+                break;
+            }
         }
         for (facet, key, label) in doc.facets {
             let entry = self
@@ -352,18 +370,11 @@ fn words_files<E>(
         .map(|((w, _), e)| (w.as_str(), e.len() + 1))
         .collect();
     let shards = postings::shard(&sizes);
-    for s in &shards {
-        let mut text = String::from("{");
-        for (k, &i) in s.entries.iter().enumerate() {
-            if k > 0 {
-                text.push(',');
-            }
-            text.push_str(&entries[i]);
-        }
-        text.push_str("}\n");
-        out(format!("{FOLDER}t/{}.json", postings::shard_file(&s.key)), text)?;
+    for (n, s) in shards.iter().enumerate() {
+        let text = format!("{{{}}}\n", entries[s.entries.clone()].join(","));
+        out(format!("{FOLDER}t/{n}.json"), text)?;
     }
-    Ok(shards.into_iter().map(|s| s.key).collect())
+    Ok(shards.into_iter().map(|s| s.first).collect())
 }
 
 /// The filters' lists, handed to `out`; the filters with their values.
@@ -380,7 +391,8 @@ fn facet_files<E>(
         })
         .collect();
     for ((facet, key), (label, ids)) in values {
-        let file = format!("{}/{}", FACETS[facet].0, tokens::file_name(&key));
+        // Named by number, whatever the value (a country of 70 letters).
+        let file = format!("{}/{}", FACETS[facet].0, facets[facet].values.len());
         let count = ids.len();
         out(format!("{FOLDER}f/{file}.json"), format!("{}\n", ids.finish()))?;
         facets[facet].values.push(FacetValue {

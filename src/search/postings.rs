@@ -78,95 +78,68 @@ fn push_number(out: &mut String, n: i64) {
     let _ = write!(out, "{n}");
 }
 
-/// A shard whose words' entries pass this size (in bytes of JSON) is split
-/// by one more character of its words. Small enough that a query fetches a
-/// few tens of kilobytes per word, big enough that a site of 100,000
+/// The most a shard's words' entries take (in bytes of JSON), unless one
+/// word's entry alone is bigger. Small enough that a query fetches a few
+/// tens of kilobytes per word, big enough that a site of 100,000
 /// incidents has a few hundred shards, not a file per word.
 pub const SHARD_BYTES: usize = 32 * 1024;
 
-/// The longest shard key, in characters: words that share a longer start
-/// (a pull request can write thousands of them) stay in one shard rather
-/// than splitting ever deeper, and a key's file name stays far below the
-/// 255 bytes a file system allows (8 bytes at most a character).
-pub const MAX_KEY_CHARS: usize = 24;
+/// The most shards the search page fetches for a word typed as a prefix
+/// (the words that begin with it lie in consecutive shards): a prefix of
+/// two letters that thousands of words share costs a few fetches, never
+/// thousands. Past it, the page finds the prefix's first words and says
+/// to type more.
+pub const MAX_PREFIX_SHARDS: usize = 4;
 
-/// One file of words: every word that starts with `key` and has no longer
-/// shard of its own.
+/// One file of words: a run of the sorted words, `t/<n>.json` for the
+/// `n`th shard, known to the page by its first word.
 pub struct Shard {
-    pub key: String,
-    /// Entries (`"word":[primary,secondary]`), as indexes into the sorted entries.
-    pub entries: Vec<usize>,
+    /// The shard's first word.
+    pub first: String,
+    /// Its entries, as a range of the sorted words.
+    pub entries: std::ops::Range<usize>,
 }
 
-/// Cuts the sorted `words` (each with the size of its entry) into shards:
-/// all in one (key `""`) while they fit in [`SHARD_BYTES`], else by one
-/// more character wherever a shard would pass it. A word is in the shard of
-/// the longest key that begins it, which is how the search page finds it.
+/// Cuts the sorted `words` (each with the size of its entry) into runs of
+/// at most [`SHARD_BYTES`]: as many files as the index has bytes (divided
+/// by the limit), named by their number whatever the words, and a word is
+/// in the last shard whose first word is not after it (code point order,
+/// which is how the search page finds it).
 pub fn shard(words: &[(&str, usize)]) -> Vec<Shard> {
-    let mut shards = Vec::new();
-    split(words, ("", (0..words.len()).collect()), 0, &mut shards);
-    shards.sort_by(|a, b| a.key.cmp(&b.key));
+    let mut shards: Vec<Shard> = Vec::new();
+    let mut size = 0;
+    for (i, &(word, bytes)) in words.iter().enumerate() {
+        match shards.last_mut() {
+            Some(last) if size + bytes <= SHARD_BYTES => {
+                last.entries.end = i + 1;
+                size += bytes;
+            }
+            _ => {
+                shards.push(Shard {
+                    first: word.to_string(),
+                    entries: i..i + 1,
+                });
+                size = bytes;
+            }
+        }
+    }
     shards
 }
 
-/// The file name of a shard's key: [`super::tokens::file_name`], and `_`
-/// for the shard of every word (which no other key is named).
-pub fn shard_file(key: &str) -> String {
-    if key.is_empty() {
-        "_".to_string()
-    } else {
-        super::tokens::file_name(key)
+/// The shards the search page fetches for `word` (their numbers), given
+/// each shard's first word: the one that holds it and, for a word typed as
+/// a prefix, those after it whose first word begins with it, at most
+/// [`MAX_PREFIX_SHARDS`] in all; and whether some were left out.
+pub fn shards_of<S: AsRef<str>>(firsts: &[S], word: &str, prefix: bool) -> (Vec<usize>, bool) {
+    let own = firsts.partition_point(|f| f.as_ref() <= word).saturating_sub(1);
+    let mut found = vec![own];
+    if prefix {
+        let more = (own + 1..firsts.len()).take_while(|&k| firsts[k].as_ref().starts_with(word));
+        found.extend(more);
     }
-}
-
-/// `indexes` (of words that all begin alike) grouped by their first `n`
-/// characters (the whole word when shorter), in order.
-fn groups<'w>(words: &[(&'w str, usize)], indexes: &[usize], n: usize) -> Vec<(&'w str, Vec<usize>)> {
-    let mut out: Vec<(&str, Vec<usize>)> = Vec::new();
-    for &i in indexes {
-        let word = words[i].0;
-        let prefix = &word[..word.char_indices().nth(n).map_or(word.len(), |(at, _)| at)];
-        match out.last_mut() {
-            Some((key, members)) if *key == prefix => members.push(i),
-            _ => out.push((prefix, vec![i])),
-        }
-    }
-    out
-}
-
-fn split(words: &[(&str, usize)], (key, members): (&str, Vec<usize>), depth: usize, out: &mut Vec<Shard>) {
-    let size: usize = members.iter().map(|&i| words[i].1).sum();
-    if size <= SHARD_BYTES || depth >= MAX_KEY_CHARS {
-        out.push(Shard {
-            key: key.to_string(),
-            entries: members,
-        });
-        return;
-    }
-    // The word that is the key itself stays here, and so do the smallest
-    // groups while they fit: a shard of a few words is not worth a request
-    // of its own. The others get shards of their own.
-    let mut subs: Vec<(usize, (&str, Vec<usize>))> = groups(words, &members, depth + 1)
-        .into_iter()
-        .map(|g| (g.1.iter().map(|&i| words[i].1).sum(), g))
-        .collect();
-    subs.sort_by_key(|(size, (sub, _))| (*sub != key, *size));
-    let (mut kept, mut kept_size) = (Vec::new(), 0);
-    for (sub_size, (sub, sub_members)) in subs {
-        if sub == key || kept_size + sub_size <= SHARD_BYTES {
-            kept_size += sub_size;
-            kept.extend(sub_members);
-        } else {
-            split(words, (sub, sub_members), depth + 1, out);
-        }
-    }
-    kept.sort_unstable();
-    if !kept.is_empty() {
-        out.push(Shard {
-            key: key.to_string(),
-            entries: kept,
-        });
-    }
+    let cut = found.len() > MAX_PREFIX_SHARDS;
+    found.truncate(MAX_PREFIX_SHARDS);
+    (found, cut)
 }
 
 #[cfg(test)]
@@ -208,43 +181,40 @@ mod tests {
     }
 
     #[test]
-    fn words_sharing_a_long_start_stop_splitting_at_the_longest_key() {
-        let start = "x".repeat(5000);
-        let owned: Vec<(String, usize)> = (0..2000).map(|i| (format!("{start}{i:04}"), 100)).collect();
-        let words: Vec<(&str, usize)> = owned.iter().map(|(w, n)| (w.as_str(), *n)).collect();
-        let shards = shard(&words);
-        assert!(shards.iter().all(|s| s.key.chars().count() <= MAX_KEY_CHARS));
-        assert_eq!(shards.iter().map(|s| s.entries.len()).sum::<usize>(), 2000);
-        assert!(shards.iter().all(|s| shard_file(&s.key).len() < 200));
-    }
-
-    #[test]
-    fn every_word_is_in_the_shard_of_the_longest_key_that_begins_it() {
-        // Words of many sizes: "se…" words are big enough to be split.
-        let mut owned: Vec<(String, usize)> = (0..400).map(|i| (format!("se{i}"), 300)).collect();
-        owned.extend([("s".to_string(), 10), ("se".to_string(), 10), ("sa".to_string(), 10)]);
-        owned.extend((0..20).map(|i| (format!("sex{i}"), 10)));
+    fn shards_are_bounded_whatever_the_words() {
+        // 21,000 words sharing a two-letter start, each with a third letter
+        // of its own (the fan-out that once made a file per word), and
+        // words of 100 bytes: files grow with the bytes, names are numbers.
+        let mut owned: Vec<(String, usize)> = (0..21_000u32)
+            .map(|i| (format!("xy{}", char::from_u32(0x4e00 + i).unwrap()), 20))
+            .chain((0..2000).map(|i| (format!("{i:0>100}"), 120)))
+            .collect();
         owned.sort();
         let words: Vec<(&str, usize)> = owned.iter().map(|(w, n)| (w.as_str(), *n)).collect();
         let shards = shard(&words);
-        let keys: Vec<&str> = shards.iter().map(|s| s.key.as_str()).collect();
-        assert!(keys.len() > 3, "{keys:?}");
-        let mut seen = vec![0; words.len()];
-        for s in &shards {
-            assert!(
-                s.entries.iter().map(|&i| words[i].1).sum::<usize>() <= SHARD_BYTES,
-                "{}",
-                s.key
-            );
-            for &i in &s.entries {
-                seen[i] += 1;
-                let longest = keys
-                    .iter()
-                    .filter(|k| words[i].0.starts_with(**k))
-                    .max_by_key(|k| k.len());
-                assert_eq!(longest, Some(&s.key.as_str()), "{}", words[i].0);
-            }
+        let total: usize = words.iter().map(|w| w.1).sum();
+        assert!(shards.len() <= total / SHARD_BYTES + 2, "{} shards", shards.len());
+        assert_eq!(shards.iter().map(|s| s.entries.len()).sum::<usize>(), words.len());
+        let firsts: Vec<&str> = shards.iter().map(|s| s.first.as_str()).collect();
+        // Every word is in the shard the page fetches for it.
+        for (i, (w, _)) in words.iter().enumerate() {
+            let (found, _) = shards_of(&firsts, w, false);
+            assert!(shards[found[0]].entries.contains(&i), "{w}");
         }
-        assert!(seen.iter().all(|&n| n == 1));
+        // A prefix all of them share costs a few fetches, and says so.
+        let (found, cut) = shards_of(&firsts, "xy", true);
+        assert_eq!(found.len(), MAX_PREFIX_SHARDS);
+        assert!(cut);
+        // A prefix of a few words fetches their shard(s) only.
+        let (found, cut) = shards_of(&firsts, "xy\u{4e01}", true);
+        assert!(found.len() <= 2 && !cut, "{found:?}");
+    }
+
+    #[test]
+    fn a_word_bigger_than_a_shard_is_a_shard_of_its_own() {
+        let words = [("a", 10), ("b", SHARD_BYTES * 2), ("c", 10)];
+        let shards = shard(&words);
+        let ranges: Vec<_> = shards.iter().map(|s| s.entries.clone()).collect();
+        assert_eq!(ranges, vec![0..1, 1..2, 2..3]);
     }
 }

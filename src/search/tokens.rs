@@ -60,21 +60,6 @@ fn date_len(s: &str) -> Option<usize> {
     Some(if b.get(7) == Some(&b'-') && digits(8, 2) { 10 } else { 7 })
 }
 
-/// A name for a file of the index from a word or a value: ASCII lower-case
-/// letters, digits and `-` as they are, any other character as `_` and its
-/// code point in hex and `_`; so two words never share a file name.
-pub fn file_name(word: &str) -> String {
-    let mut name = String::with_capacity(word.len());
-    for c in word.chars() {
-        if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' {
-            name.push(c);
-        } else {
-            name.push_str(&format!("_{:x}_", c as u32));
-        }
-    }
-    name
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,14 +88,5 @@ mod tests {
         assert_eq!(words("2024-0812"), ["2024-08", "12"]);
         assert_eq!(words("Кибер Армия 2024"), ["кибер", "армия", "2024"]);
         assert!(words(" — ").is_empty());
-    }
-
-    #[test]
-    fn file_names_are_plain_and_distinct() {
-        assert_eq!(file_name("se"), "se");
-        assert_eq!(file_name("no-impact"), "no-impact");
-        assert_eq!(file_name("FR"), "_46__52_");
-        assert_ne!(file_name("_41_"), file_name("A"));
-        assert_eq!(file_name("ки"), "_43a__438_");
     }
 }
