@@ -29,12 +29,49 @@ use std::time::{Duration, Instant};
 
 use crate::diagnostics::Format;
 
-/// The script injected into served pages.
+/// The script injected into served pages. Browsers open at most six
+/// HTTP/1.1 connections to a host, and an event stream holds one for as
+/// long as its page is open: so every tab shares one stream, held by a
+/// shared worker. Where there is none, a tab holds its stream only while
+/// it is shown, and catches up on a rebuild it missed when shown again
+/// (each stream starts with the number of the current build).
 const RELOAD_JS: &str = r#"(function () {
   "use strict";
-  var source = new EventSource("/__sitrep/events");
-  source.addEventListener("reload", function () { location.reload(); });
+  if (typeof SharedWorker === "function") {
+    var worker = new SharedWorker("/__sitrep/reload-worker.js");
+    worker.port.onmessage = function (e) { if (e.data === "reload") { location.reload(); } };
+    worker.port.start();
+    return;
+  }
+  var source = null, build = null;
+  function open() {
+    if (source) { return; }
+    source = new EventSource("/__sitrep/events");
+    source.addEventListener("build", function (e) {
+      if (build !== null && build !== e.data) { location.reload(); }
+      build = e.data;
+    });
+    source.addEventListener("reload", function () { location.reload(); });
+  }
+  function close() { if (source) { source.close(); source = null; } }
+  document.addEventListener("visibilitychange", function () { if (document.hidden) { close(); } else { open(); } });
+  if (!document.hidden) { open(); }
 })();
+"#;
+
+/// The shared worker: one event stream for every open tab of the preview.
+const RELOAD_WORKER_JS: &str = r#""use strict";
+var ports = [];
+var build = null;
+function tell() { ports.forEach(function (p) { p.postMessage("reload"); }); }
+var source = new EventSource("/__sitrep/events");
+source.addEventListener("build", function (e) {
+  // A build this worker has not seen (the server restarted): reload.
+  if (build !== null && build !== e.data) { tell(); }
+  build = e.data;
+});
+source.addEventListener("reload", tell);
+onconnect = function (e) { var port = e.ports[0]; ports.push(port); port.start(); };
 "#;
 
 /// What the server shows: the last good preparation and the latest problems.
@@ -48,6 +85,8 @@ struct State {
     port: u16,
     /// Connections open now.
     open: AtomicUsize,
+    /// How many good builds there were: a stream starts by saying it.
+    builds: AtomicUsize,
 }
 
 /// The longest request line and headers read, in bytes.
@@ -94,6 +133,7 @@ pub fn run(options: Options, log: &(dyn Fn(&str) + Sync)) -> Result<(), ServeErr
         clients: Mutex::new(Vec::new()),
         port,
         open: AtomicUsize::new(0),
+        builds: AtomicUsize::new(0),
     });
     // A rebuild checks and prepares the project; pages are rendered when
     // they are asked for, so an edit shows after a `check`'s time, and only
@@ -105,6 +145,7 @@ pub fn run(options: Options, log: &(dyn Fn(&str) + Sync)) -> Result<(), ServeErr
             Ok((prepared, report)) => {
                 let incidents = prepared.site.incidents.len();
                 *state.prepared.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(prepared));
+                state.builds.fetch_add(1, Ordering::SeqCst);
                 state.problems.write().unwrap_or_else(|e| e.into_inner()).clear();
                 log(&format!(
                     "rebuilt {} in {} ms ({})\n",
@@ -430,7 +471,10 @@ fn connection(mut stream: TcpStream, state: &State) {
 fn events(mut stream: TcpStream, state: &State) {
     let (tx, rx) = channel();
     state.clients.lock().unwrap_or_else(|e| e.into_inner()).push(tx);
-    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\nretry: 500\n\n";
+    let head = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\nretry: 500\n\nevent: build\ndata: {}\n\n",
+        state.builds.load(Ordering::SeqCst)
+    );
     if stream.write_all(head.as_bytes()).and_then(|()| stream.flush()).is_err() {
         return;
     }
@@ -465,6 +509,9 @@ fn handle(mut stream: TcpStream, target: &str, head_only: bool, state: &State) {
     match path {
         "/__sitrep/events" => return events(stream, state),
         "/__sitrep/reload.js" => return fixed(&mut stream, RELOAD_JS, "text/javascript; charset=utf-8"),
+        "/__sitrep/reload-worker.js" => {
+            return fixed(&mut stream, RELOAD_WORKER_JS, "text/javascript; charset=utf-8")
+        }
         "/__sitrep/overlay.css" => return fixed(&mut stream, OVERLAY_CSS, "text/css; charset=utf-8"),
         _ => {}
     }
