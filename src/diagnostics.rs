@@ -119,9 +119,9 @@ pub fn render(diagnostics: &[Diagnostic], format: Format, source_of: &dyn Fn(&st
                     if text.len() <= SHOWN_CHARS {
                         return excerpt(text, &[], d);
                     }
-                    let chars = long_lines.entry((d.file.as_str(), d.line)).or_insert_with(|| {
-                        text.char_indices().map(|(i, _)| i).chain([text.len()]).collect()
-                    });
+                    let chars = long_lines
+                        .entry((d.file.as_str(), d.line))
+                        .or_insert_with(|| text.char_indices().map(|(i, _)| i).chain([text.len()]).collect());
                     excerpt(text, chars, d)
                 });
                 out.push_str(&human(d, excerpt));
@@ -316,7 +316,11 @@ fn human(d: &Diagnostic, excerpt: Option<Excerpt>) -> String {
     if let Some((text, span, window)) = &excerpt {
         let snippet = Snippet::source(text.as_str()).line_start(d.line);
         // A window's columns are not the file's: the first line says where.
-        let snippet = if *window { snippet } else { snippet.path(d.file.as_str()) };
+        let snippet = if *window {
+            snippet
+        } else {
+            snippet.path(d.file.as_str())
+        };
         let snippet = snippet.annotation(AnnotationKind::Primary.span(span.clone()));
         groups.push(Group::with_level(level.clone()).element(snippet));
     }
@@ -409,9 +413,13 @@ type Events<'a, 'b> = dyn Iterator<Item = (Event<'a>, Span)> + 'b;
 /// [`locate`] reads the text from its start for each one, which is fine
 /// for a few and quadratic for thousands (a list of 32,000 unknown ids);
 /// after [`Located::DIRECT`] lookups, the file's places are indexed once.
+/// It also keeps the count of "did you mean" hints given in its file: each
+/// compares an id with every id of its kind, so a file of thousands of
+/// unknown ids gets them for its first [`Located::SUGGESTIONS`] only.
 #[derive(Debug, Default)]
 pub struct Located {
     lookups: std::sync::atomic::AtomicUsize,
+    suggestions: std::sync::atomic::AtomicUsize,
     index: std::sync::OnceLock<std::collections::HashMap<Vec<Seg>, (usize, usize, usize)>>,
 }
 
@@ -424,6 +432,13 @@ impl Clone for Located {
 impl Located {
     /// Lookups read from the text before the index is made.
     const DIRECT: usize = 8;
+    /// "Did you mean" hints given in one file.
+    pub const SUGGESTIONS: usize = 100;
+
+    /// Whether the file may have one more "did you mean" hint.
+    pub fn may_suggest(&self) -> bool {
+        self.suggestions.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < Self::SUGGESTIONS
+    }
 
     /// [`locate`] of `path` in `text` (the text this belongs to).
     pub fn locate(&self, text: &str, path: &[Seg]) -> Option<(usize, usize, usize)> {

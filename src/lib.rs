@@ -338,7 +338,9 @@ impl Prepared {
                 pages.push(Page::Record(kind, 0));
             }
         }
-        pages.into_iter().try_for_each(|page| self.render(&renderer, page).map(drop))
+        pages
+            .into_iter()
+            .try_for_each(|page| self.render(&renderer, page).map(drop))
     }
 
     /// Writes a file that is not a page (exports, schemas, assets, …) into `w`.

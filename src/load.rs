@@ -226,8 +226,7 @@ fn read_one(
             .with_hint("the file name (without extension) is the record's id");
         Box::new((None, d))
     })?;
-    let (text, notice) =
-        read_text(project, &path, &file, true).map_err(|d| Box::new((Some((kind, id.clone())), d)))?;
+    let (text, notice) = read_text(project, &path, &file, true).map_err(|d| Box::new((Some((kind, id.clone())), d)))?;
     Ok((
         SourceFile {
             kind,

@@ -270,7 +270,11 @@ pub fn static_file<'f>(files: &'f [String], decoded: &str) -> Option<&'f str> {
         return None;
     }
     let rel = rel.join("/");
-    let index = if rel.is_empty() { "index.html".to_string() } else { format!("{rel}/index.html") };
+    let index = if rel.is_empty() {
+        "index.html".to_string()
+    } else {
+        format!("{rel}/index.html")
+    };
     [rel, index]
         .iter()
         .find_map(|want| files.binary_search(want).ok())
@@ -509,9 +513,7 @@ fn handle(mut stream: TcpStream, target: &str, head_only: bool, state: &State) {
     match path {
         "/__sitrep/events" => return events(stream, state),
         "/__sitrep/reload.js" => return fixed(&mut stream, RELOAD_JS, "text/javascript; charset=utf-8"),
-        "/__sitrep/reload-worker.js" => {
-            return fixed(&mut stream, RELOAD_WORKER_JS, "text/javascript; charset=utf-8")
-        }
+        "/__sitrep/reload-worker.js" => return fixed(&mut stream, RELOAD_WORKER_JS, "text/javascript; charset=utf-8"),
         "/__sitrep/overlay.css" => return fixed(&mut stream, OVERLAY_CSS, "text/css; charset=utf-8"),
         _ => {}
     }

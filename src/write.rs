@@ -352,7 +352,11 @@ impl Statics {
         let folder = project.folder("static").map_err(|why| refused(&dir, why))?;
         let mut files = Vec::new();
         let mut folded: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
-        for entry in walkdir::WalkDir::new(&dir).min_depth(1).sort_by_file_name().follow_links(false) {
+        for entry in walkdir::WalkDir::new(&dir)
+            .min_depth(1)
+            .sort_by_file_name()
+            .follow_links(false)
+        {
             let entry = entry.map_err(|e| WriteError::Io {
                 path: dir.display().to_string(),
                 source: e.into(),
@@ -363,14 +367,19 @@ impl Statics {
             if let Some(other) = folded.insert(rel.to_lowercase(), rel.clone()) {
                 return Err(refused(
                     path,
-                    format!("its name differs from static/{other} only in case: one file on Windows and macOS; rename one"),
+                    format!(
+                        "its name differs from static/{other} only in case: one file on Windows and macOS; rename one"
+                    ),
                 ));
             }
             if entry.file_type().is_dir() {
                 continue;
             }
             if entry.file_type().is_symlink() && folder.dir(path).is_ok() {
-                return Err(refused(path, "a symbolic link to a folder is not followed in static/".into()));
+                return Err(refused(
+                    path,
+                    "a symbolic link to a folder is not followed in static/".into(),
+                ));
             }
             folder.file(path).map_err(|why| refused(path, why))?;
             files.push(rel);

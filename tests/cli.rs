@@ -766,7 +766,7 @@ fn serve_rebuilds_on_edit_keeps_the_last_good_site_and_stays_inside() {
     });
     assert!(page.contains("Edited while serving"), "no rebuild within 3 s");
     // The search index follows the edit: the preview's search finds it.
-    let (status, shard) = http_get(port, "/search/t/_.json");
+    let (status, shard) = http_get(port, "/search/t/0.json");
     assert_eq!(status, 200);
     assert!(shard.contains("\"serving\":[["), "{shard}");
     let (status, search) = http_get(port, "/search/?q=serving");
@@ -1164,7 +1164,8 @@ fn a_big_site_is_the_same_at_any_thread_count() {
     assert!(one.contains_key("incidents/page/2/index.html"));
     // The search index too, cut into several shards and chunks.
     let index = String::from_utf8_lossy(&one["search/index.json"]).to_string();
-    assert!(index.contains("\"shards\":[\"\",\"0\""), "{index}");
+    let manifest: serde_json::Value = serde_json::from_str(&index).unwrap();
+    assert!(manifest["shards"].as_array().unwrap().len() >= 2, "{index}");
     assert!(one.contains_key("search/d/15.json"));
     assert!(String::from_utf8_lossy(&one["index.html"]).contains("drawn merged"));
     assert!(one == build("seven", "7"), "1 and 7 threads built different sites");

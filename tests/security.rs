@@ -816,7 +816,10 @@ fn serve_and_check_refuse_a_static_link_out_as_build_does() {
                 format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n", served.port).as_bytes(),
             );
             assert_ne!(status, 200, "{link} {path}: {body}");
-            assert!(!body.contains(SECRET), "{link} {path}: served a file outside the project");
+            assert!(
+                !body.contains(SECRET),
+                "{link} {path}: served a file outside the project"
+            );
         }
     }
 }
@@ -925,7 +928,10 @@ fn templates_cannot_read_the_environment_clock_or_randomness() {
                 .arg(&root),
         );
         assert_eq!(code, 1, "{call}: {err}");
-        assert!(err.contains("templates/404.html") && err.contains("reads the machine"), "{call}: {err}");
+        assert!(
+            err.contains("templates/404.html") && err.contains("reads the machine"),
+            "{call}: {err}"
+        );
         assert_no_leak(&root, &out, &err);
         let (code, text) = check(&root);
         assert_eq!(code, 1, "{call}: {text}");
@@ -936,7 +942,11 @@ fn templates_cannot_read_the_environment_clock_or_randomness() {
 #[test]
 fn check_finds_what_build_refuses_in_templates_and_static() {
     let cases: [(&str, &str, &str); 4] = [
-        ("templates/incident.html", "{% extends \"base.html\" %}{% block content %}{{ nope.x }}{% endblock %}", "incident.html"),
+        (
+            "templates/incident.html",
+            "{% extends \"base.html\" %}{% block content %}{{ nope.x }}{% endblock %}",
+            "incident.html",
+        ),
         ("templates/base.html", "{% block content %}", "base.html"),
         ("static/feed.xml", "<feed/>", "static/feed.xml"),
         ("static/Incidents.json", "[]", "static/Incidents.json"),
@@ -951,7 +961,10 @@ fn check_finds_what_build_refuses_in_templates_and_static() {
         assert_eq!(code, 1, "{file}: check passed what build refuses: {said}");
         assert!(said.contains(named), "{file}: {said}");
         let (_, out, _) = stdout_of(sitrep().args(["check", "--format", "github", "--root"]).arg(&root));
-        assert!(out.contains(&format!("::error file={}/", file.split('/').next().unwrap())), "{out}");
+        assert!(
+            out.contains(&format!("::error file={}/", file.split('/').next().unwrap())),
+            "{out}"
+        );
     }
 }
 
@@ -973,7 +986,10 @@ fn an_as_of_nothing_gives_is_an_error_not_an_invented_now() {
     .unwrap();
     let (code, text) = check(&root);
     assert_eq!(code, 1, "{text}");
-    assert!(text.contains("as_of cannot be derived") && text.contains("site.yaml"), "{text}");
+    assert!(
+        text.contains("as_of cannot be derived") && text.contains("site.yaml"),
+        "{text}"
+    );
     assert!(!text.contains("1970"), "{text}");
     // With `as_of` written, the same data is fine.
     fs::write(
@@ -1033,10 +1049,17 @@ fn stix_keeps_every_relation_between_two_actors_and_part_of_cannot_circle() {
         .unwrap()
         .iter()
         .filter(|o| o["type"] == "relationship" && o.get("x_sitrep_relation").is_some())
-        .filter(|o| o["description"].as_str().is_some_and(|d| d.contains("part of") || d.contains("allied")))
+        .filter(|o| {
+            o["description"]
+                .as_str()
+                .is_some_and(|d| d.contains("part of") || d.contains("allied"))
+        })
         .filter_map(|o| o["x_sitrep_relation"].as_str())
         .collect();
-    assert!(relations.contains(&"part-of") && relations.contains(&"allied-with"), "{relations:?}");
+    assert!(
+        relations.contains(&"part-of") && relations.contains(&"allied-with"),
+        "{relations:?}"
+    );
     let ids: std::collections::BTreeSet<&str> = bundle["objects"]
         .as_array()
         .unwrap()
@@ -1070,16 +1093,13 @@ fn line_numbers_agree_with_the_yaml_parser_whatever_the_line_breaks() {
     ];
     for brk in ["\r", "\r\n", "\u{2028}", "\u{85}"] {
         let (_dir, root, _) = project();
-        fs::write(
-            root.join("content/incidents/breaks.yaml"),
-            lines.join(brk) + brk,
-        )
-        .unwrap();
+        fs::write(root.join("content/incidents/breaks.yaml"), lines.join(brk) + brk).unwrap();
         let (code, out, _) = stdout_of(sitrep().args(["check", "--format", "github", "--root"]).arg(&root));
         assert_eq!(code, 1, "{brk:?}: {out}");
         let mine: Vec<&str> = out.lines().filter(|l| l.contains("breaks.yaml")).collect();
         assert!(
-            mine.iter().any(|l| l.starts_with("::error file=content/incidents/breaks.yaml,line=4,")),
+            mine.iter()
+                .any(|l| l.starts_with("::error file=content/incidents/breaks.yaml,line=4,")),
             "{brk:?}: {mine:?}"
         );
         assert!(!mine.iter().any(|l| l.contains("line=1,")), "{brk:?}: {mine:?}");
@@ -1093,7 +1113,10 @@ fn controls_that_reorder_text_never_reach_a_page() {
     let text = fs::read_to_string(&rcat).unwrap();
     fs::write(
         &rcat,
-        text.replace("name: Russian Cyber Army Team", "name: \"Russian Cyber Army Team\u{202e}\u{2067}\""),
+        text.replace(
+            "name: Russian Cyber Army Team",
+            "name: \"Russian Cyber Army Team\u{202e}\u{2067}\"",
+        ),
     )
     .unwrap();
     let (code, text) = check(dir.path());
@@ -1103,7 +1126,9 @@ fn controls_that_reorder_text_never_reach_a_page() {
     assert_eq!(code, 0, "{err}");
     for (name, bytes) in tree(&dir.path().join("site")) {
         let text = String::from_utf8_lossy(&bytes);
-        for c in ['\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}', '\u{202e}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}'] {
+        for c in [
+            '\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}', '\u{202e}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}',
+        ] {
             assert!(!text.contains(c), "site/{name} holds U+{:04X}", c as u32);
         }
     }
@@ -1118,13 +1143,25 @@ fn failing_files(root: &Path, n: usize) {
     let tags: String = (0..n).map(|i| format!("  - t{i}\n")).collect();
     write_incident(root, "tags.yaml", &format!("{head}tags:\n{tags}bogus: 1\n"));
     let observations: String = (0..n / 2)
-        .map(|i| format!("  - at: 2024-08-25\n    state: {}\n", if i == 5 { "sideways" } else { "down" }))
+        .map(|i| {
+            format!(
+                "  - at: 2024-08-25\n    state: {}\n",
+                if i == 5 { "sideways" } else { "down" }
+            )
+        })
         .collect();
-    write_incident(root, "observations.yaml", &format!("{head}observations:\n{observations}"));
+    write_incident(
+        root,
+        "observations.yaml",
+        &format!("{head}observations:\n{observations}"),
+    );
     let ids: Vec<String> = (0..n / 2).map(|i| format!("t{i}")).collect();
     fs::write(
         dir.join("flow.yaml"),
-        format!("title: Many\nattack: [ddos]\ntargets: [{}]\nstarted: 2024-08-25\n", ids.join(", ")),
+        format!(
+            "title: Many\nattack: [ddos]\ntargets: [{}]\nstarted: 2024-08-25\n",
+            ids.join(", ")
+        ),
     )
     .unwrap();
 }
@@ -1150,7 +1187,10 @@ fn check_is_near_linear_in_a_failing_file() {
     let small = time(3_000);
     let large = time(12_000);
     let ratio = large.as_secs_f64() / small.as_secs_f64();
-    assert!(ratio < 9.0, "4x the input took {ratio:.1}x the time ({small:?} -> {large:?})");
+    assert!(
+        ratio < 9.0,
+        "4x the input took {ratio:.1}x the time ({small:?} -> {large:?})"
+    );
 }
 
 #[test]
@@ -1175,7 +1215,11 @@ fn the_search_index_stays_bounded_whatever_the_text() {
     let long: Vec<String> = (0..200).map(|i| format!("{i:0>100}")).collect();
     fs::write(
         root.join("content/targets/t1.yaml"),
-        format!("name: T1\ncountry: {}\ndescription: \"{}\"\n", "a".repeat(70), long.join(" ")),
+        format!(
+            "name: T1\ncountry: {}\ndescription: \"{}\"\n",
+            "a".repeat(70),
+            long.join(" ")
+        ),
     )
     .unwrap();
     let (code, _, err) = build(&root, &[]);
@@ -1184,17 +1228,35 @@ fn the_search_index_stays_bounded_whatever_the_text() {
     let bytes: usize = search.values().map(Vec::len).sum();
     // Files grow with the bytes of the index, never one per word.
     assert!(search.len() < 60, "{} files, {bytes} bytes", search.len());
-    assert!(search.keys().all(|name| name.len() < 40), "{:?}", search.keys().max_by_key(|n| n.len()));
+    assert!(
+        search.keys().all(|name| name.len() < 40),
+        "{:?}",
+        search.keys().max_by_key(|n| n.len())
+    );
     // One record adds at most MAX_RECORD_WORDS words.
     let words: usize = search
         .iter()
         .filter(|(name, _)| name.starts_with("t/"))
-        .map(|(_, text)| serde_json::from_slice::<serde_json::Value>(text).unwrap().as_object().unwrap().len())
+        .map(|(_, text)| {
+            serde_json::from_slice::<serde_json::Value>(text)
+                .unwrap()
+                .as_object()
+                .unwrap()
+                .len()
+        })
         .sum();
-    assert!(words <= sitrep::search::MAX_RECORD_WORDS + 2_000, "{words} words indexed");
+    assert!(
+        words <= sitrep::search::MAX_RECORD_WORDS + 2_000,
+        "{words} words indexed"
+    );
     // Typing the shared two letters fetches a few shards, not thousands.
     let manifest: serde_json::Value = serde_json::from_slice(&search["index.json"]).unwrap();
-    let firsts: Vec<&str> = manifest["shards"].as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
+    let firsts: Vec<&str> = manifest["shards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
     let (fetched, cut) = sitrep::search::postings::shards_of(&firsts, "xy", true);
     assert!(fetched.len() <= sitrep::search::postings::MAX_PREFIX_SHARDS);
     assert!(cut, "the page says to type more");

@@ -197,6 +197,10 @@ impl<T: Fields> Reader<'_, T> {
                     Some(mut d) => {
                         if d.line == b.start + self.first_line && d.column > open + 1 {
                             d.column += item.start - (open + 1);
+                        } else if d.line == b.start + self.first_line && d.column == open + 1 {
+                            // The list as a whole: underline all of it.
+                            let close = chars.iter().rposition(|&c| c == ']').unwrap_or(open);
+                            d.width = close + 1 - open;
                         }
                         found.push(numbered(d, &b.key, i));
                     }

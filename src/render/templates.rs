@@ -87,7 +87,9 @@ pub fn load_templates(root: &Path) -> Result<Tera, String> {
     // depend on the machine. Replaced, in case a call slips past the scan.
     for name in MACHINE_FUNCTIONS {
         tera.register_function(name, move |_: &std::collections::HashMap<String, tera::Value>| {
-            Err(tera::Error::msg(format!("{name}() is not available: templates see only the data")))
+            Err(tera::Error::msg(format!(
+                "{name}() is not available: templates see only the data"
+            )))
         });
     }
     tera.autoescape_on(vec![".html", ".xml", ".svg"]);

@@ -215,15 +215,15 @@ fn check_part_of_cycles(actors: &[Parsed<crate::records::Actor>], diagnostics: &
     use crate::records::RelationKind;
     let index: std::collections::HashMap<&str, usize> =
         actors.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
-    let parents = |i: usize| {
-        actors[i]
-            .record
-            .relations
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| r.kind == RelationKind::PartOf)
-            .filter_map(|(k, r)| Some((k, *index.get(r.actor.as_str())?)))
-    };
+    let parents: Vec<Vec<(usize, usize)>> = actors
+        .iter()
+        .map(|p| {
+            (p.record.relations.iter().enumerate())
+                .filter(|(_, r)| r.kind == RelationKind::PartOf)
+                .filter_map(|(k, r)| Some((k, *index.get(r.actor.as_str())?)))
+                .collect()
+        })
+        .collect();
     // 0: not seen, 1: on the current path, 2: done.
     let mut state = vec![0u8; actors.len()];
     for start in 0..actors.len() {
@@ -234,7 +234,7 @@ fn check_part_of_cycles(actors: &[Parsed<crate::records::Actor>], diagnostics: &
         let mut path: Vec<(usize, usize)> = vec![(start, 0)];
         state[start] = 1;
         while let Some(&mut (i, ref mut next)) = path.last_mut() {
-            let Some((k, parent)) = parents(i).nth(*next) else {
+            let Some(&(k, parent)) = parents[i].get(*next) else {
                 state[i] = 2;
                 path.pop();
                 continue;
@@ -258,7 +258,9 @@ fn check_part_of_cycles(actors: &[Parsed<crate::records::Actor>], diagnostics: &
                             &path!["relations", k, "kind"],
                             format!("`part-of` goes round in a circle: {}", cycle.join(" → part of → ")),
                         )
-                        .with_hint("a group cannot be part of a group inside it: keep one direction, or use `allied-with`"),
+                        .with_hint(
+                            "a group cannot be part of a group inside it: keep one direction, or use `allied-with`",
+                        ),
                     );
                 }
                 _ => {}
@@ -343,7 +345,11 @@ impl<'a> Known<'a> {
             diagnostics.push(
                 error_at(p, path, format!("no {word} has the id `{id}`")).with_hint(format!(
                     "{}; or add content/{}/{id}.yaml",
-                    known_ids(id.as_str(), known.iter().copied()),
+                    if p.located.may_suggest() {
+                        known_ids(id.as_str(), known.iter().copied())
+                    } else {
+                        format!("known: {} ids of content/{}/", known.len(), kind.folder())
+                    },
                     kind.folder()
                 )),
             );

@@ -159,8 +159,10 @@ pub fn resolve_all(content: &Content, zone: Tz, diagnostics: &mut Vec<Diagnostic
 /// The error for an `as_of` that cannot be derived: at `site.yaml`'s
 /// first line, or the first incident's `started` without one.
 fn no_as_of(content: &Content, diagnostics: &mut Vec<Diagnostic>) {
-    const MESSAGE: &str = "as_of cannot be derived: every time in the data is open-ended (`A/..`), so nothing says when \"now\" is";
-    const HINT: &str = "write `as_of:` in content/site.yaml: when the data was last checked, e.g. `as_of: 2024-08-26T18`";
+    const MESSAGE: &str =
+        "as_of cannot be derived: every time in the data is open-ended (`A/..`), so nothing says when \"now\" is";
+    const HINT: &str =
+        "write `as_of:` in content/site.yaml: when the data was last checked, e.g. `as_of: 2024-08-26T18`";
     let diagnostic = match (&content.site, content.incidents.first()) {
         (Some(s), _) => error_at(s, &[], MESSAGE),
         (None, Some(p)) => error_at(p, &path!["started"], MESSAGE),
