@@ -246,26 +246,139 @@ impl Outcome {
     }
 }
 
-/// Total downtime of several incidents (of a target, an actor, a campaign, the
-/// site): the measure of the union of their certain parts, up to the measure
-/// of the union of their possible parts; no upper bound while one is open
-/// (an ongoing outage, or a claim not known to be over).
-pub fn total_downtime<'a>(all: impl IntoIterator<Item = &'a Outcome>) -> DurationBounds {
-    let mut certain = Vec::new();
-    let mut possible = Vec::new();
-    let mut open = false;
-    for o in all {
-        certain.extend(o.certain());
-        match o.possible() {
-            Some((from, Some(to))) => possible.push((from, to)),
-            Some((_, None)) => open = true,
-            None => {}
+/// How long the attack itself was seen under way, from the `attacked`
+/// observations A: at least max(0, (the largest `a.earliest`) − (the
+/// smallest `a.latest`)); it bounds nothing of the outage.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AttackSeen {
+    /// The least it lasted, in seconds.
+    pub min: i64,
+    /// The sighting that ends first (its index among those given), and the
+    /// one that begins last: "seen from … to …".
+    pub first: usize,
+    pub last: usize,
+}
+
+/// [`AttackSeen`] of the sightings `spans` (index, span); `None` without any.
+pub fn attack_seen(spans: impl IntoIterator<Item = (usize, TimeSpan)>) -> Option<AttackSeen> {
+    let mut first: Option<(usize, TimeSpan)> = None;
+    let mut last: Option<(usize, TimeSpan)> = None;
+    for (i, span) in spans {
+        if first.is_none_or(|(_, f)| span.latest < f.latest) {
+            first = Some((i, span));
+        }
+        if last.is_none_or(|(_, l)| span.earliest > l.earliest) {
+            last = Some((i, span));
         }
     }
-    DurationBounds {
-        min: union_seconds(certain),
-        max: (!open).then(|| union_seconds(possible)),
+    let ((first, f), (last, l)) = (first?, last?);
+    Some(AttackSeen {
+        min: (l.earliest - f.latest).num_seconds().max(0),
+        first,
+        last,
+    })
+}
+
+/// The aggregates of several incidents (of a target, an actor, a
+/// campaign, the site): their downtime, and apart from it the time of
+/// their unverified claims. Overlaps count once in each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Totals {
+    /// Outage and degraded incidents only: at least the measure of the
+    /// union of their certain parts, at most that of their possible parts
+    /// (no upper bound while one is ongoing).
+    pub downtime: DurationBounds,
+    /// The measure of the union of the unverified claims' possible parts,
+    /// less what lies in the outages' possible parts: time that may have
+    /// been down, that nobody verified; `None` while a claim has no end.
+    pub unverified_max: Option<i64>,
+    /// Whether there is an unverified claim at all.
+    pub has_claims: bool,
+}
+
+/// The [`Totals`] of `all`.
+pub fn totals<'a>(all: impl IntoIterator<Item = &'a Outcome>) -> Totals {
+    let mut certain = Vec::new();
+    let mut possible = Vec::new();
+    let mut claims = Vec::new();
+    let (mut open, mut open_claim, mut has_claims) = (false, false, false);
+    for o in all {
+        match o.impact {
+            Impact::Outage | Impact::Degraded => {
+                certain.extend(o.bounds.certain());
+                possible.push(o.bounds.possible());
+                open |= o.bounds.is_ongoing();
+            }
+            Impact::Unknown => {
+                has_claims = true;
+                match o.bounds.possible() {
+                    (from, Some(to)) => claims.push((from, to)),
+                    (_, None) => open_claim = true,
+                }
+            }
+            Impact::None => {}
+        }
     }
+    let closed: Vec<_> = possible.iter().filter_map(|&(a, b)| Some((a, b?))).collect();
+    let downtime = DurationBounds {
+        min: union_seconds(certain),
+        max: (!open).then(|| union_seconds(closed)),
+    };
+    let unverified_max = (!open_claim).then(|| {
+        let outages = possible
+            .into_iter()
+            .map(|(a, b)| (a, b.unwrap_or(DateTime::<Utc>::MAX_UTC)))
+            .collect();
+        difference_seconds(claims, outages)
+    });
+    Totals {
+        downtime,
+        unverified_max,
+        has_claims,
+    }
+}
+
+/// Total downtime of several incidents: [`Totals::downtime`].
+pub fn total_downtime<'a>(all: impl IntoIterator<Item = &'a Outcome>) -> DurationBounds {
+    totals(all).downtime
+}
+
+/// Intervals merged: sorted, overlapping and touching ones joined.
+fn merged(mut intervals: Vec<(DateTime<Utc>, DateTime<Utc>)>) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+    intervals.retain(|(a, b)| a < b);
+    intervals.sort_unstable();
+    let mut out: Vec<(DateTime<Utc>, DateTime<Utc>)> = Vec::with_capacity(intervals.len());
+    for (from, to) in intervals {
+        match out.last_mut() {
+            Some(last) if from <= last.1 => last.1 = last.1.max(to),
+            _ => out.push((from, to)),
+        }
+    }
+    out
+}
+
+/// Length in seconds of the union of `a` less the union of `b`: merge
+/// both, then one sweep.
+pub fn difference_seconds(a: Vec<(DateTime<Utc>, DateTime<Utc>)>, b: Vec<(DateTime<Utc>, DateTime<Utc>)>) -> i64 {
+    let (a, b) = (merged(a), merged(b));
+    let mut total = 0;
+    let mut k = 0;
+    for (from, to) in a {
+        total += (to - from).num_seconds();
+        // `b` intervals that end before this one starts are done for good.
+        while k < b.len() && b[k].1 <= from {
+            k += 1;
+        }
+        let mut j = k;
+        while j < b.len() && b[j].0 < to {
+            let (x, y) = (b[j].0.max(from), b[j].1.min(to));
+            if x < y {
+                total -= (y - x).num_seconds();
+            }
+            j += 1;
+        }
+    }
+    total
 }
 
 /// Length in seconds of the union of intervals: sort once, sweep once.
@@ -478,25 +591,52 @@ mod tests {
     }
 
     #[test]
-    fn claims_count_toward_the_upper_bound_only_and_no_impact_toward_nothing() {
+    fn the_attack_seen_lasts_from_the_first_sighting_s_end_to_the_last_one_s_start() {
+        let spans = [
+            span("2024-08-25T10"),
+            span("2024-08-27"),
+            span("2024-08-26T12/2024-08-26T18"),
+        ];
+        let seen = attack_seen(spans.iter().copied().enumerate()).unwrap();
+        // From 11:00 on the 25th (the first hour's end) to 00:00 on the 27th.
+        assert_eq!(seen.min, 37 * H);
+        assert_eq!((seen.first, seen.last), (0, 1));
+        // Sightings that overlap give no certain length: 0, said plainly.
+        let overlapping = [span("2024-08-25"), span("2024-08-25T12")];
+        assert_eq!(attack_seen(overlapping.iter().copied().enumerate()).unwrap().min, 0);
+        assert_eq!(attack_seen(std::iter::empty()), None);
+    }
+
+    #[test]
+    fn claims_are_counted_apart_from_downtime_and_no_impact_toward_nothing() {
         let a = outage(evidence("2024-08-25T10", Some("2024-08-25T14"), &[], &[]));
         let claim = with(
             Impact::Unknown,
-            evidence("2024-08-25T16", Some("2024-08-25T17"), &[], &[]),
+            evidence("2024-08-25T14", Some("2024-08-25T17"), &[], &[]),
         );
         let none = with(Impact::None, evidence("2024-08-24", None, &[], &[]));
-        // Certain: [11,14) = 3 h; possible: [10,15) ∪ [16,18) = 7 h.
+        // Downtime: the outage alone, certain [11,14) = 3 h, possible
+        // [10,15) = 5 h. The claim may have been down [14,18), of which
+        // [15,18) = 3 h lies outside the outage's possible part.
+        let t = totals([&a, &claim, &none]);
         assert_eq!(
-            total_downtime([&a, &claim, &none]),
+            t.downtime,
             DurationBounds {
                 min: 3 * H,
-                max: Some(7 * H)
+                max: Some(5 * H)
             }
         );
-        // An open claim leaves the total without an upper bound; an open
-        // attack without impact does not.
+        assert_eq!(t.unverified_max, Some(3 * H));
+        assert!(t.has_claims);
+        // An open claim has no upper bound, and leaves the downtime alone;
+        // an attack without impact counts for nothing.
         let open_claim = with(Impact::Unknown, evidence("2024-08-25T16", None, &[], &[]));
-        assert_eq!(total_downtime([&a, &open_claim]).max, None);
-        assert_eq!(total_downtime([&a, &none]), total_downtime([&a]));
+        let t = totals([&a, &open_claim]);
+        assert_eq!(t.unverified_max, None);
+        assert_eq!(t.downtime, total_downtime([&a]));
+        assert_eq!(totals([&a, &none]), totals([&a]));
+        // A claim wholly inside an ongoing outage's possible part adds nothing.
+        let ongoing = outage(evidence("2024-08-25T10", None, &[], &[]));
+        assert_eq!(totals([&ongoing, &claim]).unverified_max, Some(0));
     }
 }

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use crate::bounds::{total_downtime, DurationBounds, Outcome, Status};
+use crate::bounds::{attack_seen, total_downtime, totals, AttackSeen, DurationBounds, Outcome, Status, Totals};
 use crate::parse::{Note, Parsed};
 use crate::records::{Actor, Campaign, Id, Incident, Kind, RelationKind, State, Target};
 use crate::time::TimeSpan;
@@ -301,10 +301,21 @@ impl Site {
         total_downtime(incidents.iter().map(|&i| &self.incidents[i].outcome))
     }
 
-    /// Total downtime of the whole site: the union over all incidents (a
+    /// The totals of a set of incidents: downtime, and unverified claims'
+    /// time apart from it. Pages and `incidents.json` both use this.
+    pub fn totals(&self, incidents: &[usize]) -> Totals {
+        totals(incidents.iter().map(|&i| &self.incidents[i].outcome))
+    }
+
+    /// The totals of the whole site: the union over all incidents (a
     /// moment of outage counts once however many targets were down).
+    pub fn site_totals(&self) -> Totals {
+        totals(self.incidents.iter().map(|i| &i.outcome))
+    }
+
+    /// Total downtime of the whole site.
     pub fn site_downtime(&self) -> DurationBounds {
-        total_downtime(self.incidents.iter().map(|i| &i.outcome))
+        self.site_totals().downtime
     }
 
     /// When a set of incidents may have been under way: from the earliest
@@ -412,6 +423,40 @@ impl IncidentModel {
     /// `ongoing`, `ended`, `no-impact` or `unverified`, as every page and export says it.
     pub fn status(&self) -> Status {
         self.outcome.status()
+    }
+
+    /// How long the attack itself was seen under way (its `attacked`
+    /// observations; indexes are into `record.observations`).
+    pub fn attack_seen(&self) -> Option<AttackSeen> {
+        attack_seen(
+            (self
+                .record
+                .observations
+                .iter()
+                .zip(&self.times.observations)
+                .enumerate())
+            .filter(|(_, (o, _))| o.state == State::Attacked)
+            .map(|(i, (_, span))| (i, *span)),
+        )
+    }
+
+    /// The latest moment the record's facts reach: the largest `latest`
+    /// bound of its written times (started, ended, observations,
+    /// statements, sources' `published`), capped at `as_of`. What a feed
+    /// entry's `updated` is, so a new statement about an old attack comes
+    /// first.
+    pub fn updated(&self, as_of: DateTime<Utc>) -> DateTime<Utc> {
+        let t = &self.times;
+        [t.started]
+            .into_iter()
+            .chain(t.ended)
+            .chain(t.observations.iter().copied())
+            .chain(t.statements.iter().flatten().copied())
+            .chain(t.published.iter().flatten().copied())
+            .map(|s| s.latest)
+            .max()
+            .unwrap_or(t.started.latest)
+            .min(as_of)
     }
 }
 

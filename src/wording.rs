@@ -7,7 +7,7 @@
 use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Timelike};
 use chrono_tz::Tz;
 
-use crate::bounds::{DurationBounds, Status};
+use crate::bounds::{DurationBounds, Status, Totals};
 use crate::time::TimeSpan;
 
 const UNITS: [(i64, &str); 4] = [(86_400, "d"), (3_600, "h"), (60, "min"), (1, "s")];
@@ -66,7 +66,7 @@ pub fn duration(d: DurationBounds) -> String {
         return if d.min > 0 {
             format!("at least {}, ongoing", at_least(d.min))
         } else {
-            "ongoing, no minimum known".into()
+            "at least 0 s (nothing certain yet), ongoing".into()
         };
     };
     let min = d.min.min(max);
@@ -151,20 +151,24 @@ pub fn count(n: usize, noun: &str) -> String {
     }
 }
 
-/// Total downtime in words; `ongoing`: whether an outage among the
-/// incidents is ongoing (else an open upper bound comes from a claim).
-pub fn downtime_words(d: DurationBounds, ongoing: bool) -> String {
-    let why = if ongoing {
-        "an incident is ongoing"
-    } else {
-        "an unverified claim is not known to be over"
-    };
-    match d.max {
-        None if d.min == 0 => format!("unknown, {why}"),
-        None => format!("at least {}, {why}", at_least(d.min)),
+/// Total downtime in words, with the unverified claims' time apart from
+/// it: "between 20 h and 2 d 4 h; and up to 7 d more in unverified claims".
+pub fn totals_words(t: Totals) -> String {
+    let d = t.downtime;
+    let mut words = match d.max {
+        None if d.min == 0 => "at least 0 s (nothing certain yet), an outage is ongoing".to_string(),
+        None => format!("at least {}, an outage is ongoing", at_least(d.min)),
         Some(0) => "none".into(),
         Some(_) => duration(d),
+    };
+    if t.has_claims {
+        match t.unverified_max {
+            Some(0) => {}
+            Some(max) => words.push_str(&format!("; and up to {} more in unverified claims", at_most(max))),
+            None => words.push_str("; and unverified claims not known to be over"),
+        }
     }
+    words
 }
 
 /// Incidents by status (counts in the order of `Status::ALL`), the
@@ -230,6 +234,18 @@ pub fn when(span: TimeSpan, open: bool, zone: Tz) -> String {
             format!("{}, {}{first_zone}–{end}\u{a0}{al}", day(&e), clock(&e, seconds))
         };
     }
+    if midnight(&l) {
+        // An end written as a day reads as that day, not as the next
+        // day's midnight (a date no source gave).
+        if let Some(last) = l_day {
+            return format!(
+                "from {}, {}{first_zone} to the end of {}",
+                day(&e),
+                clock(&e, seconds),
+                date(last, Upto::Year)
+            );
+        }
+    }
     format!(
         "from {}, {}{first_zone} to {}, {}\u{a0}{al}",
         day(&e),
@@ -237,6 +253,20 @@ pub fn when(span: TimeSpan, open: bool, zone: Tz) -> String {
         day(&l),
         clock(&l, seconds)
     )
+}
+
+/// How long the attack itself was seen under way, from its first and last
+/// sightings: "attacked for at least 3 d 4 h (seen from Sat 24 Aug 2024 to
+/// Tue 27 Aug 2024, 14:00 CEST)".
+pub fn attacked(min: i64, first: TimeSpan, last: TimeSpan, zone: Tz) -> String {
+    let (from, to) = (when(first, false, zone), when(last, false, zone));
+    if first == last {
+        return format!("seen under attack {from}");
+    }
+    if min == 0 {
+        return format!("seen under attack from {from} to {to} (the sightings overlap: no length is certain)");
+    }
+    format!("attacked for at least {} (seen from {from} to {to})", at_least(min))
 }
 
 /// An instant in words, in the display zone: "Tue 27 Aug 2024, 00:00 CEST".

@@ -177,17 +177,7 @@ fn incident_facts(site: &Site, i: usize) -> BTreeMap<&'static str, String> {
         join(
             r.observations
                 .iter()
-                .map(|o| {
-                    format!(
-                        "{} {}",
-                        if o.state == crate::records::State::Down {
-                            "down"
-                        } else {
-                            "up"
-                        },
-                        o.at
-                    )
-                })
+                .map(|o| format!("{} {}", o.state.key(), o.at))
                 .collect(),
         ),
     );
@@ -301,7 +291,7 @@ pub fn summarize(base: &Side, head: &Side, limit: usize) -> String {
             s.status_counts(&all)[0].to_string(),
             s.status_counts(&all)[3].to_string(),
             s.status_counts(&all)[2].to_string(),
-            wording::downtime_words(s.site_downtime(), s.status_counts(&all)[0] > 0),
+            wording::totals_words(s.site_totals()),
         ]
     };
     let names = [

@@ -1,10 +1,12 @@
 //! `incidents.json`: every incident with its written times, the bounds
 //! derived from them, its status and duration (docs/format.md, "Exports").
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use serde::Serialize;
 
+use crate::bounds::Totals;
 use crate::model::{IncidentModel, Site};
 use crate::records::Kind;
 use crate::time::{rfc3339, TimeSpan, WrittenTime};
@@ -13,6 +15,57 @@ use crate::time::{rfc3339, TimeSpan, WrittenTime};
 struct JsonSite<'a> {
     as_of: String,
     incidents: Incidents<'a>,
+    totals: JsonTotals<'a>,
+}
+
+/// The aggregates: the site's, and each target's, actor's and campaign's
+/// that has an incident; computed by the same code as the pages' figures.
+#[derive(Serialize)]
+struct JsonTotals<'a> {
+    site: JsonTotal,
+    targets: BTreeMap<&'a str, JsonTotal>,
+    actors: BTreeMap<&'a str, JsonTotal>,
+    campaigns: BTreeMap<&'a str, JsonTotal>,
+}
+
+#[derive(Serialize)]
+struct JsonTotal {
+    downtime_seconds: JsonDuration,
+    unverified_seconds: JsonMax,
+}
+
+#[derive(Serialize)]
+struct JsonMax {
+    max: Option<i64>,
+}
+
+impl From<Totals> for JsonTotal {
+    fn from(t: Totals) -> Self {
+        JsonTotal {
+            downtime_seconds: JsonDuration {
+                min: t.downtime.min,
+                max: t.downtime.max,
+            },
+            unverified_seconds: JsonMax { max: t.unverified_max },
+        }
+    }
+}
+
+fn json_totals<'a>(site: &'a Site) -> JsonTotals<'a> {
+    let of = |kind: Kind, ids: Vec<&'a crate::records::Id>| -> BTreeMap<&'a str, JsonTotal> {
+        ids.into_iter()
+            .filter_map(|id| {
+                let incidents = site.incidents_of(kind, id);
+                (!incidents.is_empty()).then(|| (id.as_str(), site.totals(incidents).into()))
+            })
+            .collect()
+    };
+    JsonTotals {
+        site: site.site_totals().into(),
+        targets: of(Kind::Target, site.targets.iter().map(|p| &p.id).collect()),
+        actors: of(Kind::Actor, site.actors.iter().map(|p| &p.id).collect()),
+        campaigns: of(Kind::Campaign, site.campaigns.iter().map(|p| &p.id).collect()),
+    }
 }
 
 /// Every incident, serialised one at a time as the list is written, so the
@@ -41,7 +94,15 @@ struct JsonIncident<'a> {
     impact: &'static str,
     status: &'static str,
     duration_seconds: JsonDuration,
+    /// How long the attack was seen under way: null without `attacked`
+    /// observations.
+    attacked_seconds: Option<JsonMin>,
     url: String,
+}
+
+#[derive(Serialize)]
+struct JsonMin {
+    min: i64,
 }
 
 #[derive(Serialize)]
@@ -49,6 +110,8 @@ struct JsonActor<'a> {
     actor: &'a str,
     basis: &'static str,
     confidence: Option<u8>,
+    source: Option<&'a str>,
+    at: Option<JsonTime<'a>>,
 }
 
 #[derive(Serialize)]
@@ -89,13 +152,13 @@ fn json_incident<'a>(site: &Site, inc: &'a IncidentModel) -> JsonIncident<'a> {
         campaign: r.campaign.as_ref().map(|c| c.as_str()),
         attack: r.attack.iter().map(|a| a.key()).collect(),
         targets: r.targets.iter().map(|t| t.as_str()).collect(),
-        actors: r
-            .actors
-            .iter()
-            .map(|a| JsonActor {
+        actors: (r.actors.iter().zip(&inc.times.statements))
+            .map(|(a, span)| JsonActor {
                 actor: a.actor.as_str(),
                 basis: a.basis.key(),
                 confidence: a.confidence.map(|c| c.value()),
+                source: a.source.as_ref().map(|s| s.as_str()),
+                at: a.at.as_ref().zip(*span).map(|(t, s)| json_time(t, s)),
             })
             .collect(),
         started: json_time(&r.started, inc.times.started),
@@ -114,6 +177,7 @@ fn json_incident<'a>(site: &Site, inc: &'a IncidentModel) -> JsonIncident<'a> {
             min: inc.duration.min,
             max: inc.duration.max,
         },
+        attacked_seconds: inc.attack_seen().map(|seen| JsonMin { min: seen.min }),
         url: site.url_of(Kind::Incident, &inc.id),
     }
 }
@@ -123,6 +187,7 @@ pub fn incidents_json(site: &Site, w: &mut dyn Write) -> io::Result<()> {
     let doc = JsonSite {
         as_of: rfc3339(site.as_of),
         incidents: Incidents(site),
+        totals: json_totals(site),
     };
     serde_json::to_writer_pretty(&mut *w, &doc)?;
     w.write_all(b"\n")

@@ -111,7 +111,8 @@ pub struct ActorRef {
 pub struct Observation {
     /// When the check was made.
     pub at: WrittenTime,
-    /// What the check found: `down` or `up`.
+    /// What the check found: `down` or `up` (the service), or `attacked`
+    /// (the attack itself seen under way).
     pub state: State,
     /// The id of a source of this incident.
     pub source: Option<Id>,
@@ -128,6 +129,8 @@ pub struct Source {
     pub publisher: Option<String>,
     /// Where to read it (http or https).
     pub url: Option<HttpUrl>,
+    /// A copy in a web archive, for posts that vanish (http or https).
+    pub archived: Option<HttpUrl>,
     /// When it was published.
     pub published: Option<WrittenTime>,
 }

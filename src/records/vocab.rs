@@ -165,6 +165,29 @@ impl RelationKind {
 pub enum State {
     Down,
     Up,
+    /// The attack itself seen under way (a target list, attack traffic,
+    /// the attackers' proof), whatever it did to the target: it bounds
+    /// nothing of the outage.
+    Attacked,
+}
+
+impl State {
+    pub fn key(self) -> &'static str {
+        match self {
+            State::Down => "down",
+            State::Up => "up",
+            State::Attacked => "attacked",
+        }
+    }
+
+    /// What the mark of an observation says: "seen down", "seen under attack".
+    pub fn seen(self) -> &'static str {
+        match self {
+            State::Down => "seen down",
+            State::Up => "seen up",
+            State::Attacked => "seen under attack",
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]

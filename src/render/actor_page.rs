@@ -89,13 +89,7 @@ impl Renderer<'_> {
             duration: crate::wording::how_long(inc.status(), inc.duration),
             targets,
             more_targets,
-            source: source.map(|src| SourceLink {
-                name: (src.publisher.as_deref())
-                    .or(src.title.as_deref())
-                    .unwrap_or(src.id.as_str())
-                    .to_string(),
-                url: src.url.as_ref().map(|u| u.as_str().to_string()),
-            }),
+            source: source.map(SourceLink::of),
             at: a.at.as_ref().map(|t| t.text().to_string()),
             at_words: a
                 .at

@@ -3,7 +3,7 @@
 
 use tera::Context;
 
-use super::views::{ObservationView, SourceView};
+use super::views::{IncidentStatementView, ObservationView, SourceLink, SourceView};
 use super::Renderer;
 use crate::bounds::Status;
 use crate::records::{Impact, Kind, State};
@@ -32,6 +32,7 @@ impl Renderer<'_> {
                 state: match o.state {
                     State::Down => "down",
                     State::Up => "up",
+                    State::Attacked => "attacked",
                 },
                 source: o.source.as_ref().map(|id| {
                     r.sources
@@ -52,6 +53,7 @@ impl Renderer<'_> {
                 title: src.title.as_deref(),
                 publisher: src.publisher.as_deref(),
                 url: src.url.as_ref().map(|u| u.as_str()),
+                archived: src.archived.as_ref().map(|u| u.as_str()),
                 published: src.published.as_ref().map(|p| p.text()),
                 published_words: src
                     .published
@@ -61,6 +63,41 @@ impl Renderer<'_> {
             })
             .collect();
         c.insert("sources", &sources);
+        // Every statement, in the order they were made (those without a
+        // date last, as written), each with who says so and when.
+        let mut order: Vec<usize> = (0..r.actors.len()).collect();
+        order.sort_by_key(|&n| {
+            (
+                inc.times.statements[n]
+                    .map(|t| (0, t.earliest, t.latest))
+                    .unwrap_or((1, s.as_of, s.as_of)),
+                n,
+            )
+        });
+        let statements: Vec<IncidentStatementView> = order
+            .into_iter()
+            .map(|n| {
+                let a = &r.actors[n];
+                let source = a
+                    .source
+                    .as_ref()
+                    .and_then(|id| r.sources.iter().find(|src| src.id == *id));
+                IncidentStatementView {
+                    actor: self.link(Kind::Actor, &a.actor),
+                    basis: a.basis.key(),
+                    confidence: a.confidence.map(|c| c.value()),
+                    source: source.map(SourceLink::of),
+                    source_id: a.source.as_ref().map(|id| id.to_string()),
+                    at: a.at.as_ref().map(|t| t.text().to_string()),
+                    at_words: a
+                        .at
+                        .as_ref()
+                        .zip(inc.times.statements[n])
+                        .map(|(t, span)| self.when(t, span)),
+                }
+            })
+            .collect();
+        c.insert("statements", &statements);
         c.insert("notes", &self.note_links(Kind::Incident, &inc.id));
         c.insert("timeline", &super::timeline::incident_svg(s, i, "facts"));
         self.render("incident.html", &c)
@@ -117,7 +154,7 @@ fn impact_words(impact: Impact, status: Status) -> &'static str {
         (_, Status::Ended) => "the target went down, and came back up",
         (_, Status::NoImpact) => "the target stayed available: an attack without impact, which adds no downtime",
         (_, Status::Unverified) => {
-            "claimed or reported, not verified: nothing shows the target went down, so it counts toward the upper bound of downtime only"
+            "claimed or reported, not verified: nothing shows the target went down, so it counts in no downtime total (totals state it apart)"
         }
     }
 }

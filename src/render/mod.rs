@@ -137,6 +137,35 @@ impl<'a> Renderer<'a> {
         let r = &inc.record;
         let words = self.time_words(i).clone();
         let (targets, more_targets) = self.target_links(&r.targets, links);
+        // Each actor once, with the bases of its statements.
+        let mut actors: Vec<ActorLink> = Vec::new();
+        let mut seen: Vec<&crate::records::Id> = Vec::new();
+        for a in &r.actors {
+            let confidence = a.confidence.map(|c| c.value());
+            let at = match seen.iter().position(|id| **id == a.actor) {
+                Some(at) => at,
+                None => {
+                    let l = self.link(Kind::Actor, &a.actor);
+                    seen.push(&a.actor);
+                    actors.push(ActorLink {
+                        name: l.name,
+                        url: l.url,
+                        basis: a.basis.key(),
+                        confidence,
+                        bases: Vec::new(),
+                    });
+                    actors.len() - 1
+                }
+            };
+            let bases = &mut actors[at].bases;
+            match bases.iter_mut().find(|b| b.basis == a.basis.key()) {
+                Some(b) => b.confidence = b.confidence.max(confidence),
+                None => bases.push(BasisView {
+                    basis: a.basis.key(),
+                    confidence,
+                }),
+            }
+        }
         IncidentRow {
             id: inc.id.to_string(),
             url: page_path(Kind::Incident, &inc.id),
@@ -144,21 +173,8 @@ impl<'a> Renderer<'a> {
             attack: r.attack.iter().map(|a| a.label()).collect(),
             targets,
             more_targets,
-            more_actors: r.actors.len().saturating_sub(links),
-            actors: r
-                .actors
-                .iter()
-                .take(links)
-                .map(|a| {
-                    let l = self.link(Kind::Actor, &a.actor);
-                    ActorLink {
-                        name: l.name,
-                        url: l.url,
-                        basis: a.basis.key(),
-                        confidence: a.confidence.map(|c| c.value()),
-                    }
-                })
-                .collect(),
+            more_actors: actors.len().saturating_sub(links),
+            actors: actors.into_iter().take(links).collect(),
             campaign: r.campaign.as_ref().map(|c| self.link(Kind::Campaign, c)),
             started: r.started.text().to_string(),
             started_words: words.started,
@@ -167,6 +183,10 @@ impl<'a> Renderer<'a> {
             up_by: inc.up_by.map(|k| r.observations[k].at.text().to_string()),
             up_by_words: words.up_by,
             duration: wording::how_long(inc.status(), inc.duration),
+            attacked: inc.attack_seen().map(|seen| {
+                let obs = &inc.times.observations;
+                wording::attacked(seen.min, obs[seen.first], obs[seen.last], self.site.zone)
+            }),
             status: inc.status().key(),
             status_label: inc.status().label(),
             impact: inc.outcome.impact.key(),
@@ -286,7 +306,7 @@ impl<'a> Renderer<'a> {
             unverified: counts[3],
             no_impact: counts[2],
             breakdown: wording::breakdown(counts),
-            downtime: wording::downtime_words(s.downtime(incidents), counts[0] > 0),
+            downtime: wording::totals_words(s.totals(incidents)),
         }
     }
 
@@ -475,7 +495,7 @@ impl<'a> Renderer<'a> {
                 detail,
                 date,
                 incidents: incidents.len(),
-                downtime: wording::downtime_words(s.downtime(incidents), s.status_counts(incidents)[0] > 0),
+                downtime: wording::totals_words(s.totals(incidents)),
             }
         };
         match kind {

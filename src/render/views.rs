@@ -21,13 +21,39 @@ pub struct Link {
     pub url: String,
 }
 
+/// An actor as a row names it: once, with the bases of all its
+/// statements on the incident ("claimed, attributed").
 #[derive(Serialize)]
 pub struct ActorLink {
     pub name: String,
     pub url: String,
+    /// The basis and confidence of its first statement.
     pub basis: &'static str,
     /// 0–100, when the record gives one.
     pub confidence: Option<u8>,
+    /// Every basis its statements give, in record order, each once, with
+    /// the highest confidence given for it.
+    pub bases: Vec<BasisView>,
+}
+
+#[derive(Serialize)]
+pub struct BasisView {
+    pub basis: &'static str,
+    pub confidence: Option<u8>,
+}
+
+/// One statement on an incident's page: who, on what basis, who says so
+/// (the source's publisher, linked), and when.
+#[derive(Serialize)]
+pub struct IncidentStatementView {
+    pub actor: Link,
+    pub basis: &'static str,
+    pub confidence: Option<u8>,
+    /// The source that makes it, and its id (an anchor on the page).
+    pub source: Option<SourceLink>,
+    pub source_id: Option<String>,
+    pub at: Option<String>,
+    pub at_words: Option<String>,
 }
 
 /// One row of the who / what / when / how-long table.
@@ -53,6 +79,9 @@ pub struct IncidentRow {
     pub up_by: Option<String>,
     pub up_by_words: Option<String>,
     pub duration: String,
+    /// "attacked for at least 3 d 4 h (seen from … to …)", with
+    /// `attacked` observations.
+    pub attacked: Option<String>,
     /// `ongoing`, `ended`, `no-impact` or `unverified` (a CSS class too).
     pub status: &'static str,
     pub status_label: &'static str,
@@ -106,6 +135,19 @@ pub struct SourceLink {
     pub url: Option<String>,
 }
 
+impl SourceLink {
+    /// By its publisher, else its title, else its id.
+    pub fn of(src: &crate::records::Source) -> SourceLink {
+        SourceLink {
+            name: (src.publisher.as_deref())
+                .or(src.title.as_deref())
+                .unwrap_or(src.id.as_str())
+                .to_string(),
+            url: src.url.as_ref().map(|u| u.as_str().to_string()),
+        }
+    }
+}
+
 /// The statements of one basis on an actor's page.
 #[derive(Serialize)]
 pub struct StatementGroup {
@@ -148,6 +190,8 @@ pub struct SourceView<'a> {
     pub title: Option<&'a str>,
     pub publisher: Option<&'a str>,
     pub url: Option<&'a str>,
+    /// A copy in a web archive.
+    pub archived: Option<&'a str>,
     pub published: Option<&'a str>,
     pub published_words: Option<String>,
 }

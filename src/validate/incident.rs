@@ -12,7 +12,7 @@ use crate::bounds::{Bounds, Contradiction, Evidence};
 use crate::diagnostics::{Diagnostic, Seg};
 use crate::parse::Parsed;
 use crate::path;
-use crate::records::{Id, Impact, Incident, Kind, State};
+use crate::records::{Basis, Id, Impact, Incident, Kind, State};
 use crate::time::{TimeSpan, WrittenTime};
 
 /// Whichever of two fields is written later in the file: where a
@@ -93,22 +93,32 @@ pub fn check_references(
             None => known.check(p, &path!["targets", i], Kind::Target, t, diagnostics),
         }
     }
+    // One actor may have several statements as the story unfolds
+    // (announced, claimed, attributed); the same actor, basis and source
+    // twice is one statement written twice.
+    let mut said: BTreeMap<(&Id, Basis, Option<&Id>), usize> = BTreeMap::new();
     for (i, a) in r.actors.iter().enumerate() {
-        match r.actors[..i].iter().find(|x| x.actor == a.actor) {
-            Some(first) => diagnostics.push(
+        match said.get(&(&a.actor, a.basis, a.source.as_ref())) {
+            Some(&first) => diagnostics.push(
                 error_at(
                     p,
                     &path!["actors", i, "actor"],
                     format!(
-                        "actor `{}` is listed twice (as {} and as {})",
+                        "this statement repeats statement {} ({} {}{})",
+                        first + 1,
                         a.actor,
-                        first.basis.key(),
-                        a.basis.key()
+                        a.basis.key(),
+                        a.source.as_ref().map_or(String::new(), |s| format!(", source `{s}`"))
                     ),
                 )
-                .with_hint("keep one entry per actor, with the basis that is best supported, and its source"),
+                .with_hint("remove one; a new statement about the same actor has another basis or another source"),
             ),
-            None => known.check(p, &path!["actors", i, "actor"], Kind::Actor, &a.actor, diagnostics),
+            None => {
+                said.insert((&a.actor, a.basis, a.source.as_ref()), i);
+                if !r.actors[..i].iter().any(|x| x.actor == a.actor) {
+                    known.check(p, &path!["actors", i, "actor"], Kind::Actor, &a.actor, diagnostics);
+                }
+            }
         }
     }
     if let Some(c) = &r.campaign {
@@ -209,8 +219,28 @@ pub fn check(
     check_impact(p, diagnostics);
 
     // Contradictions in the evidence.
-    let (downs, ups): (Vec<_>, Vec<_>) =
-        (0..r.observations.len()).partition(|&i| r.observations[i].state == State::Down);
+    let of = |state: State| -> Vec<usize> {
+        (0..r.observations.len())
+            .filter(|&i| r.observations[i].state == state)
+            .collect()
+    };
+    let (downs, ups) = (of(State::Down), of(State::Up));
+    for i in of(State::Attacked) {
+        if t.observations[i].wholly_before(&t.started) {
+            let obs = path!["observations", i, "at"];
+            diagnostics.push(
+                error_at(
+                    p,
+                    later(p, &path!["started"], &obs),
+                    format!(
+                        "this `attacked` observation ({}) is wholly before `started` ({})",
+                        r.observations[i].at, r.started
+                    ),
+                )
+                .with_hint("the attack was under way when it was seen: move `started` earlier, or fix the observation"),
+            );
+        }
+    }
     let evidence = Evidence {
         started: t.started,
         ended: t.ended,
@@ -270,6 +300,29 @@ pub fn check(
             text(&time)
         );
         diagnostics.push(error_at(p, later(p, &time, &obs), message).with_hint(hint));
+    }
+    // Evidence is never ignored in silence: an `up` that cannot be placed
+    // after every `down` bounds nothing, and the author is told.
+    let last_down = evidence.downs.iter().map(|d| d.latest).max();
+    for (k, u) in evidence.ups.iter().enumerate() {
+        let Some(last_down) = last_down else { continue };
+        if u.earliest < last_down && u.latest > last_down {
+            let obs = path!["observations", ups[k], "at"];
+            diagnostics.push(
+                warning_at(
+                    p,
+                    &obs,
+                    format!(
+                        "this `up` ({}) overlaps the last `down`, so it cannot be placed after it and bounds nothing: the outage reads as not known to have ended",
+                        r.observations[ups[k]].at
+                    ),
+                )
+                .with_hint(format!(
+                    "write a time wholly after the last `down` (one that ends later), or, if the service came back after the outage, `ended: {}`",
+                    r.observations[ups[k]].at
+                )),
+            );
+        }
     }
     let b = evidence.bounds();
     if b.duration().min > 366 * 86_400 {

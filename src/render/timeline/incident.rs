@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use super::{bar_rect, diamond, escape, label_fits, midpoint, open_end, tick_label, tick_times, BAR, P};
 use crate::bounds::Status;
 use crate::model::Site;
-use crate::records::{Basis, State};
+use crate::records::Basis;
 use crate::time::TimeSpan;
 
 const WIDTH: f64 = 560.0;
@@ -52,13 +52,10 @@ pub fn incident_svg(site: &Site, i: usize, described_by: &str) -> String {
     let y = OUTAGE_Y;
     outage(&mut s, site, i, &x);
     for (o, span) in inc.record.observations.iter().zip(&inc.times.observations) {
-        let (class, word) = match o.state {
-            State::Down => ("obs-down", "down"),
-            State::Up => ("obs-up", "up"),
-        };
+        let (class, word) = (format!("obs-{}", o.state.key()), o.state.seen());
         let _ = writeln!(
             s,
-            "<circle class=\"{class}\" cx=\"{}\" cy=\"{}\" r=\"5\"><title>seen {word}: {}</title></circle>",
+            "<circle class=\"{class}\" cx=\"{}\" cy=\"{}\" r=\"5\"><title>{word}: {}</title></circle>",
             P(x(midpoint(*span))),
             P(y + BAR / 2.0),
             escape(o.at.text())

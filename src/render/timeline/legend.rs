@@ -14,7 +14,7 @@ use crate::model::Site;
 pub(super) fn legend(site: &Site, incidents: &[usize], merged: bool, marks: bool, statements: bool) -> String {
     let mut has = [false; 4];
     let mut certain = false;
-    let (mut down, mut up) = (false, false);
+    let (mut down, mut up, mut attacked) = (false, false, false);
     for &i in incidents {
         let inc = &site.incidents[i];
         let status = inc.status();
@@ -26,6 +26,7 @@ pub(super) fn legend(site: &Site, incidents: &[usize], merged: bool, marks: bool
             match o.state {
                 crate::records::State::Down => down = true,
                 crate::records::State::Up => up = true,
+                crate::records::State::Attacked => attacked = true,
             }
         }
     }
@@ -57,6 +58,12 @@ pub(super) fn legend(site: &Site, incidents: &[usize], merged: bool, marks: bool
     }
     if marks && up {
         entries.push((swatch("obs-up"), "seen up"));
+    }
+    if marks && attacked {
+        entries.push((
+            swatch("obs-attacked"),
+            "the attack seen under way (whatever it did to the target)",
+        ));
     }
     if statements {
         entries.push((

@@ -15,7 +15,6 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 
 use crate::bounds::Status;
 use crate::model::Site;
-use crate::records::State;
 use crate::time::TimeSpan;
 use crate::wording;
 
@@ -415,13 +414,10 @@ fn bars<'t>(
                 .take(observations)
             {
                 let ox = x(midpoint(*span).min(last));
-                let (class, word) = match o.state {
-                    State::Down => ("obs-down", "down"),
-                    State::Up => ("obs-up", "up"),
-                };
+                let (class, word) = (format!("obs-{}", o.state.key()), o.state.seen());
                 let _ = writeln!(
                     s,
-                    "<circle class=\"{class}\" cx=\"{}\" cy=\"{}\" r=\"4\"><title>seen {word}: {}</title></circle>",
+                    "<circle class=\"{class}\" cx=\"{}\" cy=\"{}\" r=\"4\"><title>{word}: {}</title></circle>",
                     P(ox),
                     P(y + BAR / 2.0),
                     escape(o.at.text())
