@@ -11,7 +11,7 @@ fn cases(default: u32) -> u32 {
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
 }
-use sitrep::bounds::{total_downtime, union_seconds, Bounds, Evidence, Outcome};
+use sitrep::bounds::{attack_seen, total_downtime, totals, union_seconds, Bounds, Evidence, Outcome};
 use sitrep::records::Impact;
 use sitrep::time::{TimeSpan, WrittenTime};
 
@@ -489,5 +489,85 @@ proptest! {
         // And a claim never raises the lower bound.
         let verified: Vec<Outcome> = counted.iter().copied().filter(|o| o.impact.is_outage()).collect();
         prop_assert_eq!(total_downtime(counted.iter()).min, total_downtime(verified.iter()).min);
+    }
+}
+
+/// Minutes from an origin, a few days' worth: small enough that a
+/// brute-force count over every minute is cheap.
+fn minute(m: i64) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::<chrono::Utc>::UNIX_EPOCH + Duration::minutes(m)
+}
+
+/// An outcome drawn directly: impact, S (earliest, latest), E (earliest,
+/// latest or open), in minutes.
+fn outcome() -> impl Strategy<Value = Outcome> {
+    (0u8..4, 0i64..2000, 0i64..300, 0i64..600, 0i64..300, any::<bool>()).prop_map(|(k, s, ds, gap, de, open)| {
+        let start_latest = s + ds;
+        let end_earliest = s + gap;
+        Outcome {
+            impact: impact_of(k),
+            bounds: Bounds {
+                start_earliest: minute(s),
+                start_latest: minute(start_latest),
+                end_earliest: minute(end_earliest),
+                end_latest: (!open).then(|| minute(end_earliest.max(start_latest) + de)),
+            },
+        }
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases(1000)))]
+
+    /// Totals against a brute-force count, minute by minute, of the unions
+    /// the format defines: downtime from outage and degraded incidents
+    /// only; unverified claims' time apart, less what the outages may cover.
+    #[test]
+    fn totals_are_the_unions_counted_minute_by_minute(outcomes in proptest::collection::vec(outcome(), 0..8)) {
+        let t = totals(outcomes.iter());
+        let horizon = 4000;
+        let inside = |m: i64, from: chrono::DateTime<chrono::Utc>, to: Option<chrono::DateTime<chrono::Utc>>| {
+            minute(m) >= from && to.is_none_or(|to| minute(m) < to)
+        };
+        let outages: Vec<&Outcome> = outcomes.iter().filter(|o| o.impact.is_outage()).collect();
+        let claims: Vec<&Outcome> = outcomes.iter().filter(|o| o.impact == Impact::Unknown).collect();
+        let count = |pred: &dyn Fn(i64) -> bool| (0..horizon).filter(|&m| pred(m)).count() as i64 * 60;
+        let certain = count(&|m| outages.iter().any(|o| o.bounds.certain().is_some_and(|(a, b)| inside(m, a, Some(b)))));
+        prop_assert_eq!(t.downtime.min, certain);
+        let open = outages.iter().any(|o| o.bounds.is_ongoing());
+        let possible_out = |m: i64| outages.iter().any(|o| inside(m, o.bounds.start_earliest, o.bounds.end_latest));
+        match t.downtime.max {
+            None => prop_assert!(open),
+            Some(max) => {
+                prop_assert!(!open);
+                prop_assert_eq!(max, count(&possible_out));
+            }
+        }
+        let open_claim = claims.iter().any(|o| o.bounds.is_ongoing());
+        match t.unverified_max {
+            None => prop_assert!(open_claim),
+            Some(max) => {
+                prop_assert!(!open_claim);
+                let apart = count(&|m| !possible_out(m) && claims.iter().any(|o| inside(m, o.bounds.start_earliest, o.bounds.end_latest)));
+                prop_assert_eq!(max, apart);
+            }
+        }
+        prop_assert_eq!(t.has_claims, !claims.is_empty());
+    }
+
+    /// How long the attack was seen: the largest start less the smallest
+    /// end of the sightings, never negative, whatever their order.
+    #[test]
+    fn the_attack_seen_is_the_last_start_less_the_first_end(spans in proptest::collection::vec((0i64..5000, 1i64..600), 1..8)) {
+        let spans: Vec<TimeSpan> = spans.iter().map(|&(a, d)| TimeSpan { earliest: minute(a), latest: minute(a + d) }).collect();
+        let seen = attack_seen(spans.iter().copied().enumerate()).unwrap();
+        let last_start = spans.iter().map(|s| s.earliest).max().unwrap();
+        let first_end = spans.iter().map(|s| s.latest).min().unwrap();
+        prop_assert_eq!(seen.min, (last_start - first_end).num_seconds().max(0));
+        prop_assert_eq!(spans[seen.first].latest, first_end);
+        prop_assert_eq!(spans[seen.last].earliest, last_start);
+        // Reversed, the same length.
+        let reversed = attack_seen(spans.iter().rev().copied().enumerate()).unwrap();
+        prop_assert_eq!(reversed.min, seen.min);
     }
 }

@@ -177,7 +177,7 @@ pub fn check(
                 )),
             );
         }
-        if s.url.is_none() {
+        if s.url.is_none() && s.archived.is_none() {
             diagnostics.push(
                 warning_at(p, &path!["sources", i, "id"], format!("source `{}` has no url", s.id))
                     .with_hint("add `url:` if the source is online, so readers can check it"),

@@ -1,0 +1,192 @@
+//! Evidence as real reporting gives it (docs/format.md: statements,
+//! `attacked`, totals), on `tests/fixtures/valid/evidence`: a two-hour
+//! outage claimed on Telegram and attributed by a vendor ten days later, a
+//! week-long ransom-note claim on the same target, an `up` "as of writing"
+//! that overlaps its `down`, and a target seen in DDoSia's lists.
+
+mod common;
+
+use std::fs;
+
+use common::{fixture, sitrep, stdout_of};
+use serde_json::Value;
+
+fn built() -> tempfile::TempDir {
+    let dir = fixture("valid/evidence");
+    sitrep().arg("build").arg("--root").arg(dir.path()).assert().success();
+    dir
+}
+
+fn read(dir: &tempfile::TempDir, path: &str) -> String {
+    fs::read_to_string(dir.path().join("site").join(path))
+        .unwrap()
+        .replace('\u{a0}', " ")
+}
+
+fn incident<'a>(json: &'a Value, id: &str) -> &'a Value {
+    json["incidents"].as_array().unwrap().iter().find(|i| i["id"] == id).unwrap()
+}
+
+#[test]
+fn several_statements_per_actor_each_with_its_source_and_time() {
+    let dir = built();
+    let json: Value = serde_json::from_str(&read(&dir, "incidents.json")).unwrap();
+    let actors = incident(&json, "portal-outage")["actors"].as_array().unwrap().clone();
+    let said: Vec<(String, String, String)> = actors
+        .iter()
+        .map(|a| {
+            (
+                a["basis"].as_str().unwrap().to_string(),
+                a["source"].as_str().unwrap().to_string(),
+                a["at"]["value"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        said,
+        [
+            ("announced", "telegram", "2023-06-03/2023-06-04"),
+            ("claimed", "telegram", "2023-06-05"),
+            ("attributed", "vendor", "2023-06-16"),
+        ]
+        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+    );
+    assert_eq!(actors[2]["confidence"], 85);
+    assert_eq!(actors[0]["at"]["earliest"], "2023-06-03T00:00:00Z");
+    assert_eq!(actors[0]["at"]["latest"], "2023-06-05T00:00:00Z");
+    // A row names the actor once, with every basis.
+    let row_page = read(&dir, "targets/portal/index.html");
+    let row = row_page.split("<tr class=\"ended\">").nth(1).unwrap().split("</tr>").next().unwrap();
+    assert_eq!(row.matches("actors/storm/").count(), 1, "{row}");
+    for basis in ["announced", "claimed", "attributed, 85%"] {
+        assert!(row.contains(&format!(">{basis}</span>")), "{basis}: {row}");
+    }
+    // The incident page lists every statement in time order, with who
+    // says so (linked to the source) and when.
+    let page = read(&dir, "incidents/portal-outage/index.html");
+    let list = page.split("<ol class=\"statements\">").nth(1).unwrap().split("</ol>").next().unwrap();
+    let at = |needle: &str| list.find(needle).unwrap_or_else(|| panic!("{needle}: {list}"));
+    assert!(at("announced") < at("claimed") && at("claimed") < at("attributed"), "{list}");
+    assert!(list.contains("per <a href=\"https://vendor.example/blog/june\" rel=\"noopener noreferrer\">The vendor</a>, <time datetime=\"2023-06-16\">Fri 16 Jun 2023</time>"), "{list}");
+    assert!(list.contains("between Sat 3 and Sun 4 Jun 2023"), "an interval is said as one: {list}");
+    assert!(page.contains("href=\"https://archive.example/telegram-post\" rel=\"noopener noreferrer\">archived copy</a>"), "{page}");
+    // The STIX bundle has one relationship a statement... at least the
+    // vendor's attribution and the claim are both there.
+    let stix = read(&dir, "stix.json");
+    assert!(stix.contains("\"x_sitrep_basis\": \"attributed\"") || stix.contains("\"x_sitrep_basis\":\"attributed\""), "{stix}");
+}
+
+#[test]
+fn the_same_actor_basis_and_source_twice_is_one_error_at_the_later_line() {
+    let dir = fixture("valid/evidence");
+    let file = dir.path().join("content/incidents/portal-outage.yaml");
+    let text = fs::read_to_string(&file).unwrap();
+    fs::write(
+        &file,
+        text.replace(
+            "impact: outage\n",
+            "  - actor: storm\n    basis: claimed\n    source: telegram\nimpact: outage\n",
+        ),
+    )
+    .unwrap();
+    let (code, out, _) = stdout_of(sitrep().args(["check", "--format", "github", "--root"]).arg(dir.path()));
+    assert_eq!(code, 1, "{out}");
+    let errors: Vec<&str> = out.lines().filter(|l| l.starts_with("::error")).collect();
+    assert_eq!(errors.len(), 1, "{out}");
+    assert!(errors[0].contains("portal-outage.yaml,line=21,") && errors[0].contains("repeats statement 2"), "{out}");
+}
+
+#[test]
+fn the_attack_seen_under_way_is_shown_and_exported() {
+    let dir = built();
+    let json: Value = serde_json::from_str(&read(&dir, "incidents.json")).unwrap();
+    // From the first sighting's end (08:00:01) to the last one's start
+    // (12:00:00, three days later): 3 d 4 h less a second.
+    assert_eq!(incident(&json, "airport-listed")["attacked_seconds"]["min"], 3 * 86_400 + 4 * 3600 - 1);
+    assert_eq!(incident(&json, "portal-outage")["attacked_seconds"], Value::Null);
+    let home = read(&dir, "index.html");
+    assert!(
+        home.contains("attacked for at least 3 d 3 h (seen from Sat 10 Jun 2023, 08:00:00 UTC to Tue 13 Jun 2023, 12:00:00 UTC)"),
+        "{home}"
+    );
+    let page = read(&dir, "incidents/airport-listed/index.html");
+    assert!(page.contains("<dt>Attack seen</dt>"), "{page}");
+    assert!(page.contains("class=\"obs-attacked\""), "a mark of its own: {page}");
+    assert!(page.contains("the attack seen under way"), "in the legend: {page}");
+    // Seen before it started: an error.
+    let dir = fixture("valid/evidence");
+    let file = dir.path().join("content/incidents/airport-listed.yaml");
+    let text = fs::read_to_string(&file).unwrap();
+    fs::write(&file, text.replace("at: 2023-06-13T12:00:00Z", "at: 2023-06-01")).unwrap();
+    let (code, out, _) = stdout_of(sitrep().args(["check", "--format", "github", "--root"]).arg(dir.path()));
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("`attacked` observation (2023-06-01) is wholly before `started`"), "{out}");
+}
+
+#[test]
+fn an_up_that_bounds_nothing_is_a_warning_that_says_what_to_write() {
+    let dir = fixture("valid/evidence");
+    let (code, out, _) = stdout_of(sitrep().args(["check", "--format", "github", "--root"]).arg(dir.path()));
+    assert_eq!(code, 0, "{out}");
+    let warning = out
+        .lines()
+        .find(|l| l.contains("mail-overlap.yaml"))
+        .unwrap_or_else(|| panic!("no warning: {out}"));
+    assert!(warning.starts_with("::warning file=content/incidents/mail-overlap.yaml,line=12,"), "{warning}");
+    assert!(warning.contains("bounds nothing") && warning.contains("ended: 2023-06-08/2023-06-09"), "{warning}");
+}
+
+#[test]
+fn totals_count_outages_and_state_unverified_claims_apart() {
+    let dir = built();
+    let json: Value = serde_json::from_str(&read(&dir, "incidents.json")).unwrap();
+    let portal = &json["totals"]["targets"]["portal"];
+    // The two-hour outage: certain 1 h (15:00–16:00), possible 3 h; the
+    // ransom note's week (20 to 27 June, whole days: 8 d) apart from it.
+    assert_eq!(portal["downtime_seconds"]["min"], 3600);
+    assert_eq!(portal["downtime_seconds"]["max"], 3 * 3600);
+    assert_eq!(portal["unverified_seconds"]["max"], 8 * 86_400);
+    // The overlapping `up` bounds nothing: the webmail is open-ended.
+    assert_eq!(json["totals"]["targets"]["mail"]["downtime_seconds"]["max"], Value::Null);
+    // The airport has only a claim, not known to be over.
+    assert_eq!(json["totals"]["targets"]["airport"]["downtime_seconds"]["max"], 0);
+    assert_eq!(json["totals"]["targets"]["airport"]["unverified_seconds"]["max"], Value::Null);
+    assert_eq!(json["totals"]["actors"]["storm"], *portal);
+    assert!(json["totals"]["site"].is_object() && json["totals"]["campaigns"]["june"].is_object());
+    // The pages say the same, in words.
+    let page = read(&dir, "targets/portal/index.html");
+    assert!(page.contains("between 1 h and 3 h; and up to 8 d more in unverified claims"), "{page}");
+}
+
+#[test]
+fn the_feed_dates_an_entry_by_the_latest_fact_it_holds() {
+    let dir = built();
+    let feed = read(&dir, "feed.xml");
+    let entry = |title: &str| {
+        let at = feed.find(&format!("<title>{title}</title>")).unwrap();
+        let updated = feed[at..].split("<updated>").nth(1).unwrap().split('<').next().unwrap().to_string();
+        (at, updated)
+    };
+    // Started on 5 June, attributed on 16 June: dated the 16th's end, and
+    // listed above incidents that started later but say nothing newer.
+    let (outage_at, outage_updated) = entry("Cloud portal down for two hours");
+    assert_eq!(outage_updated, "2023-06-17T00:00:00Z");
+    let (mail_at, _) = entry("Webmail down, restored as of writing");
+    let (airport_at, _) = entry("Airport listed as a DDoSia target");
+    assert!(outage_at < airport_at && outage_at < mail_at, "{feed}");
+}
+
+#[test]
+fn an_end_written_as_a_day_reads_as_that_day() {
+    let dir = fixture("valid/evidence");
+    let file = dir.path().join("content/incidents/portal-outage.yaml");
+    let text = fs::read_to_string(&file).unwrap();
+    fs::write(&file, text.replace("ended: 2023-06-05T16Z", "ended: 2023-06-05T21:30Z/2023-06-06")).unwrap();
+    let (code, _, err) = stdout_of(sitrep().args(["build", "--root"]).arg(dir.path()));
+    assert_eq!(code, 0, "{err}");
+    let page = fs::read_to_string(dir.path().join("site/incidents/portal-outage/index.html"))
+        .unwrap()
+        .replace('\u{a0}', " ");
+    assert!(page.contains("from Mon 5 Jun 2023, 21:30 to the end of Tue 6 Jun 2023"), "{page}");
+    assert!(!page.contains("Wed 7 Jun"), "a date no source gave: {page}");
+}
