@@ -445,7 +445,7 @@ mod tests {
         let cases = [
             (20 * H, Some(2 * D + 4 * H), "between 20 h and 2 d 4 h"),
             (D + 6 * H, None, "at least 1 d 6 h, ongoing"),
-            (0, None, "ongoing, no minimum known"),
+            (0, None, "at least 0 s (nothing certain yet), ongoing"),
             (15 * H, None, "at least 15 h, ongoing"),
             (2 * H + 29 * 60, Some(2 * H + 31 * 60), "2 h 30 min ± 1 min"),
             (3 * H, Some(3 * H), "3 h"),

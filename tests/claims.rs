@@ -88,18 +88,25 @@ fn headline_counts_outages_claims_and_attacks_without_impact_apart() {
     assert_eq!(figure("Ongoing outages"), "1");
     assert_eq!(figure("Unverified claims"), "2");
     assert_eq!(figure("Attacks without impact"), "1");
-    // Certain: only the degraded incident, 29 h; open, so no upper bound.
-    assert_eq!(figure("Total downtime"), "at least 1 d 5 h, an incident is ongoing");
-    // t-a: an outage (up to 3 d), a claim (up to 6 h, possible only) and an
-    // absorbed attack (nothing): up to 3 d 6 h, never a certain part.
+    // Certain: only the degraded incident, 29 h; open, so no upper bound;
+    // the claims stated apart, one of them open.
+    assert_eq!(
+        figure("Total downtime"),
+        "at least 1 d 5 h, an outage is ongoing; and unverified claims not known to be over"
+    );
+    // t-a: an outage (up to 3 d), a claim (up to 6 h more, possible only,
+    // stated apart) and an absorbed attack (nothing).
     let t_a = read(&dir, "targets/t-a/index.html");
-    assert!(t_a.contains("up to 3 d 6 h"), "{t_a}");
+    assert!(
+        t_a.contains("up to 3 d; and up to 6 h more in unverified claims"),
+        "{t_a}"
+    );
     assert!(t_a.contains("1 ended, 1 unverified claim, 1 without impact"), "{t_a}");
     // An open claim alone leaves its target's total without an upper bound,
     // and says why.
     let t_c = read(&dir, "targets/t-c/index.html");
     assert!(
-        t_c.contains("unknown, an unverified claim is not known to be over"),
+        t_c.contains("none; and unverified claims not known to be over"),
         "{t_c}"
     );
 }

@@ -200,6 +200,7 @@ fn incidents_json_has_the_spec_shape() {
         "impact",
         "status",
         "duration_seconds",
+        "attacked_seconds",
         "url",
     ];
     assert_eq!(keys.len(), spec.len(), "{keys:?}");

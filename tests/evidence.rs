@@ -24,7 +24,12 @@ fn read(dir: &tempfile::TempDir, path: &str) -> String {
 }
 
 fn incident<'a>(json: &'a Value, id: &str) -> &'a Value {
-    json["incidents"].as_array().unwrap().iter().find(|i| i["id"] == id).unwrap()
+    json["incidents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == id)
+        .unwrap()
 }
 
 #[test]
@@ -56,7 +61,13 @@ fn several_statements_per_actor_each_with_its_source_and_time() {
     assert_eq!(actors[0]["at"]["latest"], "2023-06-05T00:00:00Z");
     // A row names the actor once, with every basis.
     let row_page = read(&dir, "targets/portal/index.html");
-    let row = row_page.split("<tr class=\"ended\">").nth(1).unwrap().split("</tr>").next().unwrap();
+    let row = row_page
+        .split("<tr class=\"ended\">")
+        .nth(1)
+        .unwrap()
+        .split("</tr>")
+        .next()
+        .unwrap();
     assert_eq!(row.matches("actors/storm/").count(), 1, "{row}");
     for basis in ["announced", "claimed", "attributed, 85%"] {
         assert!(row.contains(&format!(">{basis}</span>")), "{basis}: {row}");
@@ -64,16 +75,34 @@ fn several_statements_per_actor_each_with_its_source_and_time() {
     // The incident page lists every statement in time order, with who
     // says so (linked to the source) and when.
     let page = read(&dir, "incidents/portal-outage/index.html");
-    let list = page.split("<ol class=\"statements\">").nth(1).unwrap().split("</ol>").next().unwrap();
+    let list = page
+        .split("<ol class=\"statements\">")
+        .nth(1)
+        .unwrap()
+        .split("</ol>")
+        .next()
+        .unwrap();
     let at = |needle: &str| list.find(needle).unwrap_or_else(|| panic!("{needle}: {list}"));
-    assert!(at("announced") < at("claimed") && at("claimed") < at("attributed"), "{list}");
+    assert!(
+        at("announced") < at("claimed") && at("claimed") < at("attributed"),
+        "{list}"
+    );
     assert!(list.contains("per <a href=\"https://vendor.example/blog/june\" rel=\"noopener noreferrer\">The vendor</a>, <time datetime=\"2023-06-16\">Fri 16 Jun 2023</time>"), "{list}");
-    assert!(list.contains("between Sat 3 and Sun 4 Jun 2023"), "an interval is said as one: {list}");
-    assert!(page.contains("href=\"https://archive.example/telegram-post\" rel=\"noopener noreferrer\">archived copy</a>"), "{page}");
+    assert!(
+        list.contains("between Sat 3 and Sun 4 Jun 2023"),
+        "an interval is said as one: {list}"
+    );
+    assert!(
+        page.contains("href=\"https://archive.example/telegram-post\" rel=\"noopener noreferrer\">archived copy</a>"),
+        "{page}"
+    );
     // The STIX bundle has one relationship a statement... at least the
     // vendor's attribution and the claim are both there.
     let stix = read(&dir, "stix.json");
-    assert!(stix.contains("\"x_sitrep_basis\": \"attributed\"") || stix.contains("\"x_sitrep_basis\":\"attributed\""), "{stix}");
+    assert!(
+        stix.contains("\"x_sitrep_basis\": \"attributed\"") || stix.contains("\"x_sitrep_basis\":\"attributed\""),
+        "{stix}"
+    );
 }
 
 #[test]
@@ -93,7 +122,10 @@ fn the_same_actor_basis_and_source_twice_is_one_error_at_the_later_line() {
     assert_eq!(code, 1, "{out}");
     let errors: Vec<&str> = out.lines().filter(|l| l.starts_with("::error")).collect();
     assert_eq!(errors.len(), 1, "{out}");
-    assert!(errors[0].contains("portal-outage.yaml,line=21,") && errors[0].contains("repeats statement 2"), "{out}");
+    assert!(
+        errors[0].contains("portal-outage.yaml,line=21,") && errors[0].contains("repeats statement 2"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -102,11 +134,16 @@ fn the_attack_seen_under_way_is_shown_and_exported() {
     let json: Value = serde_json::from_str(&read(&dir, "incidents.json")).unwrap();
     // From the first sighting's end (08:00:01) to the last one's start
     // (12:00:00, three days later): 3 d 4 h less a second.
-    assert_eq!(incident(&json, "airport-listed")["attacked_seconds"]["min"], 3 * 86_400 + 4 * 3600 - 1);
+    assert_eq!(
+        incident(&json, "airport-listed")["attacked_seconds"]["min"],
+        3 * 86_400 + 4 * 3600 - 1
+    );
     assert_eq!(incident(&json, "portal-outage")["attacked_seconds"], Value::Null);
     let home = read(&dir, "index.html");
     assert!(
-        home.contains("attacked for at least 3 d 3 h (seen from Sat 10 Jun 2023, 08:00:00 UTC to Tue 13 Jun 2023, 12:00:00 UTC)"),
+        home.contains(
+            "attacked for at least 3 d 3 h (seen from Sat 10 Jun 2023, 08:00:00 UTC to Tue 13 Jun 2023, 12:00:00 UTC)"
+        ),
         "{home}"
     );
     let page = read(&dir, "incidents/airport-listed/index.html");
@@ -120,7 +157,10 @@ fn the_attack_seen_under_way_is_shown_and_exported() {
     fs::write(&file, text.replace("at: 2023-06-13T12:00:00Z", "at: 2023-06-01")).unwrap();
     let (code, out, _) = stdout_of(sitrep().args(["check", "--format", "github", "--root"]).arg(dir.path()));
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("`attacked` observation (2023-06-01) is wholly before `started`"), "{out}");
+    assert!(
+        out.contains("`attacked` observation (2023-06-01) is wholly before `started`"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -132,8 +172,14 @@ fn an_up_that_bounds_nothing_is_a_warning_that_says_what_to_write() {
         .lines()
         .find(|l| l.contains("mail-overlap.yaml"))
         .unwrap_or_else(|| panic!("no warning: {out}"));
-    assert!(warning.starts_with("::warning file=content/incidents/mail-overlap.yaml,line=12,"), "{warning}");
-    assert!(warning.contains("bounds nothing") && warning.contains("ended: 2023-06-08/2023-06-09"), "{warning}");
+    assert!(
+        warning.starts_with("::warning file=content/incidents/mail-overlap.yaml,line=12,"),
+        "{warning}"
+    );
+    assert!(
+        warning.contains("bounds nothing") && warning.contains("ended: 2023-06-08/2023-06-09"),
+        "{warning}"
+    );
 }
 
 #[test]
@@ -147,15 +193,24 @@ fn totals_count_outages_and_state_unverified_claims_apart() {
     assert_eq!(portal["downtime_seconds"]["max"], 3 * 3600);
     assert_eq!(portal["unverified_seconds"]["max"], 8 * 86_400);
     // The overlapping `up` bounds nothing: the webmail is open-ended.
-    assert_eq!(json["totals"]["targets"]["mail"]["downtime_seconds"]["max"], Value::Null);
+    assert_eq!(
+        json["totals"]["targets"]["mail"]["downtime_seconds"]["max"],
+        Value::Null
+    );
     // The airport has only a claim, not known to be over.
     assert_eq!(json["totals"]["targets"]["airport"]["downtime_seconds"]["max"], 0);
-    assert_eq!(json["totals"]["targets"]["airport"]["unverified_seconds"]["max"], Value::Null);
+    assert_eq!(
+        json["totals"]["targets"]["airport"]["unverified_seconds"]["max"],
+        Value::Null
+    );
     assert_eq!(json["totals"]["actors"]["storm"], *portal);
     assert!(json["totals"]["site"].is_object() && json["totals"]["campaigns"]["june"].is_object());
     // The pages say the same, in words.
     let page = read(&dir, "targets/portal/index.html");
-    assert!(page.contains("between 1 h and 3 h; and up to 8 d more in unverified claims"), "{page}");
+    assert!(
+        page.contains("between 1 h and 3 h; and up to 8 d more in unverified claims"),
+        "{page}"
+    );
 }
 
 #[test]
@@ -164,7 +219,14 @@ fn the_feed_dates_an_entry_by_the_latest_fact_it_holds() {
     let feed = read(&dir, "feed.xml");
     let entry = |title: &str| {
         let at = feed.find(&format!("<title>{title}</title>")).unwrap();
-        let updated = feed[at..].split("<updated>").nth(1).unwrap().split('<').next().unwrap().to_string();
+        let updated = feed[at..]
+            .split("<updated>")
+            .nth(1)
+            .unwrap()
+            .split('<')
+            .next()
+            .unwrap()
+            .to_string();
         (at, updated)
     };
     // Started on 5 June, attributed on 16 June: dated the 16th's end, and
@@ -181,12 +243,58 @@ fn an_end_written_as_a_day_reads_as_that_day() {
     let dir = fixture("valid/evidence");
     let file = dir.path().join("content/incidents/portal-outage.yaml");
     let text = fs::read_to_string(&file).unwrap();
-    fs::write(&file, text.replace("ended: 2023-06-05T16Z", "ended: 2023-06-05T21:30Z/2023-06-06")).unwrap();
+    fs::write(
+        &file,
+        text.replace("ended: 2023-06-05T16Z", "ended: 2023-06-05T21:30Z/2023-06-06"),
+    )
+    .unwrap();
     let (code, _, err) = stdout_of(sitrep().args(["build", "--root"]).arg(dir.path()));
     assert_eq!(code, 0, "{err}");
     let page = fs::read_to_string(dir.path().join("site/incidents/portal-outage/index.html"))
         .unwrap()
         .replace('\u{a0}', " ");
-    assert!(page.contains("from Mon 5 Jun 2023, 21:30 to the end of Tue 6 Jun 2023"), "{page}");
+    assert!(
+        page.contains("from Mon 5 Jun 2023, 21:30 to the end of Tue 6 Jun 2023"),
+        "{page}"
+    );
     assert!(!page.contains("Wed 7 Jun"), "a date no source gave: {page}");
+}
+
+#[test]
+fn a_short_outage_stays_readable_beside_late_statements_and_ranges_are_drawn_as_ranges() {
+    let dir = built();
+    let page = read(&dir, "incidents/portal-outage/index.html");
+    let svg = page
+        .split("<svg class=\"timeline incident-timeline\"")
+        .nth(1)
+        .unwrap()
+        .split("</svg>")
+        .next()
+        .unwrap();
+    let width = |class: &str| -> f64 {
+        let rect = svg
+            .split(&format!("<rect class=\"{class}\""))
+            .nth(1)
+            .unwrap_or_else(|| panic!("{class}: {svg}"));
+        rect.split("width=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    // The certain hour of a two-hour outage, whose attribution came ten
+    // days later: wide enough to see (it was a sliver).
+    assert!(width("certain") >= 15.0, "{svg}");
+    assert!(width("possible") >= 45.0, "{svg}");
+    // The announcement "over the weekend" and the attribution on the 16th
+    // lie far from it: not drawn, and the page says so.
+    assert!(
+        page.contains("Not drawn, to keep the outage readable: 2 statements"),
+        "{page}"
+    );
+    // The claim, made "on the 5th" (a whole day), is drawn as that day.
+    assert!(width("statement span claimed") > 100.0, "{svg}");
 }

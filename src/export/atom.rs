@@ -20,10 +20,14 @@ pub const FEED_ENTRIES: usize = 1000;
 /// sanitised HTML.
 pub fn atom_feed(site: &Site, summary_of: &dyn Fn(usize) -> Option<String>, w: &mut dyn Write) -> io::Result<()> {
     // Newest news first: by the latest moment each record's facts reach
-    // (a new statement about an old attack is news), then by id.
+    // (a new statement about an old attack is news), then the latest
+    // start, then by id.
     let updated: Vec<DateTime<Utc>> = site.incidents.iter().map(|i| i.updated(site.as_of)).collect();
     let mut order: Vec<usize> = (0..site.incidents.len()).collect();
-    order.sort_by(|&a, &b| (updated[b], &site.incidents[a].id).cmp(&(updated[a], &site.incidents[b].id)));
+    let started = |i: usize| site.incidents[i].times.started.earliest;
+    order.sort_by(|&a, &b| {
+        (updated[b], started(b), &site.incidents[a].id).cmp(&(updated[a], started(a), &site.incidents[b].id))
+    });
     order.truncate(FEED_ENTRIES);
     let feed_updated = updated.iter().copied().max().unwrap_or(site.as_of);
     w.write_all("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n".as_bytes())?;

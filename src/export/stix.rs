@@ -361,11 +361,9 @@ struct Relation<'a> {
     between_actors: Option<RelationKind>,
 }
 
-/// The source an actor entry cites, when the actor itself said so.
-fn own_word_source<'a>(r: &'a Incident, a: &'a ActorRef) -> Option<SourceReference<'a>> {
-    if !a.basis.is_own_word() {
-        return None;
-    }
+/// The source a statement cites: the actor's own word, or the third party
+/// that attributes or suspects it.
+fn statement_source<'a>(r: &'a Incident, a: &'a ActorRef) -> Option<SourceReference<'a>> {
     let src = r.sources.iter().find(|s| Some(&s.id) == a.source.as_ref())?;
     Some(SourceReference {
         source_name: src
@@ -378,20 +376,25 @@ fn own_word_source<'a>(r: &'a Incident, a: &'a ActorRef) -> Option<SourceReferen
     })
 }
 
-type Relations<'a> = BTreeMap<(Node, &'static str, Node), Relation<'a>>;
+/// Keyed by (source, type, target, basis): one relationship for each kind
+/// of statement (an actor claimed it; a third party attributes it), each
+/// with its own confidence and sources, none hiding another.
+type Relations<'a> = BTreeMap<(Node, &'static str, Node, Option<Basis>), Relation<'a>>;
 
-/// Relationships, each once, keyed by (source, type, target) with the
-/// strongest statement seen.
+/// Relationships, each once per basis, with the strongest statement of
+/// that basis seen.
 fn relationships<'a>(site: &'a Site) -> Relations<'a> {
     let mut relations: Relations<'a> = BTreeMap::new();
     let mut relate = |from: Node, kind: &'static str, to: Node, said: Option<(&'a ActorRef, &'a Incident)>| {
-        let slot = relations.entry((from, kind, to)).or_default();
+        let slot = relations
+            .entry((from, kind, to, said.map(|(a, _)| a.basis)))
+            .or_default();
         if let Some((a, r)) = said {
             let strength = (confidence(a), a.basis);
             if slot.basis.is_none_or(|old| strength.0 > old.0) {
                 slot.basis = Some(strength);
             }
-            slot.sources.extend(own_word_source(r, a));
+            slot.sources.extend(statement_source(r, a));
         }
     };
     for inc in &site.incidents {
@@ -436,7 +439,7 @@ fn relationships<'a>(site: &'a Site) -> Relations<'a> {
                 RelationKind::AlliedWith => "related-to/allied-with",
             };
             let other = Node::Actor(position(site, Kind::Actor, &rel.actor));
-            let slot = relations.entry((Node::Actor(i), kind, other)).or_default();
+            let slot = relations.entry((Node::Actor(i), kind, other, None)).or_default();
             slot.between_actors = Some(rel.kind);
             slot.sources.extend(rel.url.as_ref().map(|u| SourceReference {
                 source_name: "relation source",
@@ -450,12 +453,12 @@ fn relationships<'a>(site: &'a Site) -> Relations<'a> {
 
 /// The relationships, written in the order of their STIX ids.
 fn write_relationships(w: &mut Writer, site: &Site, ids: &Ids) -> std::io::Result<()> {
-    let mut relations: Vec<(&str, &str, &str, Relation)> = relationships(site)
+    let mut relations: Vec<(&str, &str, &str, Option<Basis>, Relation)> = relationships(site)
         .into_iter()
-        .map(|((from, kind, to), rel)| (ids.of(from), kind, ids.of(to), rel))
+        .map(|((from, kind, to, basis), rel)| (ids.of(from), kind, ids.of(to), basis, rel))
         .collect();
-    relations.sort_unstable_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
-    for (from, kind, to, rel) in relations {
+    relations.sort_unstable_by(|a, b| (a.0, a.1, a.2, a.3).cmp(&(b.0, b.1, b.2, b.3)));
+    for (from, kind, to, basis, rel) in relations {
         let props = RelationshipProps {
             // The STIX type: the key up to its `/` (see `relationships`).
             relationship_type: kind.split('/').next().unwrap_or(kind),
@@ -471,7 +474,13 @@ fn write_relationships(w: &mut Writer, site: &Site, ids: &Ids) -> std::io::Resul
         };
         w.push(
             "relationship",
-            &stix_id("relationship", &format!("{from}/{kind}/{to}")),
+            &stix_id(
+                "relationship",
+                &match basis {
+                    Some(b) => format!("{from}/{kind}/{to}/{}", b.key()),
+                    None => format!("{from}/{kind}/{to}"),
+                },
+            ),
             props,
         )?;
     }

@@ -594,13 +594,28 @@ fn incident<'a>(site: &Site, lent: &'a Lent, i: usize) -> Doc<'a> {
             doc.text(text);
         }
     }
-    let who = match r.actors.len() {
+    // Each actor once, however many statements name it.
+    let mut actors: Vec<&Id> = Vec::new();
+    for a in &r.actors {
+        if !actors.contains(&&a.actor) {
+            actors.push(&a.actor);
+        }
+    }
+    let who = match actors.len() {
         0 => "unknown actor".to_string(),
-        n => names(site, Kind::Actor, &mut r.actors.iter().map(|a| &a.actor), n),
+        n => names(site, Kind::Actor, &mut actors.into_iter(), n),
     };
     let what = names(site, Kind::Target, &mut r.targets.iter(), r.targets.len());
     let when = inc.started_words(site.zone);
-    let how_long = wording::how_long(status, inc.duration);
+    let mut how_long = wording::how_long(status, inc.duration);
+    // For a claim, often the one length that is known.
+    if let Some(seen) = inc.attack_seen() {
+        let obs = &inc.times.observations;
+        how_long.push_str(&format!(
+            " · {}",
+            wording::attacked(seen.min, obs[seen.first], obs[seen.last], site.zone)
+        ));
+    }
     doc.line = format!("{who} → {what} · {when} · {how_long}");
     doc
 }

@@ -26,10 +26,18 @@ const STATEMENTS_Y: f64 = 62.0;
 pub fn incident_svg(site: &Site, i: usize, described_by: &str) -> String {
     let inc = &site.incidents[i];
     let status = inc.status();
-    let statements: Vec<(usize, TimeSpan)> = (inc.times.statements.iter().enumerate())
+    let dated: Vec<(usize, TimeSpan)> = (inc.times.statements.iter().enumerate())
         .filter_map(|(n, s)| Some((n, (*s)?)))
         .collect();
-    let (first, last) = extent(site, i, &statements);
+    // The outage stays readable however far its statements lie: those made
+    // long before or after it are not drawn (the page lists every one).
+    let (core_first, core_last) = core(site, i);
+    let reach = (core_last - core_first).max(chrono::Duration::hours(6));
+    let (near_first, near_last) = (core_first - reach, core_last + reach);
+    let (statements, far): (Vec<(usize, TimeSpan)>, Vec<(usize, TimeSpan)>) = dated
+        .into_iter()
+        .partition(|(_, span)| span.latest > near_first && span.earliest < near_last);
+    let (first, last) = extent(site, (core_first, core_last), &statements);
     let span = (last - first).num_seconds().max(1) as f64;
     let x =
         |t: DateTime<Utc>| SIDE + (WIDTH - 2.0 * SIDE) * ((t.clamp(first, last) - first).num_seconds() as f64 / span);
@@ -53,40 +61,80 @@ pub fn incident_svg(site: &Site, i: usize, described_by: &str) -> String {
     outage(&mut s, site, i, &x);
     for (o, span) in inc.record.observations.iter().zip(&inc.times.observations) {
         let (class, word) = (format!("obs-{}", o.state.key()), o.state.seen());
-        let _ = writeln!(
-            s,
-            "<circle class=\"{class}\" cx=\"{}\" cy=\"{}\" r=\"5\"><title>{word}: {}</title></circle>",
-            P(x(midpoint(*span))),
-            P(y + BAR / 2.0),
-            escape(o.at.text())
-        );
+        let title = format!("<title>{word}: {}</title>", escape(o.at.text()));
+        let (x0, x1) = (x(span.earliest), x(span.latest));
+        if x1 - x0 >= INTERVAL_PX {
+            // A time known only as a range is drawn as that range.
+            let _ = writeln!(
+                s,
+                "<rect class=\"{class} span\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"4\" rx=\"2\">{title}</rect>",
+                P(x0),
+                P(y + BAR + 3.0),
+                P(x1 - x0)
+            );
+        } else {
+            let _ = writeln!(
+                s,
+                "<circle class=\"{class}\" cx=\"{}\" cy=\"{}\" r=\"5\">{title}</circle>",
+                P(x(midpoint(*span))),
+                P(y + BAR / 2.0)
+            );
+        }
     }
     for (n, span) in &statements {
         let a = &inc.record.actors[*n];
         let name = site
             .name(crate::records::Kind::Actor, &a.actor)
             .unwrap_or(a.actor.as_str());
-        let _ = writeln!(
-            s,
-            "<path class=\"statement {}\" d=\"M{} {} l6 8 l-6 8 l-6 -8 z\"><title>{} {}: {}</title></path>",
-            a.basis.key(),
-            P(x(midpoint(*span))),
-            P(STATEMENTS_Y),
+        let title = format!(
+            "<title>{} {}: {}</title>",
             escape(name),
             said(a.basis),
             escape(a.at.as_ref().map_or("", |t| t.text()))
         );
+        let (x0, x1) = (x(span.earliest), x(span.latest));
+        if x1 - x0 >= INTERVAL_PX {
+            let _ = writeln!(
+                s,
+                "<rect class=\"statement span {}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"6\" rx=\"3\">{title}</rect>",
+                a.basis.key(),
+                P(x0),
+                P(STATEMENTS_Y + 5.0),
+                P(x1 - x0)
+            );
+        } else {
+            let _ = writeln!(
+                s,
+                "<path class=\"statement {}\" d=\"M{} {} l6 8 l-6 8 l-6 -8 z\">{title}</path>",
+                a.basis.key(),
+                P(x(midpoint(*span))),
+                P(STATEMENTS_Y)
+            );
+        }
     }
     s.push_str("</svg>\n");
+    if !far.is_empty() {
+        let _ = writeln!(
+            s,
+            "<p class=\"timeline-note\">Not drawn, to keep the outage readable: {} made long before or after it (listed under “Who says who did it”).</p>",
+            if far.len() == 1 { "1 statement".to_string() } else { format!("{} statements", far.len()) }
+        );
+    }
     let legend = super::legend::legend(site, &[i], false, true, !statements.is_empty());
     s.push_str(legend.trim_end());
     s
 }
 
-/// Where the drawing of incident `i` begins and ends: from the first thing
-/// known to the last, padded; an outage not known to have ended runs to
-/// `as_of`, a claim only as far as its evidence goes.
-fn extent(site: &Site, i: usize, statements: &[(usize, TimeSpan)]) -> (DateTime<Utc>, DateTime<Utc>) {
+/// A time whose drawn width reaches this many pixels is drawn as a range,
+/// not a point: a statement made "over the weekend" is not a date in the
+/// middle of it.
+const INTERVAL_PX: f64 = 8.0;
+
+/// What the drawing of incident `i` is about: from the outage's earliest
+/// start (and the first observation) to its latest end (an outage not known
+/// to have ended runs to `as_of`, a claim only as far as its evidence goes)
+/// and the last observation.
+fn core(site: &Site, i: usize) -> (DateTime<Utc>, DateTime<Utc>) {
     let inc = &site.incidents[i];
     let b = inc.outcome.bounds;
     let mut first = b.start_earliest;
@@ -95,7 +143,21 @@ fn extent(site: &Site, i: usize, statements: &[(usize, TimeSpan)]) -> (DateTime<
         Status::Ended => b.end_latest.unwrap_or(site.as_of),
         Status::Unverified | Status::NoImpact => b.end_latest.unwrap_or(inc.times.started.latest).min(site.as_of),
     };
-    for span in inc.times.observations.iter().chain(statements.iter().map(|(_, s)| s)) {
+    for span in &inc.times.observations {
+        first = first.min(span.earliest);
+        last = last.max(span.latest.min(site.as_of));
+    }
+    (first, last)
+}
+
+/// Where the drawing begins and ends: the core and the statements drawn,
+/// padded.
+fn extent(
+    site: &Site,
+    (mut first, mut last): (DateTime<Utc>, DateTime<Utc>),
+    statements: &[(usize, TimeSpan)],
+) -> (DateTime<Utc>, DateTime<Utc>) {
+    for (_, span) in statements {
         first = first.min(span.earliest);
         last = last.max(span.latest.min(site.as_of));
     }
