@@ -14,6 +14,9 @@ use crate::model::Site;
 use crate::records::Basis;
 use crate::time::TimeSpan;
 
+/// A statement by its place in the record, and when it was made.
+type Dated = (usize, TimeSpan);
+
 const WIDTH: f64 = 560.0;
 /// Room left and right of the drawn times.
 const SIDE: f64 = 14.0;
@@ -34,7 +37,7 @@ pub fn incident_svg(site: &Site, i: usize, described_by: &str) -> String {
     let (core_first, core_last) = core(site, i);
     let reach = (core_last - core_first).max(chrono::Duration::hours(6));
     let (near_first, near_last) = (core_first - reach, core_last + reach);
-    let (statements, far): (Vec<(usize, TimeSpan)>, Vec<(usize, TimeSpan)>) = dated
+    let (statements, far): (Vec<Dated>, Vec<Dated>) = dated
         .into_iter()
         .partition(|(_, span)| span.latest > near_first && span.earliest < near_last);
     let (first, last) = extent(site, (core_first, core_last), &statements);
