@@ -298,3 +298,48 @@ fn a_short_outage_stays_readable_beside_late_statements_and_ranges_are_drawn_as_
     // The claim, made "on the 5th" (a whole day), is drawn as that day.
     assert!(width("statement span claimed") > 100.0, "{svg}");
 }
+
+#[test]
+fn spans_are_in_words_and_no_tick_lies_past_as_of() {
+    let dir = built();
+    let campaign = read(&dir, "campaigns/june/index.html");
+    assert!(
+        campaign.contains("<dd>after 14:00 UTC on Mon 5 Jun 2023, ongoing</dd>"),
+        "{campaign}"
+    );
+    for page in [
+        "index.html",
+        "campaigns/june/index.html",
+        "incidents/mail-overlap/index.html",
+    ] {
+        let html = read(&dir, page);
+        let axis = html
+            .split("<g class=\"axis\">")
+            .nth(1)
+            .unwrap()
+            .split("</g>")
+            .next()
+            .unwrap();
+        let as_of: f64 = axis
+            .split("class=\"as-of\" x1=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        for text in axis.split("<text").skip(1) {
+            let x: f64 = text
+                .split("x=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert!(x <= as_of, "{page}: a tick at {x} past as_of at {as_of}: {axis}");
+        }
+    }
+}

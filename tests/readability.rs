@@ -210,8 +210,10 @@ fn every_incident_page_draws_its_own_timeline_scaled_to_the_incident() {
     // interval, so no moment is certain (its minimum is 0 in expected.tsv):
     // nothing is drawn solid.
     let (svg, legend) = incident_timeline(&dir, "weekend-outage");
-    assert_eq!(attr(&svg, "obs-down", "cx").len(), 1, "{svg}");
-    assert_eq!(attr(&svg, "obs-up", "cx").len(), 1, "{svg}");
+    // The down observation is an interval: drawn as that range, not a point.
+    assert_eq!(attr(&svg, "obs-down span", "width").len(), 1, "{svg}");
+    assert!(attr(&svg, "obs-down", "cx").is_empty(), "{svg}");
+    assert_eq!(svg.matches("class=\"obs-up").count(), 1, "{svg}");
     let possible = attr(&svg, "possible", "width");
     assert_eq!(possible.len(), 1, "{svg}");
     // Scaled to this incident: its bar takes most of the 560-wide drawing
@@ -241,7 +243,8 @@ fn every_incident_page_draws_its_own_timeline_scaled_to_the_incident() {
         !svg.contains("class=\"possible\"") && !svg.contains("class=\"certain\""),
         "{svg}"
     );
-    assert!(svg.contains("class=\"statement claimed\""), "{svg}");
+    // Written to the hour, it is drawn as that hour (wide enough to see).
+    assert!(svg.contains("class=\"statement span claimed\""), "{svg}");
     assert!(svg.contains("claimed it: 2024-08-27T09+05:30"), "{svg}");
     assert!(legend.contains("an unverified claim"), "{legend}");
     assert!(legend.contains("when an actor said it"), "{legend}");

@@ -17,7 +17,7 @@ use crate::model::{list_path, Site, ROWS_PER_PAGE};
 use crate::parse::Parsed;
 use crate::records::{Id, Kind};
 use crate::routes::Place;
-use crate::time::local_text;
+use crate::time::TimeSpan;
 use crate::wording;
 
 mod actor_page;
@@ -413,11 +413,32 @@ impl<'a> Renderer<'a> {
         let (mut c, incidents) = self.record_page(Kind::Campaign, p, &title, None, at);
         c.insert("summary_html", &p.record.summary.as_deref().map(to_html));
         c.insert("trigger_html", &p.record.trigger.as_deref().map(to_html));
+        // In words, as every other span: "between Thu 1 Jun and Mon 3 Jul
+        // 2023", "on or after Sat 24 Aug 2024, ongoing".
         let span = s.extent(incidents).map(|(first, last, ongoing)| {
             if ongoing {
-                format!("since {}, ongoing", local_text(first, s.zone))
+                format!(
+                    "{}, ongoing",
+                    wording::when(
+                        TimeSpan {
+                            earliest: first,
+                            latest: first
+                        },
+                        true,
+                        s.zone
+                    )
+                )
+            } else if last > first {
+                wording::when(
+                    TimeSpan {
+                        earliest: first,
+                        latest: last,
+                    },
+                    false,
+                    s.zone,
+                )
             } else {
-                format!("{} – {}", local_text(first, s.zone), local_text(last, s.zone))
+                wording::instant(first, s.zone)
             }
         });
         c.insert("span", &span);

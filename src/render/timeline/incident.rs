@@ -213,7 +213,9 @@ fn axis(
     height: f64,
     x: &dyn Fn(DateTime<Utc>) -> f64,
 ) {
-    let (all, fmt) = tick_times(first, last, site.zone);
+    let (mut all, fmt) = tick_times(first, last, site.zone);
+    // No tick past "now": the data says nothing of it.
+    all.retain(|t| *t <= site.as_of);
     // At most four labels fit in the width.
     let every = all.len().div_ceil(4).max(1);
     s.push_str("<g class=\"axis\">");

@@ -193,7 +193,11 @@ fn draw_axis(s: &mut String, site: &Site, layout: &Layout, x: &dyn Fn(DateTime<U
     let height = layout.height;
     s.push_str("<g class=\"axis\">\n");
     // The grid lines as one path, their labels one text each.
-    let ticks = ticks(layout.first, layout.last, zone);
+    // No tick past "now": the data says nothing of it.
+    let ticks: Vec<(DateTime<Utc>, String)> = ticks(layout.first, layout.last, zone)
+        .into_iter()
+        .filter(|(t, _)| *t <= site.as_of)
+        .collect();
     let mut grid = String::new();
     for (t, _) in &ticks {
         let _ = write!(grid, "M{} {}v{}", P(x(*t)), P(TOP - 6.0), P(height - TOP));
