@@ -418,10 +418,14 @@ type Events<'a, 'b> = dyn Iterator<Item = (Event<'a>, Span)> + 'b;
 /// unknown ids gets them for its first [`Located::SUGGESTIONS`] only.
 #[derive(Debug, Default)]
 pub struct Located {
-    lookups: std::sync::atomic::AtomicUsize,
-    suggestions: std::sync::atomic::AtomicUsize,
-    index: std::sync::OnceLock<std::collections::HashMap<Vec<Seg>, (usize, usize, usize)>>,
+    // Small: every record carries one, and nearly all stay untouched.
+    lookups: std::sync::atomic::AtomicU32,
+    suggestions: std::sync::atomic::AtomicU32,
+    index: std::sync::OnceLock<Box<Places>>,
 }
+
+/// Every node's place in a text, by path.
+type Places = std::collections::HashMap<Vec<Seg>, (usize, usize, usize)>;
 
 impl Clone for Located {
     fn clone(&self) -> Self {
@@ -431,9 +435,9 @@ impl Clone for Located {
 
 impl Located {
     /// Lookups read from the text before the index is made.
-    const DIRECT: usize = 8;
+    const DIRECT: u32 = 8;
     /// "Did you mean" hints given in one file.
-    pub const SUGGESTIONS: usize = 100;
+    pub const SUGGESTIONS: u32 = 100;
 
     /// Whether the file may have one more "did you mean" hint.
     pub fn may_suggest(&self) -> bool {
@@ -446,12 +450,15 @@ impl Located {
         if self.index.get().is_none() && self.lookups.fetch_add(1, Ordering::Relaxed) < Self::DIRECT {
             return locate(text, path);
         }
-        self.index.get_or_init(|| index_places(text)).get(path).copied()
+        self.index
+            .get_or_init(|| Box::new(index_places(text)))
+            .get(path)
+            .copied()
     }
 }
 
 /// Every node's place, by path, as [`locate`] finds it.
-fn index_places(text: &str) -> std::collections::HashMap<Vec<Seg>, (usize, usize, usize)> {
+fn index_places(text: &str) -> Places {
     let mut out = std::collections::HashMap::new();
     let mut events = Parser::new_from_str(text).map_while(Result::ok);
     while let Some((event, span)) = events.next() {
@@ -478,7 +485,7 @@ fn index_node<'a>(
     node: (Event<'a>, Span),
     events: &mut Events<'a, '_>,
     path: &mut Vec<Seg>,
-    out: &mut std::collections::HashMap<Vec<Seg>, (usize, usize, usize)>,
+    out: &mut Places,
 ) -> Option<()> {
     out.entry(path.clone()).or_insert_with(|| place(&node.0, node.1));
     match node.0 {

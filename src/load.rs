@@ -319,8 +319,10 @@ pub fn normalize(text: &mut String) {
     if text.starts_with('\u{feff}') {
         text.drain(..'\u{feff}'.len_utf8());
     }
+    // Each looked for alone: a one-character search runs on `memchr`, a
+    // set of characters goes through the text a character at a time.
     let breaks = ['\r', '\u{85}', '\u{2028}', '\u{2029}'];
-    if text.contains(breaks) {
+    if breaks.iter().any(|&c| text.contains(c)) {
         *text = text.replace("\r\n", "\n").replace(breaks, "\n");
     }
 }
