@@ -23,6 +23,16 @@ fn read(dir: &tempfile::TempDir, path: &str) -> String {
         .replace('\u{a0}', " ")
 }
 
+/// The fixture with one incident's text edited: `from` replaced by `to`.
+fn edited(incident: &str, from: &str, to: &str) -> tempfile::TempDir {
+    let dir = fixture("valid/evidence");
+    let file = dir.path().join(format!("content/incidents/{incident}.yaml"));
+    let text = fs::read_to_string(&file).unwrap();
+    assert!(text.contains(from), "{incident}: no `{from}`");
+    fs::write(&file, text.replace(from, to)).unwrap();
+    dir
+}
+
 fn incident<'a>(json: &'a Value, id: &str) -> &'a Value {
     json["incidents"]
         .as_array()
@@ -107,17 +117,11 @@ fn several_statements_per_actor_each_with_its_source_and_time() {
 
 #[test]
 fn the_same_actor_basis_and_source_twice_is_one_error_at_the_later_line() {
-    let dir = fixture("valid/evidence");
-    let file = dir.path().join("content/incidents/portal-outage.yaml");
-    let text = fs::read_to_string(&file).unwrap();
-    fs::write(
-        &file,
-        text.replace(
-            "impact: outage\n",
-            "  - actor: storm\n    basis: claimed\n    source: telegram\nimpact: outage\n",
-        ),
-    )
-    .unwrap();
+    let dir = edited(
+        "portal-outage",
+        "impact: outage\n",
+        "  - actor: storm\n    basis: claimed\n    source: telegram\nimpact: outage\n",
+    );
     let (code, out, _) = stdout_of(sitrep().args(["check", "--format", "github", "--root"]).arg(dir.path()));
     assert_eq!(code, 1, "{out}");
     let errors: Vec<&str> = out.lines().filter(|l| l.starts_with("::error")).collect();
@@ -151,10 +155,7 @@ fn the_attack_seen_under_way_is_shown_and_exported() {
     assert!(page.contains("class=\"obs-attacked\""), "a mark of its own: {page}");
     assert!(page.contains("the attack seen under way"), "in the legend: {page}");
     // Seen before it started: an error.
-    let dir = fixture("valid/evidence");
-    let file = dir.path().join("content/incidents/airport-listed.yaml");
-    let text = fs::read_to_string(&file).unwrap();
-    fs::write(&file, text.replace("at: 2023-06-13T12:00:00Z", "at: 2023-06-01")).unwrap();
+    let dir = edited("airport-listed", "at: 2023-06-13T12:00:00Z", "at: 2023-06-01");
     let (code, out, _) = stdout_of(sitrep().args(["check", "--format", "github", "--root"]).arg(dir.path()));
     assert_eq!(code, 1, "{out}");
     assert!(
@@ -240,14 +241,11 @@ fn the_feed_dates_an_entry_by_the_latest_fact_it_holds() {
 
 #[test]
 fn an_end_written_as_a_day_reads_as_that_day() {
-    let dir = fixture("valid/evidence");
-    let file = dir.path().join("content/incidents/portal-outage.yaml");
-    let text = fs::read_to_string(&file).unwrap();
-    fs::write(
-        &file,
-        text.replace("ended: 2023-06-05T16Z", "ended: 2023-06-05T21:30Z/2023-06-06"),
-    )
-    .unwrap();
+    let dir = edited(
+        "portal-outage",
+        "ended: 2023-06-05T16Z",
+        "ended: 2023-06-05T21:30Z/2023-06-06",
+    );
     let (code, _, err) = stdout_of(sitrep().args(["build", "--root"]).arg(dir.path()));
     assert_eq!(code, 0, "{err}");
     let page = fs::read_to_string(dir.path().join("site/incidents/portal-outage/index.html"))

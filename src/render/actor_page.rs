@@ -91,11 +91,7 @@ impl Renderer<'_> {
             more_targets,
             source: source.map(SourceLink::of),
             at: a.at.as_ref().map(|t| t.text().to_string()),
-            at_words: a
-                .at
-                .as_ref()
-                .zip(inc.times.statements[n])
-                .map(|(t, span)| self.when(t, span)),
+            at_words: self.statement_when(k, n),
             confidence: a.confidence.map(|c| c.value()),
         }
     }

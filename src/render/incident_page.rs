@@ -89,11 +89,7 @@ impl Renderer<'_> {
                     source: source.map(SourceLink::of),
                     source_id: a.source.as_ref().map(|id| id.to_string()),
                     at: a.at.as_ref().map(|t| t.text().to_string()),
-                    at_words: a
-                        .at
-                        .as_ref()
-                        .zip(inc.times.statements[n])
-                        .map(|(t, span)| self.when(t, span)),
+                    at_words: self.statement_when(i, n),
                 }
             })
             .collect();

@@ -209,6 +209,13 @@ impl<'a> Renderer<'a> {
         })
     }
 
+    /// When statement `n` of incident `i` was made, in words.
+    pub(super) fn statement_when(&self, i: usize, n: usize) -> Option<String> {
+        let inc = &self.site.incidents[i];
+        let at = inc.record.actors[n].at.as_ref()?;
+        Some(self.when(at, inc.times.statements[n]?))
+    }
+
     /// A written time in words, from the span it denotes.
     pub(super) fn when(&self, written: &crate::time::WrittenTime, span: crate::time::TimeSpan) -> String {
         wording::when(span, written.is_open(), self.site.zone)
