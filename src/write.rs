@@ -397,7 +397,10 @@ impl Statics {
         if self.files.binary_search_by(|f| f.as_str().cmp(rel)).is_err() {
             return Err("not a file of static/".into());
         }
-        folder.read_walked(&dir.join(rel), crate::guard::MAX_STATIC_BYTES)
+        // The checked way, not the walk's fast path: `serve` reads long
+        // after the listing, and a folder on the way may have become a
+        // link since (a `git checkout` while the preview runs).
+        folder.read(&dir.join(rel), crate::guard::MAX_STATIC_BYTES)
     }
 
     /// Copies every file into the site.

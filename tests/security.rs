@@ -1261,3 +1261,28 @@ fn the_search_index_stays_bounded_whatever_the_text() {
     assert!(fetched.len() <= sitrep::search::postings::MAX_PREFIX_SHARDS);
     assert!(cut, "the page says to type more");
 }
+
+#[test]
+fn serve_never_reads_through_a_static_folder_swapped_for_a_link_while_it_runs() {
+    let (_dir, root, outside) = project();
+    fs::create_dir_all(root.join("static/img")).unwrap();
+    fs::write(root.join("static/img/keep.txt"), "mine").unwrap();
+    let served = serve(&root);
+    let get = || {
+        send(
+            served.port,
+            format!("GET /img/keep.txt HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n", served.port).as_bytes(),
+        )
+    };
+    assert!(get().1.ends_with("mine"));
+    // A checkout swaps the folder for a link out: the rebuild fails, the
+    // preview keeps the last good build (and its listing), and still reads
+    // nothing through the link.
+    fs::remove_dir_all(root.join("static/img")).unwrap();
+    std::os::unix::fs::symlink(&outside, root.join("static/img")).unwrap();
+    for _ in 0..10 {
+        let (status, body) = get();
+        assert!(!body.contains(SECRET), "served a file outside the project ({status})");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
