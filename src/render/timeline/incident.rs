@@ -8,7 +8,9 @@ use std::fmt::Write;
 
 use chrono::{DateTime, Utc};
 
-use super::{bar_rect, diamond, escape, label_fits, midpoint, open_end, tick_label, tick_times, BAR, P};
+use super::{
+    bar_rect, diamond, escape, label_fits, midpoint, observation, open_end, tick_label, tick_times, BAR, INTERVAL_PX, P,
+};
 use crate::bounds::Status;
 use crate::model::Site;
 use crate::records::Basis;
@@ -63,26 +65,8 @@ pub fn incident_svg(site: &Site, i: usize, described_by: &str) -> String {
     let y = OUTAGE_Y;
     outage(&mut s, site, i, &x);
     for (o, span) in inc.record.observations.iter().zip(&inc.times.observations) {
-        let (class, word) = (format!("obs-{}", o.state.key()), o.state.seen());
-        let title = format!("<title>{word}: {}</title>", escape(o.at.text()));
-        let (x0, x1) = (x(span.earliest), x(span.latest));
-        if x1 - x0 >= INTERVAL_PX {
-            // A time known only as a range is drawn as that range.
-            let _ = writeln!(
-                s,
-                "<rect class=\"{class} span\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"4\" rx=\"2\">{title}</rect>",
-                P(x0),
-                P(y + BAR + 3.0),
-                P(x1 - x0)
-            );
-        } else {
-            let _ = writeln!(
-                s,
-                "<circle class=\"{class}\" cx=\"{}\" cy=\"{}\" r=\"5\">{title}</circle>",
-                P(x(midpoint(*span))),
-                P(y + BAR / 2.0)
-            );
-        }
+        let ends = (x(span.earliest), x(span.latest));
+        observation(&mut s, o, ends, x(midpoint(*span)), (y + BAR / 2.0, 5.0), y + BAR + 3.0);
     }
     for (n, span) in &statements {
         let a = &inc.record.actors[*n];
@@ -127,11 +111,6 @@ pub fn incident_svg(site: &Site, i: usize, described_by: &str) -> String {
     s.push_str(legend.trim_end());
     s
 }
-
-/// A time whose drawn width reaches this many pixels is drawn as a range,
-/// not a point: a statement made "over the weekend" is not a date in the
-/// middle of it.
-const INTERVAL_PX: f64 = 8.0;
 
 /// What the drawing of incident `i` is about: from the outage's earliest
 /// start (and the first observation) to its latest end (an outage not known

@@ -417,18 +417,55 @@ fn bars<'t>(
                 .zip(&inc.times.observations)
                 .take(observations)
             {
-                let ox = x(midpoint(*span).min(last));
-                let (class, word) = (format!("obs-{}", o.state.key()), o.state.seen());
-                let _ = writeln!(
+                let ends = (x(span.earliest.min(last)), x(span.latest.min(last)));
+                observation(
                     s,
-                    "<circle class=\"{class}\" cx=\"{}\" cy=\"{}\" r=\"4\"><title>{word}: {}</title></circle>",
-                    P(ox),
-                    P(y + BAR / 2.0),
-                    escape(o.at.text())
+                    o,
+                    ends,
+                    x(midpoint(*span).min(last)),
+                    (y + BAR / 2.0, 4.0),
+                    y + BAR - 4.0,
                 );
             }
             s.push_str("</g></a>\n");
         }
+    }
+}
+
+/// A time whose drawn width reaches this many pixels is drawn as a range,
+/// not a point: a check made "on Sunday" is not a moment in the middle of it.
+const INTERVAL_PX: f64 = 8.0;
+
+/// The mark of an observation: a dot of radius `r` at (`mid`, `cy`), or,
+/// when its time is drawn `INTERVAL_PX` wide or more, that range (`ends`)
+/// as a thin bar at `range_y`.
+fn observation(
+    s: &mut String,
+    o: &crate::records::Observation,
+    ends: (f64, f64),
+    mid: f64,
+    (cy, r): (f64, f64),
+    range_y: f64,
+) {
+    let class = format!("obs-{}", o.state.key());
+    let title = format!("<title>{}: {}</title>", o.state.seen(), escape(o.at.text()));
+    let (x0, x1) = ends;
+    if x1 - x0 >= INTERVAL_PX {
+        let _ = writeln!(
+            s,
+            "<rect class=\"{class} span\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"4\" rx=\"2\">{title}</rect>",
+            P(x0),
+            P(range_y),
+            P(x1 - x0)
+        );
+    } else {
+        let _ = writeln!(
+            s,
+            "<circle class=\"{class}\" cx=\"{}\" cy=\"{}\" r=\"{}\">{title}</circle>",
+            P(mid),
+            P(cy),
+            P(r)
+        );
     }
 }
 
