@@ -220,11 +220,73 @@ fn common_mistake(text: &str) -> Option<(String, String)> {
     t.split('/').find_map(point_mistake)
 }
 
+/// The common zone abbreviations, what they usually mean and their offset:
+/// said in the help, never applied (each has other meanings somewhere).
+const ZONE_ABBREVIATIONS: [(&str, &str, &str); 35] = [
+    ("UTC", "Coordinated Universal Time", "Z"),
+    ("GMT", "Greenwich Mean Time", "+00:00"),
+    ("WET", "Western European Time", "+00:00"),
+    ("WEST", "Western European Summer Time", "+01:00"),
+    ("BST", "British Summer Time", "+01:00"),
+    ("CET", "Central European Time", "+01:00"),
+    ("CEST", "Central European Summer Time", "+02:00"),
+    ("EET", "Eastern European Time", "+02:00"),
+    ("EEST", "Eastern European Summer Time", "+03:00"),
+    ("MSK", "Moscow Time", "+03:00"),
+    ("IST", "India Standard Time", "+05:30"),
+    ("PKT", "Pakistan Standard Time", "+05:00"),
+    ("ICT", "Indochina Time", "+07:00"),
+    ("WIB", "Western Indonesia Time", "+07:00"),
+    ("SGT", "Singapore Time", "+08:00"),
+    ("HKT", "Hong Kong Time", "+08:00"),
+    ("AWST", "Australian Western Standard Time", "+08:00"),
+    ("JST", "Japan Standard Time", "+09:00"),
+    ("KST", "Korea Standard Time", "+09:00"),
+    ("ACST", "Australian Central Standard Time", "+09:30"),
+    ("AEST", "Australian Eastern Standard Time", "+10:00"),
+    ("AEDT", "Australian Eastern Daylight Time", "+11:00"),
+    ("NZST", "New Zealand Standard Time", "+12:00"),
+    ("NZDT", "New Zealand Daylight Time", "+13:00"),
+    ("HST", "Hawaii Standard Time", "-10:00"),
+    ("AKST", "Alaska Standard Time", "-09:00"),
+    ("AKDT", "Alaska Daylight Time", "-08:00"),
+    ("PST", "Pacific Standard Time (North America)", "-08:00"),
+    ("PDT", "Pacific Daylight Time (North America)", "-07:00"),
+    ("MST", "Mountain Standard Time (North America)", "-07:00"),
+    ("MDT", "Mountain Daylight Time (North America)", "-06:00"),
+    (
+        "CST",
+        "Central Standard Time (North America; also China Standard Time, +08:00, and Cuba)",
+        "-06:00",
+    ),
+    ("CDT", "Central Daylight Time (North America; also Cuba)", "-05:00"),
+    ("EST", "Eastern Standard Time (North America)", "-05:00"),
+    ("EDT", "Eastern Daylight Time (North America)", "-04:00"),
+];
+
 /// A zone abbreviation or a short offset in one time of an interval.
 fn point_mistake(t: &str) -> Option<(String, String)> {
     // 14:30 CDT, 2024-08-25T14:30 CEST: a zone abbreviation.
-    if let Some((_, last)) = t.rsplit_once(' ') {
+    if let Some((time, last)) = t.rsplit_once(' ') {
         if !last.is_empty() && last.len() <= 5 && last.bytes().all(|b| b.is_ascii_alphabetic()) {
+            let upper = last.to_ascii_uppercase();
+            if let Some(&(_, name, offset)) = ZONE_ABBREVIATIONS.iter().find(|(a, _, _)| *a == upper) {
+                // The user's own time with the usual offset, when it is one.
+                let time = time.trim();
+                let rewritten = format!("{time}{offset}");
+                let write = if point::parse(&rewritten).is_ok() {
+                    format!("write `{rewritten}`")
+                } else {
+                    format!("write the offset `{offset}` after the time, e.g. `2024-08-25T14:30{offset}`")
+                };
+                return Some((
+                    format!(
+                        "`{last}` is a zone abbreviation: usually {name}, UTC{}, but abbreviations are ambiguous and sitrep does not guess",
+                        offset.replace('-', "−")
+                    ),
+                    format!("{write} if that is what the source meant, or nothing for the site's timezone"),
+                ));
+            }
             return Some((
                 format!("`{last}` is a zone abbreviation, and abbreviations are ambiguous (CST is used in America, China and Cuba)"),
                 "write the offset as ±HH:MM after the time, e.g. `2024-08-25T14:30-05:00`, or nothing for the site's timezone".into(),

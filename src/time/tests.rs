@@ -132,6 +132,15 @@ fn malformed_times_say_why_and_what_to_write() {
         ("03.04.2022", "`2022-03-04` or `2022-04-03`, whichever is meant"),
         ("2024-08-25T14:30 CDT", "`CDT` is a zone abbreviation"),
         ("14:30 CEST", "`CEST` is a zone abbreviation"),
+        // The usual meaning and offset, with the user's own time rewritten.
+        (
+            "2023-06-05T09:00 PDT",
+            "usually Pacific Daylight Time (North America), UTC−07:00",
+        ),
+        ("2023-06-05T09:00 PDT", "write `2023-06-05T09:00-07:00`"),
+        ("2024-08-25T14:30 cest", "write `2024-08-25T14:30+02:00`"),
+        ("2024-08-25T14 IST", "UTC+05:30"),
+        ("2024-08-25T14:30 XYZT", "abbreviations are ambiguous"),
         ("2024-08-25T06:00-0700", "write the offset as ±HH:MM, e.g. `-07:00`"),
         ("2024-08-25T14+5", "write the offset as ±HH:MM, e.g. `+05:00`"),
         ("2024-08-25T14+05", "write the offset as ±HH:MM, e.g. `+05:00`"),
