@@ -45,11 +45,23 @@ def check_project(name, root, out):
     feed = feedparser.parse(os.path.join(out, "feed.xml"))
     if feed.bozo:
         fail(f"{name}: feed.xml is not well-formed: {feed.bozo_exception}")
-    # The 1,000 most recent incidents, newest first (then by id).
-    by_id = sorted(incidents, key=lambda i: i["id"])
-    newest = [i["id"] for i in sorted(by_id, key=lambda i: i["started"]["earliest"], reverse=True)][:1000]
-    if [e.link.rstrip("/").rsplit("/", 1)[-1] for e in feed.entries] != newest:
-        fail(f"{name}: feed has {len(feed.entries)} entries, not the newest of {len(incidents)} incidents")
+    # The 1,000 most recently updated incidents: by the entry's `updated`
+    # (the latest moment its facts reach, never before its start nor after
+    # as_of), then the latest start, then id.
+    doc = json.load(open(os.path.join(out, "incidents.json")))
+    as_of = doc["as_of"]
+    started = {i["id"]: i["started"]["earliest"] for i in incidents}
+    entries = [(e.link.rstrip("/").rsplit("/", 1)[-1], e.updated) for e in feed.entries]
+    if len(entries) != min(len(incidents), 1000) or len({i for i, _ in entries}) != len(entries):
+        fail(f"{name}: feed has {len(entries)} entries for {len(incidents)} incidents")
+    for ident, updated in entries:
+        if not (min(started[ident], as_of) <= updated <= as_of):
+            fail(f"{name}: entry {ident} updated {updated}, outside its start {started[ident]} and as_of {as_of}")
+    key = lambda e: (e[1], started[e[0]])
+    ordered = sorted(entries, key=lambda e: e[0])
+    ordered = sorted(ordered, key=key, reverse=True)
+    if entries != ordered:
+        fail(f"{name}: feed entries are not newest first by updated, then start, then id")
     with open(os.path.join(out, "incidents.csv"), newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     if [r["id"] for r in rows] != [i["id"] for i in incidents]:
