@@ -33,6 +33,16 @@ fn edited(incident: &str, from: &str, to: &str) -> tempfile::TempDir {
     dir
 }
 
+/// The number written right after the first `before` in `text` (an
+/// attribute's value).
+fn number_after(text: &str, before: &str) -> f64 {
+    let rest = text
+        .split(before)
+        .nth(1)
+        .unwrap_or_else(|| panic!("no {before} in {text}"));
+    rest.split('"').next().unwrap().parse().unwrap()
+}
+
 fn incident<'a>(json: &'a Value, id: &str) -> &'a Value {
     json["incidents"]
         .as_array()
@@ -270,18 +280,11 @@ fn a_short_outage_stays_readable_beside_late_statements_and_ranges_are_drawn_as_
         .next()
         .unwrap();
     let width = |class: &str| -> f64 {
-        let rect = svg
+        let tag = svg
             .split(&format!("<rect class=\"{class}\""))
             .nth(1)
             .unwrap_or_else(|| panic!("{class}: {svg}"));
-        rect.split("width=\"")
-            .nth(1)
-            .unwrap()
-            .split('"')
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap()
+        number_after(tag, "width=\"")
     };
     // The certain hour of a two-hour outage, whose attribution came ten
     // days later: wide enough to see (it was a sliver).
@@ -318,25 +321,9 @@ fn spans_are_in_words_and_no_tick_lies_past_as_of() {
             .split("</g>")
             .next()
             .unwrap();
-        let as_of: f64 = axis
-            .split("class=\"as-of\" x1=\"")
-            .nth(1)
-            .unwrap()
-            .split('"')
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap();
+        let as_of = number_after(axis, "class=\"as-of\" x1=\"");
         for text in axis.split("<text").skip(1) {
-            let x: f64 = text
-                .split("x=\"")
-                .nth(1)
-                .unwrap()
-                .split('"')
-                .next()
-                .unwrap()
-                .parse()
-                .unwrap();
+            let x = number_after(text, "x=\"");
             assert!(x <= as_of, "{page}: a tick at {x} past as_of at {as_of}: {axis}");
         }
     }
