@@ -59,6 +59,21 @@ impl Evidence {
         self.ups.iter().enumerate().filter(move |(_, u)| u.earliest >= after)
     }
 
+    /// The `up` observations that bound nothing because they cannot be
+    /// ordered after every `down` (after `started`, where there is none):
+    /// their intervals overlap. Evidence is never ignored in silence, so
+    /// `check` warns about each.
+    pub fn unplaced_ups(&self) -> impl Iterator<Item = usize> + '_ {
+        let refs: &[TimeSpan] = if self.downs.is_empty() {
+            std::slice::from_ref(&self.started)
+        } else {
+            &self.downs
+        };
+        let after = refs.iter().map(|d| d.latest).max().unwrap_or(self.started.latest);
+        let overlaps = |u: &TimeSpan| refs.iter().any(|d| u.earliest < d.latest && d.earliest < u.latest);
+        (self.ups.iter().enumerate()).filter_map(move |(k, u)| (u.earliest < after && overlaps(u)).then_some(k))
+    }
+
     /// S and E, exactly as docs/format.md ("How long an incident lasted") defines them.
     pub fn bounds(&self) -> Bounds {
         let start_earliest = self.started.earliest;
@@ -588,6 +603,19 @@ mod tests {
             (Status::NoImpact, DurationBounds { min: 0, max: Some(0) })
         );
         assert_eq!((o.certain(), o.possible(), o.end()), (None, None, (None, None)));
+    }
+
+    #[test]
+    fn an_up_that_overlaps_a_down_or_the_start_is_unplaced() {
+        // Overlaps the down: bounds nothing. Wholly after it: bounds the end.
+        let e = evidence("2024-08-24", None, &["2024-08-25T10"], &["2024-08-25", "2024-08-26"]);
+        assert_eq!(e.unplaced_ups().collect::<Vec<_>>(), [0]);
+        assert_eq!(e.bounds().end_latest, Some(span("2024-08-26").latest));
+        // No down: an up overlapping `started` is unplaced; one wholly
+        // before it (a check before the attack) is fine.
+        let e = evidence("2024-08-25", None, &[], &["2024-08-25T12", "2024-08-20"]);
+        assert_eq!(e.unplaced_ups().collect::<Vec<_>>(), [0]);
+        assert!(e.bounds().is_ongoing());
     }
 
     #[test]

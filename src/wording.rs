@@ -7,7 +7,7 @@
 use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Timelike};
 use chrono_tz::Tz;
 
-use crate::bounds::{DurationBounds, Status, Totals};
+use crate::bounds::{AttackSeen, DurationBounds, Status, Totals};
 use crate::time::TimeSpan;
 
 const UNITS: [(i64, &str); 4] = [(86_400, "d"), (3_600, "h"), (60, "min"), (1, "s")];
@@ -256,9 +256,11 @@ pub fn when(span: TimeSpan, open: bool, zone: Tz) -> String {
 }
 
 /// How long the attack itself was seen under way, from its first and last
-/// sightings: "attacked for at least 3 d 4 h (seen from Sat 24 Aug 2024 to
+/// sightings (indexes into the incident's `observations` spans):
+/// "attacked for at least 3 d 4 h (seen from Sat 24 Aug 2024 to
 /// Tue 27 Aug 2024, 14:00 CEST)".
-pub fn attacked(min: i64, first: TimeSpan, last: TimeSpan, zone: Tz) -> String {
+pub fn attacked(seen: AttackSeen, observations: &[TimeSpan], zone: Tz) -> String {
+    let (min, first, last) = (seen.min, observations[seen.first], observations[seen.last]);
     let (from, to) = (when(first, false, zone), when(last, false, zone));
     if first == last {
         return format!("seen under attack {from}");

@@ -364,7 +364,7 @@ struct Relation<'a> {
 /// The source a statement cites: the actor's own word, or the third party
 /// that attributes or suspects it.
 fn statement_source<'a>(r: &'a Incident, a: &'a ActorRef) -> Option<SourceReference<'a>> {
-    let src = r.sources.iter().find(|s| Some(&s.id) == a.source.as_ref())?;
+    let src = r.source(a.source.as_ref())?;
     Some(SourceReference {
         source_name: src
             .publisher

@@ -76,6 +76,24 @@ pub struct Incident {
 }
 
 impl Incident {
+    /// The source of this incident with id `id` (what a statement or an
+    /// observation cites).
+    pub fn source(&self, id: Option<&Id>) -> Option<&Source> {
+        let id = id?;
+        self.sources.iter().find(|s| s.id == *id)
+    }
+
+    /// Each actor its statements name, once, in the order first named.
+    pub fn actors_named(&self) -> Vec<&Id> {
+        let mut named: Vec<&Id> = Vec::with_capacity(self.actors.len());
+        for a in &self.actors {
+            if !named.contains(&&a.actor) {
+                named.push(&a.actor);
+            }
+        }
+        named
+    }
+
     /// The impact as written, else the default: `outage` when the evidence
     /// says the target went down (a `down` observation, an `ended` time),
     /// else `unknown`, a claim nobody has verified.

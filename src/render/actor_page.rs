@@ -77,10 +77,7 @@ impl Renderer<'_> {
         let inc = &s.incidents[k];
         let r = &inc.record;
         let a: &ActorRef = &r.actors[n];
-        let source = a
-            .source
-            .as_ref()
-            .and_then(|id| r.sources.iter().find(|src| src.id == *id));
+        let source = r.source(a.source.as_ref());
         let (targets, more_targets) = self.target_links(&r.targets, ROW_LINKS);
         StatementView {
             incident: self.link(Kind::Incident, &inc.id),

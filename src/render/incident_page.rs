@@ -35,9 +35,7 @@ impl Renderer<'_> {
                     State::Attacked => "attacked",
                 },
                 source: o.source.as_ref().map(|id| {
-                    r.sources
-                        .iter()
-                        .find(|src| src.id == *id)
+                    r.source(Some(id))
                         .and_then(|src| src.title.clone().or(src.publisher.clone()))
                         .unwrap_or_else(|| id.to_string())
                 }),

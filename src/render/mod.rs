@@ -137,35 +137,34 @@ impl<'a> Renderer<'a> {
         let r = &inc.record;
         let words = self.time_words(i).clone();
         let (targets, more_targets) = self.target_links(&r.targets, links);
-        // Each actor once, with the bases of its statements.
-        let mut actors: Vec<ActorLink> = Vec::new();
-        let mut seen: Vec<&crate::records::Id> = Vec::new();
-        for a in &r.actors {
-            let confidence = a.confidence.map(|c| c.value());
-            let at = match seen.iter().position(|id| **id == a.actor) {
-                Some(at) => at,
-                None => {
-                    let l = self.link(Kind::Actor, &a.actor);
-                    seen.push(&a.actor);
-                    actors.push(ActorLink {
-                        name: l.name,
-                        url: l.url,
-                        basis: a.basis.key(),
-                        confidence,
-                        bases: Vec::new(),
-                    });
-                    actors.len() - 1
+        // Each actor once, with the bases of its statements (each basis
+        // once, with the highest confidence given for it).
+        let actors: Vec<ActorLink> = r
+            .actors_named()
+            .into_iter()
+            .map(|id| {
+                let said = r.actors.iter().filter(|a| a.actor == *id);
+                let mut bases: Vec<BasisView> = Vec::new();
+                for a in said {
+                    let confidence = a.confidence.map(|c| c.value());
+                    match bases.iter_mut().find(|b| b.basis == a.basis.key()) {
+                        Some(b) => b.confidence = b.confidence.max(confidence),
+                        None => bases.push(BasisView {
+                            basis: a.basis.key(),
+                            confidence,
+                        }),
+                    }
                 }
-            };
-            let bases = &mut actors[at].bases;
-            match bases.iter_mut().find(|b| b.basis == a.basis.key()) {
-                Some(b) => b.confidence = b.confidence.max(confidence),
-                None => bases.push(BasisView {
-                    basis: a.basis.key(),
-                    confidence,
-                }),
-            }
-        }
+                let l = self.link(Kind::Actor, id);
+                ActorLink {
+                    name: l.name,
+                    url: l.url,
+                    basis: bases[0].basis,
+                    confidence: bases[0].confidence,
+                    bases,
+                }
+            })
+            .collect();
         IncidentRow {
             id: inc.id.to_string(),
             url: page_path(Kind::Incident, &inc.id),
@@ -183,10 +182,7 @@ impl<'a> Renderer<'a> {
             up_by: inc.up_by.map(|k| r.observations[k].at.text().to_string()),
             up_by_words: words.up_by,
             duration: wording::how_long(inc.status(), inc.duration),
-            attacked: inc.attack_seen().map(|seen| {
-                let obs = &inc.times.observations;
-                wording::attacked(seen.min, obs[seen.first], obs[seen.last], self.site.zone)
-            }),
+            attacked: (inc.attack_seen()).map(|seen| wording::attacked(seen, &inc.times.observations, self.site.zone)),
             status: inc.status().key(),
             status_label: inc.status().label(),
             impact: inc.outcome.impact.key(),

@@ -27,7 +27,7 @@ pub struct Link {
 pub struct ActorLink {
     pub name: String,
     pub url: String,
-    /// The basis and confidence of its first statement.
+    /// Its first basis, with the highest confidence given for it (`bases[0]`).
     pub basis: &'static str,
     /// 0–100, when the record gives one.
     pub confidence: Option<u8>,

@@ -595,12 +595,7 @@ fn incident<'a>(site: &Site, lent: &'a Lent, i: usize) -> Doc<'a> {
         }
     }
     // Each actor once, however many statements name it.
-    let mut actors: Vec<&Id> = Vec::new();
-    for a in &r.actors {
-        if !actors.contains(&&a.actor) {
-            actors.push(&a.actor);
-        }
-    }
+    let actors = r.actors_named();
     let who = match actors.len() {
         0 => "unknown actor".to_string(),
         n => names(site, Kind::Actor, &mut actors.into_iter(), n),
@@ -610,11 +605,8 @@ fn incident<'a>(site: &Site, lent: &'a Lent, i: usize) -> Doc<'a> {
     let mut how_long = wording::how_long(status, inc.duration);
     // For a claim, often the one length that is known.
     if let Some(seen) = inc.attack_seen() {
-        let obs = &inc.times.observations;
-        how_long.push_str(&format!(
-            " · {}",
-            wording::attacked(seen.min, obs[seen.first], obs[seen.last], site.zone)
-        ));
+        how_long.push_str(" · ");
+        how_long.push_str(&wording::attacked(seen, &inc.times.observations, site.zone));
     }
     doc.line = format!("{who} → {what} · {when} · {how_long}");
     doc

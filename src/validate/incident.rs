@@ -301,28 +301,22 @@ pub fn check(
         );
         diagnostics.push(error_at(p, later(p, &time, &obs), message).with_hint(hint));
     }
-    // Evidence is never ignored in silence: an `up` that cannot be placed
-    // after every `down` bounds nothing, and the author is told.
-    let last_down = evidence.downs.iter().map(|d| d.latest).max();
-    for (k, u) in evidence.ups.iter().enumerate() {
-        let Some(last_down) = last_down else { continue };
-        if u.earliest < last_down && u.latest > last_down {
-            let obs = path!["observations", ups[k], "at"];
-            diagnostics.push(
-                warning_at(
-                    p,
-                    &obs,
-                    format!(
-                        "this `up` ({}) overlaps the last `down`, so it cannot be placed after it and bounds nothing: the outage reads as not known to have ended",
-                        r.observations[ups[k]].at
-                    ),
-                )
-                .with_hint(format!(
-                    "write a time wholly after the last `down` (one that ends later), or, if the service came back after the outage, `ended: {}`",
-                    r.observations[ups[k]].at
-                )),
-            );
-        }
+    // Evidence is never ignored in silence: an `up` that bounds nothing.
+    for k in evidence.unplaced_ups() {
+        let at = &r.observations[ups[k]].at;
+        diagnostics.push(
+            warning_at(
+                p,
+                &path!["observations", ups[k], "at"],
+                format!(
+                    "this `up` ({at}) overlaps {}, so it cannot be placed after it and bounds nothing: the outage reads as not known to have ended",
+                    if downs.is_empty() { "`started`" } else { "a `down`" }
+                ),
+            )
+            .with_hint(format!(
+                "write a time wholly after it (one that ends later), or, if the service came back after the outage, `ended: {at}`"
+            )),
+        );
     }
     let b = evidence.bounds();
     if b.duration().min > 366 * 86_400 {
