@@ -285,8 +285,10 @@ const BIDI_CONTROLS: [char; 9] = [
 
 /// Removes [`BIDI_CONTROLS`] from `text`; a warning at the first one.
 fn strip_bidi_controls(text: &mut String, file: &str) -> Option<Diagnostic> {
-    // All of them are encoded from the byte 0xE2: most files have none.
-    if !text.as_bytes().contains(&0xe2) {
+    // In UTF-8 each is E2 80 AA–AE or E2 81 A6–A9: a byte scan, since
+    // 0xE2 alone starts every curly quote and dash of ordinary text.
+    let bidi = |w: &[u8]| w[0] == 0xe2 && matches!((w[1], w[2]), (0x80, 0xaa..=0xae) | (0x81, 0xa6..=0xa9));
+    if !text.as_bytes().windows(3).any(bidi) {
         return None;
     }
     let at = text.find(BIDI_CONTROLS)?;
@@ -324,5 +326,26 @@ pub fn normalize(text: &mut String) {
     let breaks = ['\r', '\u{85}', '\u{2028}', '\u{2029}'];
     if breaks.iter().any(|&c| text.contains(c)) {
         *text = text.replace("\r\n", "\n").replace(breaks, "\n");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exactly_the_reordering_controls_are_removed() {
+        for c in BIDI_CONTROLS {
+            let mut text = format!("name: A{c}B ’\n");
+            let warning = strip_bidi_controls(&mut text, "f.yaml").expect("a warning");
+            assert_eq!(text, "name: AB ’\n");
+            assert_eq!((warning.line, warning.column), (1, 8));
+        }
+        // Their neighbours in the code table, and curly quotes, stay.
+        for c in ['\u{2019}', '\u{2029}', '\u{202f}', '\u{2065}', '\u{206a}', '\u{200f}'] {
+            let mut text = format!("a{c}b");
+            assert!(strip_bidi_controls(&mut text, "f.yaml").is_none(), "U+{:04X}", c as u32);
+            assert_eq!(text, format!("a{c}b"));
+        }
     }
 }

@@ -43,6 +43,12 @@ fn number_after(text: &str, before: &str) -> f64 {
     rest.split('"').next().unwrap().parse().unwrap()
 }
 
+/// `sitrep check --format github`: exit code and annotations.
+fn check_github(dir: &tempfile::TempDir) -> (i32, String) {
+    let (code, out, _) = stdout_of(sitrep().args(["check", "--format", "github", "--root"]).arg(dir.path()));
+    (code, out)
+}
+
 fn incident<'a>(json: &'a Value, id: &str) -> &'a Value {
     json["incidents"]
         .as_array()
@@ -116,13 +122,38 @@ fn several_statements_per_actor_each_with_its_source_and_time() {
         page.contains("href=\"https://archive.example/telegram-post\" rel=\"noopener noreferrer\">archived copy</a>"),
         "{page}"
     );
-    // The STIX bundle has one relationship a statement... at least the
-    // vendor's attribution and the claim are both there.
-    let stix = read(&dir, "stix.json");
+    // STIX: the actor `targets` the portal once per basis (the claim and
+    // the vendor's attribution are two relationships, kept apart), each
+    // with its confidence and the source of its statement.
+    let stix: Value = serde_json::from_str(&read(&dir, "stix.json")).unwrap();
+    let targets: Vec<&Value> = stix["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| {
+            o["type"] == "relationship" && o["relationship_type"] == "targets" && o["x_sitrep_basis"].is_string()
+        })
+        .collect();
+    let bases: std::collections::BTreeSet<&str> =
+        targets.iter().map(|o| o["x_sitrep_basis"].as_str().unwrap()).collect();
     assert!(
-        stix.contains("\"x_sitrep_basis\": \"attributed\"") || stix.contains("\"x_sitrep_basis\":\"attributed\""),
-        "{stix}"
+        bases.is_superset(&["announced", "claimed", "attributed"].into()),
+        "{bases:?}"
     );
+    let attributed = targets
+        .iter()
+        .find(|o| o["x_sitrep_basis"] == "attributed" && o["confidence"] == 85)
+        .unwrap();
+    assert!(
+        attributed.to_string().contains("https://vendor.example/blog/june"),
+        "{attributed}"
+    );
+    // The search result line says how long the attack was seen.
+    let search: String = fs::read_dir(dir.path().join("site/search/d"))
+        .unwrap()
+        .map(|e| fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    assert!(search.contains("attacked for at least 3 d 3 h"), "{search}");
 }
 
 #[test]
@@ -132,7 +163,7 @@ fn the_same_actor_basis_and_source_twice_is_one_error_at_the_later_line() {
         "impact: outage\n",
         "  - actor: storm\n    basis: claimed\n    source: telegram\nimpact: outage\n",
     );
-    let (code, out, _) = stdout_of(sitrep().args(["check", "--format", "github", "--root"]).arg(dir.path()));
+    let (code, out) = check_github(&dir);
     assert_eq!(code, 1, "{out}");
     let errors: Vec<&str> = out.lines().filter(|l| l.starts_with("::error")).collect();
     assert_eq!(errors.len(), 1, "{out}");
@@ -166,7 +197,7 @@ fn the_attack_seen_under_way_is_shown_and_exported() {
     assert!(page.contains("the attack seen under way"), "in the legend: {page}");
     // Seen before it started: an error.
     let dir = edited("airport-listed", "at: 2023-06-13T12:00:00Z", "at: 2023-06-01");
-    let (code, out, _) = stdout_of(sitrep().args(["check", "--format", "github", "--root"]).arg(dir.path()));
+    let (code, out) = check_github(&dir);
     assert_eq!(code, 1, "{out}");
     assert!(
         out.contains("`attacked` observation (2023-06-01) is wholly before `started`"),
@@ -177,7 +208,7 @@ fn the_attack_seen_under_way_is_shown_and_exported() {
 #[test]
 fn an_up_that_bounds_nothing_is_a_warning_that_says_what_to_write() {
     let dir = fixture("valid/evidence");
-    let (code, out, _) = stdout_of(sitrep().args(["check", "--format", "github", "--root"]).arg(dir.path()));
+    let (code, out) = check_github(&dir);
     assert_eq!(code, 0, "{out}");
     let warning = out
         .lines()

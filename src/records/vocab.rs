@@ -81,11 +81,6 @@ impl Basis {
             Basis::Suspected => "suspected",
         }
     }
-
-    /// Whether the actor itself said so (rather than someone about it).
-    pub fn is_own_word(self) -> bool {
-        matches!(self, Basis::Announced | Basis::Claimed)
-    }
 }
 
 /// What an attack did to its target (docs/format.md, "Impact").
