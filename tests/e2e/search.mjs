@@ -130,4 +130,25 @@ for (const c of cases) {
   await ctx.close();
 }
 
-await finish(browser, server, failures, `search checks passed: ${cases.length} queries`);
+// A failed fetch is not remembered: the word files fail once (a network
+// hiccup), the page says it could not read the index, and the same query
+// typed again finds what it found online.
+{
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  let broken = true;
+  await page.route("**/search/t/*.json", (route) => (broken ? route.abort() : route.continue()));
+  await page.goto(origin + "search/", { waitUntil: "load" });
+  await page.locator("#search-q").fill(cases[0].q);
+  await page.waitForFunction(() => /could not/.test(document.getElementById("search-status").textContent), null, { timeout: 5000 })
+    .catch(() => fail("a failed fetch: the page did not say the index could not be read"));
+  broken = false;
+  await page.locator("#search-q").fill("");
+  await page.locator("#search-q").fill(cases[0].q);
+  const after = await page.waitForFunction(() => /result/.test(document.getElementById("search-status").textContent), null, { timeout: 5000 })
+    .then(() => page.textContent("#search-status"), () => null);
+  if (!after || /could not/.test(after)) fail(`a failed fetch was remembered: "${after}"`);
+  await ctx.close();
+}
+
+await finish(browser, server, failures, `search checks passed: ${cases.length} queries, and a failed fetch retried`);
