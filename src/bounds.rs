@@ -668,3 +668,6 @@ mod tests {
         assert_eq!(totals([&ongoing, &claim]).unverified_max, Some(0));
     }
 }
+
+#[cfg(test)]
+mod properties;

@@ -388,10 +388,10 @@ impl From<usize> for Seg {
 }
 
 /// Builds a YAML path: `path!["observations", 2, "at"]`.
-#[macro_export]
-macro_rules! path {
+macro_rules! yaml_path {
     ($($seg:expr),* $(,)?) => { [$($crate::diagnostics::Seg::from($seg)),*] };
 }
+pub(crate) use yaml_path;
 
 /// Where the value at `path` is written in a YAML document: 1-based line and
 /// column and width in characters. Parsing again is only done when there is
@@ -605,6 +605,7 @@ pub fn display_path(root: &Path, path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::path;
 
     #[test]
     fn the_human_format_counts_a_flood_of_one_warning_and_shows_every_error() {

@@ -12,6 +12,46 @@ use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+/// Why a file of the project was not read, or a name is refused: words
+/// that never quote what lies outside the project.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Refused {
+    #[error("this symbolic link points outside {0}; it is not followed")]
+    LinkOut(String),
+    #[error("this lies outside {0} (through a symbolic link); it is not read")]
+    Outside(String),
+    #[error("this symbolic link cannot be followed: its target does not exist")]
+    DanglingLink,
+    #[error("this is {0}, not a folder")]
+    NotAFolder(&'static str),
+    #[error("this is {0}, not a file; it is not read")]
+    NotAFile(&'static str),
+    #[error("this file is {size} bytes, more than the limit of {limit}")]
+    TooLarge { size: u64, limit: u64 },
+    #[error("this file is more than the limit of {0} bytes")]
+    Grew(u64),
+    #[error("this file is not valid UTF-8 text")]
+    NotUtf8,
+    /// Asked of `static/` for a file its listing does not hold.
+    #[error("not a file of static/")]
+    NotListed,
+    /// The system's error, in words ([`reason`]).
+    #[error("{0}")]
+    Unreadable(String),
+    #[error("`{0}` is a device name on Windows (CON, PRN, AUX, NUL, COM1–9, LPT1–9): the repository could not be checked out there; rename it")]
+    WindowsDevice(String),
+    #[error("the name has `{}`, which Windows does not allow in a file name; rename it", .0.escape_default())]
+    WindowsChar(char),
+    #[error("the name ends with a dot or a space, which Windows drops; rename it")]
+    TrailingDotOrSpace,
+}
+
+impl From<&std::io::Error> for Refused {
+    fn from(e: &std::io::Error) -> Refused {
+        Refused::Unreadable(reason(e))
+    }
+}
+
 /// Files of `static/` larger than this are refused (a site is not a file store).
 pub const MAX_STATIC_BYTES: u64 = 64 * 1024 * 1024;
 
@@ -64,86 +104,75 @@ impl Project {
     /// One of the project's input folders (`content`, `templates`,
     /// `static`), checked to be a folder inside the project; links in it
     /// must stay inside it.
-    pub fn folder(&self, name: &str) -> Result<Project, String> {
+    pub fn folder(&self, name: &str) -> Result<Project, Refused> {
         let path = self.root.join(name);
         self.dir(&path)?;
         Ok(Project {
-            real: fs::canonicalize(&path).map_err(|e| reason(&e))?,
+            real: fs::canonicalize(&path).map_err(|e| Refused::from(&e))?,
             root: path,
             name: format!("{name}/"),
         })
-    }
-
-    /// The root as it was given (for messages and joins).
-    pub fn root(&self) -> &Path {
-        &self.root
     }
 
     /// Refuses `path` when it really is outside the project: it is a link
     /// that leads out (or nowhere), or it is reached through one. `walked`:
     /// the path was found by a walk that follows no link, from a folder
     /// already checked, so only a link itself needs resolving.
-    fn follow(&self, path: &Path, meta: &fs::Metadata, walked: bool) -> Result<(), String> {
+    fn follow(&self, path: &Path, meta: &fs::Metadata, walked: bool) -> Result<(), Refused> {
         let is_link = meta.file_type().is_symlink();
         if walked && !is_link {
             return Ok(());
         }
         match fs::canonicalize(path) {
             Ok(real) if real.starts_with(&self.real) => Ok(()),
-            Ok(_) if is_link => Err(format!(
-                "this symbolic link points outside {}; it is not followed",
-                self.name
-            )),
-            Ok(_) => Err(format!(
-                "this lies outside {} (through a symbolic link); it is not read",
-                self.name
-            )),
-            Err(_) if is_link => Err("this symbolic link cannot be followed: its target does not exist".into()),
-            Err(e) => Err(reason(&e)),
+            Ok(_) if is_link => Err(Refused::LinkOut(self.name.clone())),
+            Ok(_) => Err(Refused::Outside(self.name.clone())),
+            Err(_) if is_link => Err(Refused::DanglingLink),
+            Err(e) => Err(Refused::from(&e)),
         }
     }
 
     /// Checks that `path` is a folder inside the project (a link to one is
     /// fine when it stays inside).
-    pub fn dir(&self, path: &Path) -> Result<(), String> {
-        let link = fs::symlink_metadata(path).map_err(|e| reason(&e))?;
+    pub fn dir(&self, path: &Path) -> Result<(), Refused> {
+        let link = fs::symlink_metadata(path).map_err(|e| Refused::from(&e))?;
         self.follow(path, &link, false)?;
-        let meta = fs::metadata(path).map_err(|e| reason(&e))?;
+        let meta = fs::metadata(path).map_err(|e| Refused::from(&e))?;
         if meta.is_dir() {
             Ok(())
         } else {
-            Err(format!("this is {}, not a folder", kind_name(&meta)))
+            Err(Refused::NotAFolder(kind_name(&meta)))
         }
     }
 
     /// Checks that `path` is a regular file inside the project.
-    pub fn file(&self, path: &Path) -> Result<fs::Metadata, String> {
+    pub fn file(&self, path: &Path) -> Result<fs::Metadata, Refused> {
         self.checked_file(path, false)
     }
 
-    fn checked_file(&self, path: &Path, walked: bool) -> Result<fs::Metadata, String> {
-        let link = fs::symlink_metadata(path).map_err(|e| reason(&e))?;
+    fn checked_file(&self, path: &Path, walked: bool) -> Result<fs::Metadata, Refused> {
+        let link = fs::symlink_metadata(path).map_err(|e| Refused::from(&e))?;
         self.follow(path, &link, walked)?;
-        let meta = fs::metadata(path).map_err(|e| reason(&e))?;
+        let meta = fs::metadata(path).map_err(|e| Refused::from(&e))?;
         if meta.is_file() {
             Ok(meta)
         } else {
-            Err(format!("this is {}, not a file; it is not read", kind_name(&meta)))
+            Err(Refused::NotAFile(kind_name(&meta)))
         }
     }
 
     /// Reads a regular file inside the project, at most `limit` bytes.
-    pub fn read(&self, path: &Path, limit: u64) -> Result<Vec<u8>, String> {
+    pub fn read(&self, path: &Path, limit: u64) -> Result<Vec<u8>, Refused> {
         self.read_found(path, false, limit)
     }
 
     /// [`Project::read`] for a path found by a walk that follows no link,
     /// from a folder checked with [`Project::dir`]: only a link is resolved.
-    pub fn read_walked(&self, path: &Path, limit: u64) -> Result<Vec<u8>, String> {
+    pub fn read_walked(&self, path: &Path, limit: u64) -> Result<Vec<u8>, Refused> {
         self.read_found(path, true, limit)
     }
 
-    fn read_found(&self, path: &Path, walked: bool, limit: u64) -> Result<Vec<u8>, String> {
+    fn read_found(&self, path: &Path, walked: bool, limit: u64) -> Result<Vec<u8>, Refused> {
         #[cfg(unix)]
         if walked {
             // The walk follows no link, so a file it found is inside the
@@ -154,16 +183,19 @@ impl Project {
             match open_without_blocking(path, true) {
                 Ok(f) => return read_opened(f, limit),
                 Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {}
-                Err(e) => return Err(reason(&e)),
+                Err(e) => return Err(Refused::from(&e)),
             }
         }
         self.checked_file(path, walked)?;
-        read_opened(open_without_blocking(path, false).map_err(|e| reason(&e))?, limit)
+        read_opened(
+            open_without_blocking(path, false).map_err(|e| Refused::from(&e))?,
+            limit,
+        )
     }
 
     /// Reads a file inside the project as UTF-8 text.
-    pub fn read_text(&self, path: &Path, limit: u64) -> Result<String, String> {
-        String::from_utf8(self.read(path, limit)?).map_err(|_| "this file is not valid UTF-8 text".into())
+    pub fn read_text(&self, path: &Path, limit: u64) -> Result<String, Refused> {
+        String::from_utf8(self.read(path, limit)?).map_err(|_| Refused::NotUtf8)
     }
 }
 
@@ -182,24 +214,24 @@ fn open_without_blocking(path: &Path, no_link: bool) -> std::io::Result<fs::File
 
 /// Reads an opened file, at most `limit` bytes; what was opened is what is
 /// checked (a regular file), so nothing can be swapped in between.
-fn read_opened(mut f: fs::File, limit: u64) -> Result<Vec<u8>, String> {
-    let meta = f.metadata().map_err(|e| reason(&e))?;
+fn read_opened(mut f: fs::File, limit: u64) -> Result<Vec<u8>, Refused> {
+    let meta = f.metadata().map_err(|e| Refused::from(&e))?;
     if !meta.is_file() {
-        return Err(format!("this is {}, not a file; it is not read", kind_name(&meta)));
+        return Err(Refused::NotAFile(kind_name(&meta)));
     }
     if meta.len() > limit {
-        return Err(format!(
-            "this file is {} bytes, more than the limit of {limit}",
-            meta.len()
-        ));
+        return Err(Refused::TooLarge {
+            size: meta.len(),
+            limit,
+        });
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
     (&mut f)
         .take(limit + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| reason(&e))?;
+        .map_err(|e| Refused::from(&e))?;
     if bytes.len() as u64 > limit {
-        return Err(format!("this file is more than the limit of {limit} bytes"));
+        return Err(Refused::Grew(limit));
     }
     Ok(bytes)
 }
@@ -221,20 +253,15 @@ pub fn is_windows_device(name: &str) -> bool {
 /// Checks that a file or folder name taken from the project can exist on
 /// every system the repository is checked out on: no Windows device name,
 /// none of `<>:"\|?*` or control characters, no trailing dot or space.
-pub fn portable_name(name: &str) -> Result<(), String> {
+pub fn portable_name(name: &str) -> Result<(), Refused> {
     if is_windows_device(name) {
-        return Err(format!(
-            "`{name}` is a device name on Windows (CON, PRN, AUX, NUL, COM1–9, LPT1–9): the repository could not be checked out there; rename it"
-        ));
+        return Err(Refused::WindowsDevice(name.to_string()));
     }
     if let Some(c) = name.chars().find(|&c| c.is_control() || "<>:\"\\|?*".contains(c)) {
-        return Err(format!(
-            "the name has `{}`, which Windows does not allow in a file name; rename it",
-            c.escape_default()
-        ));
+        return Err(Refused::WindowsChar(c));
     }
     if name.ends_with(['.', ' ']) {
-        return Err("the name ends with a dot or a space, which Windows drops; rename it".into());
+        return Err(Refused::TrailingDotOrSpace);
     }
     Ok(())
 }

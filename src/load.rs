@@ -25,7 +25,6 @@ pub struct SourceFile {
     pub id: Id,
     /// Path relative to the project root, `/`-separated, for messages.
     pub file: String,
-    pub path: PathBuf,
     pub text: String,
 }
 
@@ -67,7 +66,7 @@ pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Loaded {
     let project = match project.folder("content") {
         Ok(p) => p,
         Err(why) => {
-            diagnostics.push(Diagnostic::error("content", (0, 0), why));
+            diagnostics.push(Diagnostic::error("content", (0, 0), why.to_string()));
             return loaded;
         }
     };
@@ -81,7 +80,6 @@ pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Loaded {
                 kind: Kind::Note, // unused for the site file
                 id: Id::parse("site").expect("valid id"),
                 file: site_file,
-                path: site_path,
                 text,
             })
         }
@@ -112,7 +110,7 @@ pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Loaded {
                 continue;
             }
             if let Err(why) = project.dir(&folder) {
-                diagnostics.push(Diagnostic::error(&display_path(root, &folder), (0, 0), why));
+                diagnostics.push(Diagnostic::error(&display_path(root, &folder), (0, 0), why.to_string()));
                 continue;
             }
             let walker = WalkDir::new(&folder)
@@ -141,12 +139,12 @@ pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Loaded {
                     let why = fs::symlink_metadata(path).map_or("not a file".into(), |m| {
                         format!("this is {}, not a file; it is not read", crate::guard::kind_name(&m))
                     });
-                    diagnostics.push(Diagnostic::error(&display_path(root, path), (0, 0), why));
+                    diagnostics.push(Diagnostic::error(&display_path(root, path), (0, 0), why.to_string()));
                     continue;
                 }
                 if file_type.is_dir() {
                     if let Err(why) = crate::guard::portable_name(&entry.file_name().to_string_lossy()) {
-                        diagnostics.push(Diagnostic::error(&display_path(root, path), (0, 0), why));
+                        diagnostics.push(Diagnostic::error(&display_path(root, path), (0, 0), why.to_string()));
                     }
                     if has_ext {
                         diagnostics.push(Diagnostic::error(
@@ -227,16 +225,7 @@ fn read_one(
         Box::new((None, d))
     })?;
     let (text, notice) = read_text(project, &path, &file, true).map_err(|d| Box::new((Some((kind, id.clone())), d)))?;
-    Ok((
-        SourceFile {
-            kind,
-            id,
-            file,
-            path,
-            text,
-        },
-        notice,
-    ))
+    Ok((SourceFile { kind, id, file, text }, notice))
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
@@ -259,7 +248,7 @@ fn read_text(
     } else {
         project.read(path, MAX_FILE_BYTES)
     }
-    .map_err(whole)?;
+    .map_err(|why| whole(why.to_string()))?;
     let mut text = String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let valid = std::str::from_utf8(valid).unwrap_or_default();

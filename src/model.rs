@@ -19,7 +19,6 @@ use crate::validate::{IncidentTimes, Validated};
 #[derive(Debug)]
 pub struct IncidentModel {
     pub id: Id,
-    pub file: String,
     pub record: Incident,
     /// Its times as spans: `started`, `ended`, and lists parallel to the
     /// record's `observations`, `sources` (each one's `published`) and
@@ -121,7 +120,6 @@ impl Site {
                 IncidentModel {
                     up_by,
                     id: p.id,
-                    file: p.file,
                     record: p.record,
                     times: t,
                     duration: outcome.duration(),
@@ -311,11 +309,6 @@ impl Site {
     /// moment of outage counts once however many targets were down).
     pub fn site_totals(&self) -> Totals {
         totals(self.incidents.iter().map(|i| &i.outcome))
-    }
-
-    /// Total downtime of the whole site.
-    pub fn site_downtime(&self) -> DurationBounds {
-        self.site_totals().downtime
     }
 
     /// When a set of incidents may have been under way: from the earliest

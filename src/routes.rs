@@ -2,13 +2,14 @@
 //! site, each with its path inside the site, its relative root (derived
 //! from the path), its absolute URL and its content type.
 //!
-//! `build` is a loop over [`Routes::outputs`], `serve` answers a request by
-//! [`Routes::find`], the sitemap is a map over the pages, and a file of
-//! `static/` that would land on a generated path is found by the same
-//! lookup ([`Routes::collisions`]). A new output format is one more
-//! [`File`] variant here (its name) and one line where `lib.rs` writes it.
-
-use std::sync::OnceLock;
+//! `build` renders [`Routes::pages`] and writes [`Routes::files`], `serve`
+//! answers a request by [`Routes::find`], the sitemap is a map over the
+//! pages, and a file of `static/` that would land on a generated path is
+//! found by the same lookup ([`Routes::collisions`]). A new output format
+//! is one more [`File`] variant here (its name) and one line where
+//! [`crate::prepare::Prepared::write_file`] writes it. The search index is
+//! the one output named by the data: its folder is its own
+//! ([`crate::search::FOLDER`]), and `Prepared::search_index` makes it.
 
 use crate::model::{list_path, page_path, Site};
 use crate::records::{Id, Kind};
@@ -18,7 +19,7 @@ use crate::records::{Id, Kind};
 pub enum Page {
     Home,
     NotFound,
-    /// The search page, which reads the index ([`File::Search`]).
+    /// The search page, which reads the index (`search/`).
     Search,
     /// Page `n` (from 1) of the list of a kind.
     List(Kind, usize),
@@ -36,8 +37,6 @@ pub enum File {
     NoJekyll,
     /// The n-th file that is the same whatever the data (assets, schemas).
     Fixed(usize),
-    /// The n-th file of the search index.
-    Search(usize),
     Cname,
     Sitemap,
 }
@@ -93,22 +92,11 @@ pub struct Routes<'a> {
     site: &'a Site,
     /// Names of the [`File::Fixed`] files, by position.
     fixed: &'a [String],
-    /// The search index, made on first use (see [`Routes::search`]).
-    search: &'a OnceLock<crate::search::Index>,
 }
 
 impl<'a> Routes<'a> {
-    pub fn new(site: &'a Site, fixed: &'a [String], search: &'a OnceLock<crate::search::Index>) -> Routes<'a> {
-        Routes { site, fixed, search }
-    }
-
-    /// The search index, made now if it is not yet, and held: `serve`
-    /// answers `search/` from it. Its files are not in [`Routes::files`]:
-    /// `build` writes them as [`crate::search::write`] makes them, beside
-    /// the pages, and never holds them. Never call this from a task that the
-    /// index's own parallel work could run (a `OnceLock` is not re-entrant).
-    pub fn search(&self) -> &'a crate::search::Index {
-        self.search.get_or_init(|| crate::search::build(self.site))
+    pub fn new(site: &'a Site, fixed: &'a [String]) -> Routes<'a> {
+        Routes { site, fixed }
     }
 
     /// Every page, in a fixed order.
@@ -138,12 +126,6 @@ impl<'a> Routes<'a> {
         }
         files.push(File::Sitemap);
         files
-    }
-
-    /// Everything the site holds: the pages, then the other files.
-    pub fn outputs(&self) -> impl Iterator<Item = Output> {
-        let pages = self.pages().into_iter().map(Output::Page);
-        pages.chain(self.files().into_iter().map(Output::File))
     }
 
     /// The id of the `i`-th record of a kind.
@@ -192,7 +174,6 @@ impl<'a> Routes<'a> {
             File::Robots => "robots.txt",
             File::NoJekyll => ".nojekyll",
             File::Fixed(n) => &self.fixed[n],
-            File::Search(n) => &self.search().files[n].0,
             File::Cname => "CNAME",
             File::Sitemap => "sitemap.xml",
         }
@@ -217,10 +198,6 @@ impl<'a> Routes<'a> {
         let path = path.trim_start_matches('/');
         if let Some(file) = self.files().into_iter().find(|&f| self.file_path(f) == path) {
             return Some(Output::File(file));
-        }
-        if path.starts_with(crate::search::FOLDER) && path.ends_with(".json") {
-            let n = self.search().files.iter().position(|(p, _)| p == path)?;
-            return Some(Output::File(File::Search(n)));
         }
         self.find_page(path).map(Output::Page)
     }

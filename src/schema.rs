@@ -30,9 +30,8 @@ fn schema<T: JsonSchema>(name: &str, title: &str) -> (String, Value) {
     (format!("{name}.schema.json"), value)
 }
 
-/// Pretty JSON with a final newline.
+/// Pretty JSON with a final newline (a `Value` always serialises: its
+/// keys are strings).
 pub fn to_text(value: &Value) -> String {
-    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
-    text.push('\n');
-    text
+    format!("{value:#}\n")
 }

@@ -344,12 +344,12 @@ impl Statics {
         if fs::symlink_metadata(&dir).is_err() {
             return Ok(Statics::default());
         }
-        let refused = |path: &Path, why: String| WriteError::Static {
+        let refused = |path: &Path, why: &dyn std::fmt::Display| WriteError::Static {
             path: crate::diagnostics::display_path(root, path),
-            why,
+            why: why.to_string(),
         };
         let project = crate::guard::Project::new(root).map_err(io_err(root))?;
-        let folder = project.folder("static").map_err(|why| refused(&dir, why))?;
+        let folder = project.folder("static").map_err(|why| refused(&dir, &why))?;
         let mut files = Vec::new();
         let mut folded: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
         for entry in walkdir::WalkDir::new(&dir)
@@ -363,11 +363,11 @@ impl Statics {
             })?;
             let path = entry.path();
             let rel = crate::diagnostics::display_path(&dir, path);
-            crate::guard::portable_name(&entry.file_name().to_string_lossy()).map_err(|why| refused(path, why))?;
+            crate::guard::portable_name(&entry.file_name().to_string_lossy()).map_err(|why| refused(path, &why))?;
             if let Some(other) = folded.insert(rel.to_lowercase(), rel.clone()) {
                 return Err(refused(
                     path,
-                    format!(
+                    &format!(
                         "its name differs from static/{other} only in case: one file on Windows and macOS; rename one"
                     ),
                 ));
@@ -376,12 +376,9 @@ impl Statics {
                 continue;
             }
             if entry.file_type().is_symlink() && folder.dir(path).is_ok() {
-                return Err(refused(
-                    path,
-                    "a symbolic link to a folder is not followed in static/".into(),
-                ));
+                return Err(refused(path, &"a symbolic link to a folder is not followed in static/"));
             }
-            folder.file(path).map_err(|why| refused(path, why))?;
+            folder.file(path).map_err(|why| refused(path, &why))?;
             files.push(rel);
         }
         files.sort_unstable();
@@ -392,10 +389,11 @@ impl Statics {
     }
 
     /// Reads the file at `rel` (a path inside `static/`), through the guard.
-    pub fn read(&self, rel: &str) -> Result<Vec<u8>, String> {
-        let (folder, dir) = self.folder.as_ref().ok_or("no static/ folder")?;
+    pub fn read(&self, rel: &str) -> Result<Vec<u8>, crate::guard::Refused> {
+        let not_listed = crate::guard::Refused::NotListed;
+        let (folder, dir) = self.folder.as_ref().ok_or(not_listed.clone())?;
         if self.files.binary_search_by(|f| f.as_str().cmp(rel)).is_err() {
-            return Err("not a file of static/".into());
+            return Err(not_listed);
         }
         // The checked way, not the walk's fast path: `serve` reads long
         // after the listing, and a folder on the way may have become a
@@ -408,7 +406,7 @@ impl Statics {
         for rel in &self.files {
             let bytes = self.read(rel).map_err(|why| WriteError::Static {
                 path: format!("static/{rel}"),
-                why,
+                why: why.to_string(),
             })?;
             staging.write(rel, &bytes)?;
         }

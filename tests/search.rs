@@ -11,8 +11,7 @@ use std::path::{Path, PathBuf};
 
 use common::*;
 use serde_json::Value;
-use sitrep::search::postings::{shards_of, SHARD_BYTES};
-use sitrep::search::tokens::words;
+use sitrep::search_rules::{shards_of, words, SHARD_BYTES};
 
 /// A built site's index, read file by file on demand like the search page
 /// does, counting the bytes it fetched.

@@ -1246,7 +1246,7 @@ fn the_search_index_stays_bounded_whatever_the_text() {
         })
         .sum();
     assert!(
-        words <= sitrep::search::MAX_RECORD_WORDS + 2_000,
+        words <= sitrep::search_rules::MAX_RECORD_WORDS + 2_000,
         "{words} words indexed"
     );
     // Typing the shared two letters fetches a few shards, not thousands.
@@ -1257,8 +1257,8 @@ fn the_search_index_stays_bounded_whatever_the_text() {
         .iter()
         .map(|s| s.as_str().unwrap())
         .collect();
-    let (fetched, cut) = sitrep::search::postings::shards_of(&firsts, "xy", true);
-    assert!(fetched.len() <= sitrep::search::postings::MAX_PREFIX_SHARDS);
+    let (fetched, cut) = sitrep::search_rules::shards_of(&firsts, "xy", true);
+    assert!(fetched.len() <= sitrep::search_rules::MAX_PREFIX_SHARDS);
     assert!(cut, "the page says to type more");
 }
 

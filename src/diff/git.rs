@@ -84,7 +84,7 @@ pub(super) fn checkout_revision(rev: &str, repo: &Path) -> Result<TempDir, DiffE
         .arg(format!("{commit}:{prefix}content")))?;
     let entries = parse_tree(&listing);
     let tmp = temp_dir("rev")?;
-    let content = tmp.0.join("content");
+    let content = tmp.path().join("content");
     std::fs::create_dir(&content)?;
     let mut child = git(repo)
         .args(["cat-file", "--batch"])

@@ -12,6 +12,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
+use tempfile::TempDir;
+
 use crate::model::Site;
 use crate::wording;
 
@@ -55,15 +57,6 @@ pub enum DiffError {
     Io(#[from] std::io::Error),
 }
 
-/// A temporary folder removed on drop.
-pub struct TempDir(PathBuf);
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 /// Loads one side. A git revision of the repository at `repo` comes first,
 /// read from git's objects alone, so that a folder of the working tree
 /// named like a revision (`origin/main/content/…`, committed by the pull
@@ -73,7 +66,7 @@ impl Drop for TempDir {
 pub fn load_side(spec: &str, repo: &Path, folders: bool) -> Result<Side, DiffError> {
     let (root, source, checkout) = if !folders && git::is_revision(spec, repo) {
         let tmp = git::checkout_revision(spec, repo)?;
-        (tmp.0.clone(), Source::Revision, Some(tmp))
+        (tmp.path().to_path_buf(), Source::Revision, Some(tmp))
     } else {
         let (root, checkout) = folder_side(spec)?.ok_or_else(|| {
             if folders {
@@ -84,7 +77,7 @@ pub fn load_side(spec: &str, repo: &Path, folders: bool) -> Result<Side, DiffErr
         })?;
         (root, Source::Folder, checkout)
     };
-    let (site, report) = crate::check(&root, None, None);
+    let (site, report) = crate::check::check(&root, None, None);
     match site {
         Some(site) => Ok(Side {
             label: spec.to_string(),
@@ -116,19 +109,16 @@ fn folder_side(spec: &str) -> Result<Option<(PathBuf, Option<TempDir>)>, DiffErr
     }
     // Not named content/: copied into a temporary project.
     let tmp = temp_dir("content")?;
-    copy_tree(path, &tmp.0.join("content"))?;
-    Ok(Some((tmp.0.clone(), Some(tmp))))
+    copy_tree(path, &tmp.path().join("content"))?;
+    Ok(Some((tmp.path().to_path_buf(), Some(tmp))))
 }
 
+/// A new temporary folder, removed on drop; its name is random (made by
+/// `tempfile`), so no other user of the machine can guess and take it first.
 pub(super) fn temp_dir(what: &str) -> std::io::Result<TempDir> {
-    let base = std::env::temp_dir();
-    for n in 0..1000u32 {
-        let path = base.join(format!("sitrep-diff-{what}-{}-{n}", std::process::id()));
-        if std::fs::create_dir(&path).is_ok() {
-            return Ok(TempDir(path));
-        }
-    }
-    Err(std::io::Error::other("cannot create a temporary folder"))
+    tempfile::Builder::new()
+        .prefix(&format!("sitrep-diff-{what}-"))
+        .tempdir()
 }
 
 fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {

@@ -12,7 +12,7 @@ pub mod json;
 pub mod sitemap;
 pub mod stix;
 
-pub use atom::{atom_feed, FEED_ENTRIES};
+pub use atom::atom_feed;
 pub use csv::incidents_csv;
 pub use json::incidents_json;
 pub use sitemap::{robots, sitemap};

@@ -9,7 +9,6 @@
 mod cost;
 mod fields;
 mod messages;
-pub use cost::MAX_YAML_DEPTH;
 pub use fields::Fields;
 use fields::Mistakes;
 
@@ -114,6 +113,7 @@ pub struct ParseCache {
 
 impl ParseCache {
     /// How many files were taken from the cache instead of parsed, in all.
+    #[cfg(test)]
     pub fn hits(&self) -> usize {
         self.hits.load(std::sync::atomic::Ordering::Relaxed)
     }
@@ -412,7 +412,6 @@ mod tests {
                 kind: Kind::Incident,
                 id: Id::parse(id).unwrap(),
                 file: format!("content/incidents/{id}.yaml"),
-                path: format!("content/incidents/{id}.yaml").into(),
                 text: text.to_string(),
             })
             .collect();

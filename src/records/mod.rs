@@ -14,7 +14,7 @@ mod values;
 mod vocab;
 
 use values::{required_name, required_title};
-pub use values::{Confidence, HttpUrl, Id, RecordRef, Zone, ID_PATTERN, TIME_PATTERN};
+pub use values::{Confidence, HttpUrl, Id, RecordRef, Zone};
 pub use vocab::{ActorKind, AttackKind, Basis, Impact, Kind, RelationKind, State};
 
 /// `content/site.yaml`.

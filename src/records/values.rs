@@ -306,17 +306,6 @@ impl Confidence {
         self.0
     }
 
-    /// The word of the STIX scale for this value: `low` below 30, `medium`
-    /// below 70, else `high` (0 is `none`).
-    pub fn word(self) -> &'static str {
-        match self.0 {
-            0 => "none",
-            1..=29 => "low",
-            30..=69 => "medium",
-            _ => "high",
-        }
-    }
-
     fn from_word(text: &str) -> Result<Confidence, String> {
         match text {
             "low" => Ok(Confidence(15)),

@@ -18,16 +18,6 @@ pub enum AttackKind {
 }
 
 impl AttackKind {
-    pub const ALL: [AttackKind; 7] = [
-        AttackKind::Ddos,
-        AttackKind::Defacement,
-        AttackKind::DataLeak,
-        AttackKind::Ransomware,
-        AttackKind::Intrusion,
-        AttackKind::Phishing,
-        AttackKind::Other,
-    ];
-
     /// The word used in records and exports.
     pub fn key(self) -> &'static str {
         match self {
@@ -98,8 +88,6 @@ pub enum Impact {
 }
 
 impl Impact {
-    pub const ALL: [Impact; 4] = [Impact::Outage, Impact::Degraded, Impact::None, Impact::Unknown];
-
     pub fn key(self) -> &'static str {
         match self {
             Impact::Outage => "outage",

@@ -7,10 +7,11 @@ use super::{Renderer, ROW_LINKS};
 use crate::markdown::to_html;
 use crate::model::ROWS_PER_PAGE;
 use crate::records::{ActorRef, Basis, Id, Kind};
+use crate::render::TemplateError;
 use crate::routes::Place;
 
 impl Renderer<'_> {
-    pub fn actor(&self, i: usize, at: &Place) -> Result<String, String> {
+    pub fn actor(&self, i: usize, at: &Place) -> Result<String, TemplateError> {
         let p = &self.site.actors[i];
         let title = format!("Incidents involving {}", p.record.name);
         let (mut c, incidents) = self.record_page(Kind::Actor, p, &title, None, at);

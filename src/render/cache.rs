@@ -2,6 +2,7 @@
 //! timeline bar title, made at most once (in parallel first by `build`, on
 //! demand by `serve`).
 
+use crate::render::TemplateError;
 use std::sync::OnceLock;
 
 use crate::model::Site;
@@ -13,7 +14,7 @@ pub struct Shared {
     pub(super) summaries: Vec<OnceLock<Option<String>>>,
     /// Each incident's table row from `incident_row.html`, with the root mark (`html::ROOT_MARK`)
     /// where the page's `root` goes.
-    pub(super) rows: Vec<OnceLock<Result<String, String>>>,
+    pub(super) rows: Vec<OnceLock<Result<String, TemplateError>>>,
     /// Each incident's bar title on timelines (it is drawn on up to three).
     pub(super) bar_titles: Vec<OnceLock<String>>,
     /// Each incident's times in words, for its row and its page.

@@ -1,6 +1,7 @@
 //! An incident's own page: its facts, how sure each time is, the bounds
 //! of the outage (or why there is none), observations and sources.
 
+use crate::render::TemplateError;
 use tera::Context;
 
 use super::views::{IncidentStatementView, ObservationView, SourceLink, SourceView};
@@ -12,7 +13,7 @@ use crate::time::TimeSpan;
 use crate::wording;
 
 impl Renderer<'_> {
-    pub fn incident(&self, i: usize, at: &Place) -> Result<String, String> {
+    pub fn incident(&self, i: usize, at: &Place) -> Result<String, TemplateError> {
         let s = self.site;
         let inc = &s.incidents[i];
         let r = &inc.record;

@@ -30,7 +30,7 @@ pub mod timeline;
 mod views;
 
 use html::{drop_blank_lines, push_with_root, ROOT_MARK};
-pub use templates::{assets, load_templates, tera_error, BUILTIN_CSS, BUILTIN_JS, BUILTIN_TEMPLATES};
+pub use templates::{assets, load_templates, TemplateError};
 use views::*;
 
 pub use cache::Shared;
@@ -83,7 +83,7 @@ impl<'a> Renderer<'a> {
     /// needs all of them; made on demand instead, two pages that need the
     /// same one wait for each other, and pages that share many (a target's
     /// page and its co-targets') end up taking turns.
-    pub fn prepare_all(&self) -> Result<(), String> {
+    pub fn prepare_all(&self) -> Result<(), TemplateError> {
         use rayon::prelude::*;
         (0..self.site.incidents.len()).into_par_iter().try_for_each(|i| {
             self.summary(i);
@@ -123,11 +123,11 @@ impl<'a> Renderer<'a> {
         c
     }
 
-    pub(super) fn render(&self, template: &str, context: &Context) -> Result<String, String> {
+    pub(super) fn render(&self, template: &str, context: &Context) -> Result<String, TemplateError> {
         let html = self
             .tera
             .render(template, context)
-            .map_err(|e| format!("template {template}: {}", tera_error(&e)))?;
+            .map_err(|e| TemplateError::render(template, e))?;
         Ok(drop_blank_lines(html))
     }
 
@@ -218,7 +218,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// Incident `i`'s table row, rendered once for every page.
-    fn row_html(&self, i: usize) -> Result<&str, String> {
+    fn row_html(&self, i: usize) -> Result<&str, TemplateError> {
         self.shared.rows[i]
             .get_or_init(|| {
                 let mut c = self.base.clone();
@@ -233,7 +233,7 @@ impl<'a> Renderer<'a> {
                         html.shrink_to_fit();
                         html
                     })
-                    .map_err(|e| format!("template incident_row.html: {}", tera_error(&e)))
+                    .map_err(|e| TemplateError::render("incident_row.html", e))
             })
             .as_deref()
             .map_err(Clone::clone)
@@ -243,7 +243,7 @@ impl<'a> Renderer<'a> {
     /// (`incidents` come oldest first, in the model's order), as one piece
     /// of HTML: the table template writes it as is (`{{ rows | safe }}`),
     /// which spares Tera a loop and a copy per row on pages of a thousand rows.
-    pub(super) fn rows_for(&self, incidents: &[usize], root: &str) -> Result<String, String> {
+    pub(super) fn rows_for(&self, incidents: &[usize], root: &str) -> Result<String, TemplateError> {
         let mut html = String::new();
         for &i in incidents.iter().rev() {
             push_with_root(&mut html, self.row_html(i)?, root);
@@ -255,7 +255,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// The most recent `ROWS_PER_PAGE` incidents as rows, and how many are left out.
-    pub(super) fn recent_rows(&self, c: &mut Context, root: &str, incidents: &[usize]) -> Result<(), String> {
+    pub(super) fn recent_rows(&self, c: &mut Context, root: &str, incidents: &[usize]) -> Result<(), TemplateError> {
         let hidden = incidents.len().saturating_sub(ROWS_PER_PAGE);
         c.insert("rows", &self.rows_for(&incidents[hidden..], root)?);
         c.insert("hidden", &hidden);
@@ -322,7 +322,7 @@ impl<'a> Renderer<'a> {
         svg
     }
 
-    pub fn home(&self, at: &Place) -> Result<String, String> {
+    pub fn home(&self, at: &Place) -> Result<String, TemplateError> {
         let s = self.site;
         let all: Vec<usize> = (0..s.incidents.len()).collect();
         let mut c = self.context(at, "home");
@@ -400,7 +400,7 @@ impl<'a> Renderer<'a> {
         (c, incidents)
     }
 
-    pub fn target(&self, i: usize, at: &Place) -> Result<String, String> {
+    pub fn target(&self, i: usize, at: &Place) -> Result<String, TemplateError> {
         let p = &self.site.targets[i];
         let title = format!("Incidents against {}", p.record.name);
         let (mut c, incidents) = self.record_page(Kind::Target, p, &title, Some(i), at);
@@ -409,7 +409,7 @@ impl<'a> Renderer<'a> {
         self.render("target.html", &c)
     }
 
-    pub fn campaign(&self, i: usize, at: &Place) -> Result<String, String> {
+    pub fn campaign(&self, i: usize, at: &Place) -> Result<String, TemplateError> {
         let s = self.site;
         let p = &s.campaigns[i];
         let title = format!("Incidents of {}", p.record.name);
@@ -449,7 +449,7 @@ impl<'a> Renderer<'a> {
         self.render("campaign.html", &c)
     }
 
-    pub fn note(&self, i: usize, at: &Place) -> Result<String, String> {
+    pub fn note(&self, i: usize, at: &Place) -> Result<String, TemplateError> {
         let s = self.site;
         let n = &s.notes[i];
         let front = &n.parsed.record.front;
@@ -473,7 +473,7 @@ impl<'a> Renderer<'a> {
 
     /// Page `n` (from 1) of the list of a kind, [`ROWS_PER_PAGE`] records a
     /// page, with a pager when there is more than one.
-    pub fn list(&self, kind: Kind, n: usize, at: &Place) -> Result<String, String> {
+    pub fn list(&self, kind: Kind, n: usize, at: &Place) -> Result<String, TemplateError> {
         let s = self.site;
         let folder = kind.folder();
         let root = at.root.as_str();
@@ -555,13 +555,13 @@ impl<'a> Renderer<'a> {
 
     /// The search page: the form with its filters; `assets/search.js`
     /// reads the index and lists the results.
-    pub fn search(&self, facets: &[crate::search::Facet], at: &Place) -> Result<String, String> {
+    pub fn search(&self, facets: &[crate::search::Facet], at: &Place) -> Result<String, TemplateError> {
         let mut c = self.context(at, "search");
         c.insert("facets", facets);
         self.render("search.html", &c)
     }
 
-    pub fn not_found(&self, at: &Place) -> Result<String, String> {
+    pub fn not_found(&self, at: &Place) -> Result<String, TemplateError> {
         self.render("404.html", &self.context(at, "404"))
     }
 }

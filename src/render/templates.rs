@@ -2,6 +2,7 @@
 //! `templates/` (read through [`crate::guard`]), Tera's settings and filters.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use tera::Tera;
 
@@ -36,8 +37,61 @@ pub const BUILTIN_JS: &str = include_str!("../../templates/assets/table.js");
 /// The built-in search script, written to `assets/search.js`.
 pub const BUILTIN_SEARCH_JS: &str = include_str!("../../templates/assets/search.js");
 
+/// Why the project's templates, assets or `static/` cannot make the site.
+#[derive(Clone, Debug, thiserror::Error)]
+pub enum TemplateError {
+    /// A template that fails to render: its name, and Tera's error.
+    #[error("template {name}: {}", tera_error(source))]
+    Render { name: String, source: Arc<tera::Error> },
+    /// A file of the project (`templates/…`, `static/…`) that cannot be
+    /// used, and why.
+    #[error("{file}: {why}")]
+    File { file: String, why: String },
+    /// The templates as a set (one inherits from a template that is not
+    /// there, …): Tera's error.
+    #[error("{}", tera_error(.0))]
+    Set(Arc<tera::Error>),
+}
+
+impl TemplateError {
+    pub fn render(name: &str, source: tera::Error) -> TemplateError {
+        TemplateError::Render {
+            name: name.to_string(),
+            source: Arc::new(source),
+        }
+    }
+
+    fn file(file: impl Into<String>, why: impl std::fmt::Display) -> TemplateError {
+        TemplateError::File {
+            file: file.into(),
+            why: why.to_string(),
+        }
+    }
+
+    /// The project file it is about, and what is wrong with it: where
+    /// `check` reports it.
+    pub fn place(&self) -> (String, String) {
+        match self {
+            TemplateError::Render { name, source } => (format!("templates/{name}"), tera_error(source)),
+            TemplateError::File { file, why } => (file.clone(), why.clone()),
+            TemplateError::Set(e) => ("templates".into(), tera_error(e)),
+        }
+    }
+}
+
+/// A file of `static/` that cannot be published is the project's mistake,
+/// as a template's is.
+impl From<crate::write::WriteError> for TemplateError {
+    fn from(e: crate::write::WriteError) -> TemplateError {
+        match e {
+            crate::write::WriteError::Static { path, why } => TemplateError::File { file: path, why },
+            other => TemplateError::file("static", other),
+        }
+    }
+}
+
 /// Loads the built-in templates, then the project's overrides.
-pub fn load_templates(root: &Path) -> Result<Tera, String> {
+pub fn load_templates(root: &Path) -> Result<Tera, TemplateError> {
     let mut tera = Tera::default();
     let mut all: Vec<(String, String)> = BUILTIN_TEMPLATES
         .iter()
@@ -47,23 +101,24 @@ pub fn load_templates(root: &Path) -> Result<Tera, String> {
     if std::fs::symlink_metadata(&dir).is_ok() {
         let folder = templates_folder(root)?;
         for entry in walkdir::WalkDir::new(&dir).sort_by_file_name().follow_links(false) {
-            let entry = entry.map_err(|e| format!("templates/: {e}"))?;
+            let entry = entry.map_err(|e| TemplateError::file("templates/", e))?;
             let path = entry.path();
             if entry.file_type().is_dir() || path.extension().is_none_or(|e| e != "html") {
                 continue;
             }
             let name = crate::diagnostics::display_path(&dir, path);
             crate::guard::portable_name(&entry.file_name().to_string_lossy())
-                .map_err(|why| format!("templates/{name}: {why}"))?;
+                .map_err(|why| TemplateError::file(format!("templates/{name}"), why))?;
             if let Some((other, _)) = all.iter().find(|(n, _)| n != &name && n.eq_ignore_ascii_case(&name)) {
-                return Err(format!(
-                    "templates/{name}: its name differs from {other} only in case: one file on Windows and macOS; rename it"
+                return Err(TemplateError::file(
+                    format!("templates/{name}"),
+                    format!("its name differs from {other} only in case: one file on Windows and macOS; rename it"),
                 ));
             }
             let text = folder
                 .read_walked(path, crate::load::MAX_FILE_BYTES)
-                .and_then(|b| String::from_utf8(b).map_err(|_| "this file is not valid UTF-8 text".into()))
-                .map_err(|why| format!("templates/{name}: {why}"))?;
+                .and_then(|b| String::from_utf8(b).map_err(|_| crate::guard::Refused::NotUtf8))
+                .map_err(|why| TemplateError::file(format!("templates/{name}"), why))?;
             match all.iter_mut().find(|(n, _)| *n == name) {
                 Some(slot) => slot.1 = text,
                 None => all.push((name, text)),
@@ -71,14 +126,14 @@ pub fn load_templates(root: &Path) -> Result<Tera, String> {
         }
     }
     for (name, text) in &all {
-        machine_reads(text).map_err(|why| format!("templates/{name}: {why}"))?;
+        machine_reads(text).map_err(|why| TemplateError::file(format!("templates/{name}"), why))?;
     }
     tera.add_raw_templates(all).map_err(|e| {
         // Named first, as every other error of a project file is.
         let text = tera_error(&e);
         match text.strip_prefix("Failed to parse '").and_then(|r| r.split_once('\'')) {
-            Some((name, _)) => format!("templates/{name}: {text}"),
-            None => text,
+            Some((name, _)) => TemplateError::file(format!("templates/{name}"), text),
+            None => TemplateError::Set(Arc::new(e)),
         }
     })?;
     tera.register_filter("datetime", datetime_filter);
@@ -145,7 +200,7 @@ fn datetime_filter(
 }
 
 /// The whole chain of a Tera error, which hides the useful part in sources.
-pub fn tera_error(e: &tera::Error) -> String {
+fn tera_error(e: &tera::Error) -> String {
     let mut text = e.to_string();
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
@@ -158,29 +213,29 @@ pub fn tera_error(e: &tera::Error) -> String {
 
 /// The project's `templates/`, checked: a folder inside the project, whose
 /// links stay inside it.
-fn templates_folder(root: &Path) -> Result<crate::guard::Project, String> {
+fn templates_folder(root: &Path) -> Result<crate::guard::Project, TemplateError> {
     crate::guard::Project::new(root)
-        .map_err(|e| format!("templates/: {}", crate::guard::reason(&e)))?
+        .map_err(|e| TemplateError::file("templates/", crate::guard::reason(&e)))?
         .folder("templates")
-        .map_err(|why| format!("templates/: {why}"))
+        .map_err(|why| TemplateError::file("templates/", why))
 }
 
 /// The assets: the project's `templates/assets/<name>` if present, else the
 /// built-in. One that is there but cannot be read (a link out of the
 /// project, a pipe) is an error, not a silent fall-back.
-pub fn assets(root: &Path) -> Result<[(&'static str, String); 3], String> {
+pub fn assets(root: &Path) -> Result<[(&'static str, String); 3], TemplateError> {
     let dir = root.join("templates/assets");
     let folder = if std::fs::symlink_metadata(&dir).is_ok() {
         Some(templates_folder(root)?)
     } else {
         None
     };
-    let read = |name: &str, builtin: &str| -> Result<String, String> {
+    let read = |name: &str, builtin: &str| -> Result<String, TemplateError> {
         let path = dir.join(name);
         match &folder {
             Some(folder) if std::fs::symlink_metadata(&path).is_ok() => folder
                 .read_text(&path, crate::load::MAX_FILE_BYTES)
-                .map_err(|why| format!("templates/assets/{name}: {why}")),
+                .map_err(|why| TemplateError::file(format!("templates/assets/{name}"), why)),
             _ => Ok(builtin.to_string()),
         }
     };

@@ -33,6 +33,7 @@ pub mod tokens;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
+use std::io;
 
 use chrono::Datelike;
 use rayon::prelude::*;
@@ -61,14 +62,6 @@ pub const MAX_RECORD_WORDS: usize = 10_000;
 
 /// The folder of the index inside the site.
 pub const FOLDER: &str = "search/";
-
-/// The index, ready to write.
-pub struct Index {
-    /// Every file of the index: its path inside the site and its text.
-    pub files: Vec<(String, String)>,
-    /// The filters, for the search page's form.
-    pub facets: Vec<Facet>,
-}
 
 /// A filter of the search page: record kind, attack, status, year, country.
 #[derive(Clone, Debug, Serialize)]
@@ -284,7 +277,7 @@ impl Tables {
 /// Makes the index of a site and hands each file (its path inside the site,
 /// its text) to `out` as soon as it is made, so that `build` holds none of
 /// them; returns the filters, for the search page.
-pub fn write<E>(site: &Site, out: &mut dyn FnMut(String, String) -> Result<(), E>) -> Result<Vec<Facet>, E> {
+pub fn write(site: &Site, out: &mut dyn FnMut(String, String) -> io::Result<()>) -> io::Result<Vec<Facet>> {
     let lent = Lent::new(site);
     let records = records(site);
     // About two new words a record (a site's words grow with its records):
@@ -298,7 +291,7 @@ pub fn write<E>(site: &Site, out: &mut dyn FnMut(String, String) -> Result<(), E
         for (k, chunk) in docs.chunks(CHUNK).enumerate() {
             let rows: Vec<[&str; 4]> = chunk.iter().map(|d| [d.kind, &d.title, &d.path, &d.line]).collect();
             let n = b * (BATCH / CHUNK) + k;
-            out(format!("{FOLDER}d/{n}.json"), json(&rows))?;
+            out(format!("{FOLDER}d/{n}.json"), json(&rows)?)?;
         }
         for (k, doc) in docs.into_iter().enumerate() {
             tables.add((b * BATCH + k) as u32, doc);
@@ -312,19 +305,8 @@ pub fn write<E>(site: &Site, out: &mut dyn FnMut(String, String) -> Result<(), E
         shards,
         facets: &facets,
     };
-    out(format!("{FOLDER}index.json"), json(&manifest))?;
+    out(format!("{FOLDER}index.json"), json(&manifest)?)?;
     Ok(facets)
-}
-
-/// The whole index in memory: `serve` answers from it.
-pub fn build(site: &Site) -> Index {
-    let mut files = Vec::new();
-    let facets = write(site, &mut |path, text| {
-        files.push((path, text));
-        Ok::<(), std::convert::Infallible>(())
-    })
-    .unwrap_or_else(|never| match never {});
-    Index { files, facets }
 }
 
 #[derive(Serialize)]
@@ -335,10 +317,12 @@ struct Manifest<'a> {
     facets: &'a [Facet],
 }
 
-fn json<T: Serialize>(value: &T) -> String {
-    let mut text = serde_json::to_string(value).unwrap_or_default();
+/// `value` as one line of JSON; a failure is the build's error, never an
+/// empty file.
+fn json<T: Serialize + ?Sized>(value: &T) -> io::Result<String> {
+    let mut text = serde_json::to_string(value)?;
     text.push('\n');
-    text
+    Ok(text)
 }
 
 /// A word's documents: those it names (title, name, aliases, hashtags,
@@ -346,24 +330,24 @@ fn json<T: Serialize>(value: &T) -> String {
 type Lists = (List, List);
 
 /// The words' shards, handed to `out`; their keys.
-fn words_files<E>(
+fn words_files(
     lists: HashMap<String, Lists>,
-    out: &mut dyn FnMut(String, String) -> Result<(), E>,
-) -> Result<Vec<String>, E> {
+    out: &mut dyn FnMut(String, String) -> io::Result<()>,
+) -> io::Result<Vec<String>> {
     let mut words: Vec<(String, Lists)> = lists.into_iter().collect();
     words.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let entries: Vec<String> = words
         .iter_mut()
         .map(|(w, lists)| {
             let (primary, secondary) = std::mem::take(lists);
-            format!(
+            Ok(format!(
                 "{}:[{},{}]",
-                serde_json::to_string(w).unwrap_or_default(),
+                serde_json::to_string(w)?,
                 primary.finish(),
                 secondary.finish()
-            )
+            ))
         })
-        .collect();
+        .collect::<io::Result<_>>()?;
     let sizes: Vec<(&str, usize)> = words
         .iter()
         .zip(&entries)
@@ -378,10 +362,10 @@ fn words_files<E>(
 }
 
 /// The filters' lists, handed to `out`; the filters with their values.
-fn facet_files<E>(
+fn facet_files(
     values: BTreeMap<(usize, String), (String, List)>,
-    out: &mut dyn FnMut(String, String) -> Result<(), E>,
-) -> Result<Vec<Facet>, E> {
+    out: &mut dyn FnMut(String, String) -> io::Result<()>,
+) -> io::Result<Vec<Facet>> {
     let mut facets: Vec<Facet> = FACETS
         .iter()
         .map(|&(name, label)| Facet {

@@ -43,10 +43,6 @@ impl List {
         self.count as usize
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.count == 0
-    }
-
     fn end_run(&mut self) {
         if self.run > 0 {
             push_number(&mut self.text, -i64::from(self.run));

@@ -21,6 +21,8 @@ use crate::records::{Id, Kind};
 use crate::time::TimeSpan;
 
 mod incident;
+pub mod limits;
+mod site;
 mod times;
 
 pub use times::IncidentTimes;
@@ -98,7 +100,7 @@ pub fn validate(content: Content, diagnostics: &mut Vec<Diagnostic>) -> Option<V
         .map_or(Tz::UTC, |z| z.0);
 
     check_unique(&content, diagnostics);
-    crate::limits::check(&content, diagnostics);
+    limits::check(&content, diagnostics);
     let times = times::resolve_all(&content, zone, diagnostics);
     let as_of = times.as_of;
 

@@ -7,13 +7,7 @@ use std::fs;
 
 use proptest::prelude::*;
 
-/// Cases per property: `PROPTEST_CASES` when set (for longer runs), else `default`.
-fn cases(default: u32) -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+use crate::test_cases as cases;
 
 /// YAML-ish fragments, so the noise reaches deep into the parser.
 fn yamlish() -> impl Strategy<Value = String> {
@@ -51,12 +45,12 @@ fn check_project(incident: &[u8], note: &[u8]) {
     fs::write(c.join("incidents/i.yaml"), incident).unwrap();
     fs::write(c.join("actors/a.yaml"), incident).unwrap();
     fs::write(c.join("notes/n.md"), note).unwrap();
-    let (_, report) = sitrep::check(dir.path(), None, None);
+    let (_, report) = crate::check::check(dir.path(), None, None);
     // Rendering the report reads the files again: it must not panic either.
     for format in [
-        sitrep::diagnostics::Format::Human,
-        sitrep::diagnostics::Format::Github,
-        sitrep::diagnostics::Format::Json,
+        crate::diagnostics::Format::Human,
+        crate::diagnostics::Format::Github,
+        crate::diagnostics::Format::Json,
     ] {
         let _ = report.render(dir.path(), format);
     }

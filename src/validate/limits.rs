@@ -5,23 +5,22 @@
 //! gigabytes of site, and Markdown nested 100,000 deep stalls the
 //! sanitiser. Short texts (titles, names, aliases, tags) are capped at
 //! [`MAX_SHORT_TEXT`] characters and Markdown at [`markdown::MAX_DEPTH`]
-//! levels, each an error at its line. The site's settings that reach every
-//! page or a file of their own (`language`, `cname`, `base_url`) must be
-//! well-formed.
+//! levels, each an error at its line. The site's own settings are checked
+//! in [`super::site`].
 
 use rayon::prelude::*;
 
+use super::error_at;
 use crate::diagnostics::{Diagnostic, Seg};
 use crate::markdown;
 use crate::parse::{Content, Parsed};
 use crate::path;
-use crate::validate::error_at;
 
 /// The most characters a title, a name, an alias, a tag or a hashtag may have.
 pub const MAX_SHORT_TEXT: usize = 300;
 
 /// Checks one short text at `path`.
-fn short<T>(p: &Parsed<T>, path: &[Seg], text: &str, out: &mut Vec<Diagnostic>) {
+pub(super) fn short<T>(p: &Parsed<T>, path: &[Seg], text: &str, out: &mut Vec<Diagnostic>) {
     // Bytes bound characters: most texts are decided without counting.
     if text.len() > MAX_SHORT_TEXT && text.chars().count() > MAX_SHORT_TEXT {
         out.push(
@@ -96,7 +95,7 @@ fn shorts<T>(p: &Parsed<T>, key: &str, texts: &[String], out: &mut Vec<Diagnosti
 }
 
 /// Checks one Markdown text at `path`.
-fn markdown_at<T>(p: &Parsed<T>, path: &[Seg], text: Option<&str>, out: &mut Vec<Diagnostic>) {
+pub(super) fn markdown_at<T>(p: &Parsed<T>, path: &[Seg], text: Option<&str>, out: &mut Vec<Diagnostic>) {
     if text.and_then(markdown::too_deep).is_some() {
         out.push(nesting_error(error_at(p, path, "")));
     }
@@ -116,7 +115,7 @@ fn nesting_error(at: Diagnostic) -> Diagnostic {
 /// Checks every record of `content`.
 pub fn check(content: &Content, out: &mut Vec<Diagnostic>) {
     if let Some(p) = &content.site {
-        check_site(p, out);
+        super::site::check(p, out);
     }
     // Incidents are most of a site, and Markdown may need a parse: in
     // parallel; diagnostics are sorted after validation anyway.
@@ -190,91 +189,4 @@ pub fn check(content: &Content, out: &mut Vec<Diagnostic>) {
             out.push(nesting_error(Diagnostic::error(&p.file, (line, column), "")));
         }
     }
-}
-
-fn check_site(p: &Parsed<crate::records::SiteConfig>, out: &mut Vec<Diagnostic>) {
-    let r = &p.record;
-    short(p, &path!["title"], &r.title, out);
-    markdown_at(p, &path!["description"], r.description.as_deref(), out);
-    if let Some(language) = &r.language {
-        if language_tags::LanguageTag::parse(language).is_err() {
-            out.push(
-                error_at(
-                    p,
-                    &path!["language"],
-                    format!("`{language}` is not a BCP 47 language tag"),
-                )
-                .with_hint("write a tag such as `en`, `fr`, `de-CH` or `pt-BR`"),
-            );
-        }
-    }
-    if let Some(cname) = &r.cname {
-        if let Err(why) = host_name(cname) {
-            out.push(
-                error_at(p, &path!["cname"], format!("`cname` must be a host name: {why}"))
-                    .with_hint("write the custom domain alone, e.g. `incidents.example.org`"),
-            );
-        }
-    }
-    // IANA keeps a few old fixed-offset names: they never change to summer time.
-    if let Some(zone) = r.timezone {
-        let name = zone.0.name();
-        let instead = match name {
-            "EST" => Some("America/New_York"),
-            "MST" => Some("America/Denver (or America/Phoenix, which has no daylight saving)"),
-            "HST" => Some("Pacific/Honolulu"),
-            "EST5EDT" | "CST6CDT" | "MST7MDT" | "PST8PDT" => Some("the city's zone, e.g. America/Chicago"),
-            "CET" | "MET" | "EET" | "WET" => Some("the city's zone, e.g. Europe/Paris"),
-            _ => None,
-        };
-        if let Some(instead) = instead {
-            out.push(
-                crate::validate::warning_at(
-                    p,
-                    &path!["timezone"],
-                    format!(
-                        "`{name}` is an old IANA name kept for compatibility: it follows no city's rules{}",
-                        if matches!(name, "EST" | "MST" | "HST") {
-                            ", and it has no daylight saving at all"
-                        } else {
-                            ""
-                        }
-                    ),
-                )
-                .with_hint(format!("write {instead}")),
-            );
-        }
-    }
-    let url = r.base_url.as_str();
-    if let Ok(parsed) = url::Url::parse(url) {
-        if parsed.query().is_some() || parsed.fragment().is_some() {
-            out.push(
-                error_at(
-                    p,
-                    &path!["base_url"],
-                    "`base_url` has a query or a fragment (`?` or `#`)",
-                )
-                .with_hint("every page's address is made by adding to base_url; write it without `?…` or `#…`"),
-            );
-        }
-    }
-}
-
-/// Why `name` is not a DNS host name (ASCII letters, digits, `-`, dots).
-pub fn host_name(name: &str) -> Result<(), String> {
-    if name.is_empty() || name.len() > 253 {
-        return Err("it must have 1 to 253 characters".into());
-    }
-    for label in name.trim_end_matches('.').split('.') {
-        if label.is_empty() || label.len() > 63 {
-            return Err("each part between dots must have 1 to 63 characters".into());
-        }
-        if !label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
-            return Err("only letters, digits, `-` and dots are allowed".into());
-        }
-        if label.starts_with('-') || label.ends_with('-') {
-            return Err("no part may start or end with `-`".into());
-        }
-    }
-    Ok(())
 }
