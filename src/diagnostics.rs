@@ -139,7 +139,9 @@ pub fn render(diagnostics: &[Diagnostic], format: Format, source_of: &dyn Fn(&st
         }
         Format::Github => diagnostics.iter().map(github).collect(),
         Format::Json => {
-            let mut text = serde_json::to_string_pretty(diagnostics).unwrap_or_default();
+            // Strings and numbers only: this cannot fail, and if it ever
+            // did, an empty answer would read as "no problem".
+            let mut text = serde_json::to_string_pretty(diagnostics).expect("diagnostics serialise");
             text.push('\n');
             text
         }

@@ -65,8 +65,8 @@ pub struct Site {
     pub language: String,
     pub zone: Tz,
     pub as_of: DateTime<Utc>,
-    /// `as_of` for readers: as written in `site.yaml`, or the derived instant.
-    pub as_of_text: String,
+    /// `as_of` as written in site.yaml, when it is.
+    pub as_of_written: Option<crate::time::WrittenTime>,
     pub cname: Option<String>,
     /// Ordered by `started.earliest`, then id (docs/format.md, "Exports").
     pub incidents: Vec<IncidentModel>,
@@ -247,7 +247,7 @@ impl Site {
             language: site.record.language.unwrap_or_else(|| "en".into()),
             zone,
             as_of,
-            as_of_text: as_of_words(site.record.as_of.as_ref(), as_of, zone),
+            as_of_written: site.record.as_of,
             cname: site.record.cname,
             incidents,
             actors,
@@ -363,45 +363,6 @@ impl Site {
 }
 
 impl IncidentModel {
-    /// `started` in words, in the display zone.
-    pub fn started_words(&self, zone: Tz) -> String {
-        crate::wording::when(self.times.started, self.record.started.is_open(), zone)
-    }
-
-    /// `ended` in words, when it is written.
-    pub fn ended_words(&self, zone: Tz) -> Option<String> {
-        let (e, span) = self.record.ended.as_ref().zip(self.times.ended)?;
-        Some(crate::wording::when(span, e.is_open(), zone))
-    }
-
-    /// Without `ended`: the `up` observation that bounds the end, in words.
-    pub fn up_by_words(&self, zone: Tz) -> Option<String> {
-        let k = self.up_by?;
-        Some(crate::wording::when(
-            self.times.observations[k],
-            self.record.observations[k].at.is_open(),
-            zone,
-        ))
-    }
-
-    /// How the incident ended, in words: `ended`, else the `up`
-    /// observation that bounds the end, else that no end is known.
-    pub fn end_words(&self, zone: Tz) -> String {
-        self.end_phrase(self.ended_words(zone).as_deref(), self.up_by_words(zone).as_deref())
-    }
-
-    /// [`Self::end_words`] from `ended` and the bounding `up` already in words.
-    pub fn end_phrase(&self, ended: Option<&str>, up_by: Option<&str>) -> String {
-        if self.status() == Status::NoImpact {
-            return "no outage".into();
-        }
-        match (ended, up_by) {
-            (Some(e), _) => format!("ended {e}"),
-            (None, Some(up)) => format!("up by {up}"),
-            (None, None) => "not known to have ended".into(),
-        }
-    }
-
     /// The last moment the incident may have affected its target: the end
     /// of its possible part, `as_of` while open, its start when it had no
     /// impact.
@@ -450,15 +411,6 @@ impl IncidentModel {
             .max()
             .unwrap_or(t.started.latest)
             .min(as_of)
-    }
-}
-
-/// `as_of` for readers: "the end of Mon 26 Aug 2024, 12:00–24:00 CEST" as
-/// written, else the derived instant ("Tue 27 Aug 2024, 00:00 CEST").
-fn as_of_words(written: Option<&crate::time::WrittenTime>, as_of: DateTime<Utc>, zone: Tz) -> String {
-    match written.and_then(|t| t.resolve(zone).ok()?.closed()) {
-        Some(span) => format!("the end of {}", crate::wording::when(span, false, zone)),
-        None => crate::wording::instant(as_of, zone),
     }
 }
 

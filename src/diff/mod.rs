@@ -183,9 +183,11 @@ fn yaml_fields(yaml: &str) -> BTreeMap<String, String> {
         Ok(serde_yaml::Value::Mapping(m)) => m
             .into_iter()
             .map(|(k, v)| {
-                let key = serde_yaml::to_string(&k).unwrap_or_default().trim().to_string();
-                let value = serde_yaml::to_string(&v).unwrap_or_default().trim().replace('\n', " ");
-                (key, value)
+                // Said, never an empty text that would read as "no value".
+                let text = |v: &serde_yaml::Value| {
+                    serde_yaml::to_string(v).unwrap_or_else(|e| format!("(cannot be shown: {e})"))
+                };
+                (text(&k).trim().to_string(), text(&v).trim().replace('\n', " "))
             })
             .collect(),
         _ => BTreeMap::new(),

@@ -62,8 +62,8 @@ pub fn atom_feed(site: &Site, summary_of: &dyn Fn(usize) -> Option<String>, w: &
         summary.push_str(&format!(
             "<p>{}. Started {}; {}; duration {}.</p>",
             xml(inc.status().sentence()),
-            xml(&inc.started_words(site.zone)),
-            xml(&inc.end_words(site.zone)),
+            xml(&crate::wording::started(inc, site.zone)),
+            xml(&crate::wording::end(inc, site.zone)),
             xml(&wording::how_long(inc.status(), inc.duration))
         ));
         w.write_all("<entry>\n".as_bytes())?;

@@ -290,8 +290,11 @@ pub fn bundle(site: &Site, out: &mut dyn std::io::Write) -> std::io::Result<()> 
     w.out.write_all(b"\n}\n")
 }
 
-fn position(site: &Site, kind: Kind, id: &Id) -> usize {
-    site.position(kind, id).unwrap_or(0)
+/// Where the record a reference names is. Validation refuses a dangling
+/// reference, so there always is one; were there none, the reference is
+/// left out (never pointed at another record).
+fn position(site: &Site, kind: Kind, id: &Id) -> Option<usize> {
+    site.position(kind, id)
 }
 
 fn write_campaigns_and_actors(w: &mut Writer, site: &Site, ids: &Ids) -> std::io::Result<()> {
@@ -399,15 +402,18 @@ fn relationships<'a>(site: &'a Site) -> Relations<'a> {
     };
     for inc in &site.incidents {
         let r = &inc.record;
-        let target = |t: &Id| Node::Target(position(site, Kind::Target, t));
-        let campaign = r
-            .campaign
-            .as_ref()
-            .map(|c| Node::Campaign(position(site, Kind::Campaign, c)));
+        let targets: Vec<Node> = (r.targets.iter())
+            .filter_map(|t| position(site, Kind::Target, t).map(Node::Target))
+            .collect();
+        let campaign = (r.campaign.as_ref())
+            .and_then(|c| position(site, Kind::Campaign, c))
+            .map(Node::Campaign);
         for a in &r.actors {
-            let actor = Node::Actor(position(site, Kind::Actor, &a.actor));
-            for t in &r.targets {
-                relate(actor, "targets", target(t), Some((a, r)));
+            let Some(actor) = position(site, Kind::Actor, &a.actor).map(Node::Actor) else {
+                continue;
+            };
+            for &t in &targets {
+                relate(actor, "targets", t, Some((a, r)));
             }
             // An announcement is an intent: the actor targets, nothing more is known.
             if a.basis == Basis::Announced {
@@ -421,8 +427,8 @@ fn relationships<'a>(site: &'a Site) -> Relations<'a> {
             }
         }
         if let Some(c) = campaign {
-            for t in &r.targets {
-                relate(c, "targets", target(t), None);
+            for &t in &targets {
+                relate(c, "targets", t, None);
             }
             for &k in &r.attack {
                 relate(c, "uses", Node::Pattern(k), None);
@@ -438,7 +444,9 @@ fn relationships<'a>(site: &'a Site) -> Relations<'a> {
                 RelationKind::PartOf => "related-to/part-of",
                 RelationKind::AlliedWith => "related-to/allied-with",
             };
-            let other = Node::Actor(position(site, Kind::Actor, &rel.actor));
+            let Some(other) = position(site, Kind::Actor, &rel.actor).map(Node::Actor) else {
+                continue;
+            };
             let slot = relations.entry((Node::Actor(i), kind, other, None)).or_default();
             slot.between_actors = Some(rel.kind);
             slot.sources.extend(rel.url.as_ref().map(|u| SourceReference {
@@ -499,12 +507,12 @@ fn write_note(w: &mut Writer, site: &Site, ids: &Ids, inc: &crate::model::Incide
     let mut object_refs: Vec<&str> = r
         .targets
         .iter()
-        .map(|t| ids.targets[position(site, Kind::Target, t)].as_str())
+        .filter_map(|t| Some(ids.targets[position(site, Kind::Target, t)?].as_str()))
         .collect();
     object_refs.extend(
-        r.campaign
-            .as_ref()
-            .map(|c| ids.campaigns[position(site, Kind::Campaign, c)].as_str()),
+        (r.campaign.as_ref())
+            .and_then(|c| position(site, Kind::Campaign, c))
+            .map(|c| ids.campaigns[c].as_str()),
     );
     let props = NoteProps {
         summary: &r.title,
@@ -532,7 +540,10 @@ fn write_sightings(w: &mut Writer, site: &Site, ids: &Ids) -> std::io::Result<()
         let r = &inc.record;
         let b = inc.outcome.bounds;
         let sighted = match (&r.campaign, r.attack.first()) {
-            (Some(c), _) => ids.campaigns[position(site, Kind::Campaign, c)].as_str(),
+            (Some(c), _) => match position(site, Kind::Campaign, c) {
+                Some(c) => ids.campaigns[c].as_str(),
+                None => continue,
+            },
             (None, Some(k)) => ids.patterns[k].as_str(),
             (None, None) => continue,
         };
@@ -541,7 +552,7 @@ fn write_sightings(w: &mut Writer, site: &Site, ids: &Ids) -> std::io::Result<()
             where_sighted_refs: r
                 .targets
                 .iter()
-                .map(|t| ids.targets[position(site, Kind::Target, t)].as_str())
+                .filter_map(|t| Some(ids.targets[position(site, Kind::Target, t)?].as_str()))
                 .collect(),
             first_seen: timestamp(b.start_earliest),
             last_seen: timestamp(b.end_latest.unwrap_or(site.as_of).max(b.start_earliest)),

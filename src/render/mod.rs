@@ -67,7 +67,7 @@ impl<'a> Renderer<'a> {
             base_url: &site.base_url,
             language: &site.language,
             timezone: site.zone.name(),
-            as_of: site.as_of_text.clone(),
+            as_of: wording::as_of(site),
         };
         let mut base = Context::new();
         base.insert("site", &site_view);
@@ -96,7 +96,7 @@ impl<'a> Renderer<'a> {
         self.shared.bar_titles[i]
             .get_or_init(|| {
                 let w = self.time_words(i);
-                let end = self.site.incidents[i].end_phrase(w.ended.as_deref(), w.up_by.as_deref());
+                let end = wording::end_phrase(&self.site.incidents[i], w.ended.as_deref(), w.up_by.as_deref());
                 timeline::bar_title(self.site, i, &w.started, &end)
             })
             .as_str()
@@ -198,9 +198,9 @@ impl<'a> Renderer<'a> {
             let inc = &self.site.incidents[i];
             let zone = self.site.zone;
             cache::TimeWords {
-                started: inc.started_words(zone),
-                ended: inc.ended_words(zone),
-                up_by: inc.up_by_words(zone),
+                started: wording::started(inc, zone),
+                ended: wording::ended(inc, zone),
+                up_by: wording::up_by(inc, zone),
             }
         })
     }

@@ -585,7 +585,7 @@ fn incident<'a>(site: &Site, lent: &'a Lent, i: usize) -> Doc<'a> {
         n => names(site, Kind::Actor, &mut actors.into_iter(), n),
     };
     let what = names(site, Kind::Target, &mut r.targets.iter(), r.targets.len());
-    let when = inc.started_words(site.zone);
+    let when = wording::started(inc, site.zone);
     let mut how_long = wording::how_long(status, inc.duration);
     // For a claim, often the one length that is known.
     if let Some(seen) = inc.attack_seen() {

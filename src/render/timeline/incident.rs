@@ -232,7 +232,7 @@ fn axis(
             "<line class=\"as-of\" x1=\"{asx}\" y1=\"{}\" x2=\"{asx}\" y2=\"{}\"><title>as of {}</title></line>",
             P(AXIS - 4.0),
             P(height - 4.0),
-            escape(&site.as_of_text)
+            escape(&crate::wording::as_of(site))
         );
     }
     s.push_str("</g>\n");

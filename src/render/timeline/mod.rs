@@ -231,7 +231,7 @@ fn draw_axis(s: &mut String, site: &Site, layout: &Layout, x: &dyn Fn(DateTime<U
             "<line class=\"as-of\" x1=\"{asx}\" y1=\"{}\" x2=\"{asx}\" y2=\"{}\"><title>as of {}</title></line>",
             P(TOP - 6.0),
             P(height - 6.0),
-            escape(&site.as_of_text)
+            escape(&crate::wording::as_of(site))
         );
     }
     s.push_str("</g>\n");
