@@ -373,6 +373,57 @@ fn whole_days(from: NaiveDate, to: NaiveDate) -> String {
     format!("between {first} and {}", date(last, Upto::Year))
 }
 
+/// How an incident ended, in words (what the model holds is times and
+/// bounds; their wording is here).
+/// `ended` in words, when it is written.
+pub fn ended(inc: &IncidentModel, zone: Tz) -> Option<String> {
+    let (e, span) = inc.record.ended.as_ref().zip(inc.times.ended)?;
+    Some(when(span, e.is_open(), zone))
+}
+
+/// Without `ended`: the `up` observation that bounds the end, in words.
+pub fn up_by(inc: &IncidentModel, zone: Tz) -> Option<String> {
+    let k = inc.up_by?;
+    Some(when(
+        inc.times.observations[k],
+        inc.record.observations[k].at.is_open(),
+        zone,
+    ))
+}
+
+/// How the incident ended, in words: `ended`, else the `up`
+/// observation that bounds the end, else that no end is known.
+pub fn end(inc: &IncidentModel, zone: Tz) -> String {
+    end_phrase(inc, ended(inc, zone).as_deref(), up_by(inc, zone).as_deref())
+}
+
+/// [`end`] from `ended` and the bounding `up` already in words.
+pub fn end_phrase(inc: &IncidentModel, ended: Option<&str>, up_by: Option<&str>) -> String {
+    if inc.status() == Status::NoImpact {
+        return "no outage".into();
+    }
+    match (ended, up_by) {
+        (Some(e), _) => format!("ended {e}"),
+        (None, Some(up)) => format!("up by {up}"),
+        (None, None) => "not known to have ended".into(),
+    }
+}
+
+/// `started` in words, in the display zone.
+pub fn started(inc: &IncidentModel, zone: Tz) -> String {
+    when(inc.times.started, inc.record.started.is_open(), zone)
+}
+
+/// `as_of` for readers: "the end of Mon 26 Aug 2024, 12:00–24:00 CEST" as
+/// written, else the derived instant ("Tue 27 Aug 2024, 00:00 CEST").
+pub fn as_of(site: &Site) -> String {
+    let zone = site.zone;
+    match site.as_of_written.as_ref().and_then(|t| t.resolve(zone).ok()?.closed()) {
+        Some(span) => format!("the end of {}", when(span, false, zone)),
+        None => instant(site.as_of, zone),
+    }
+}
+
 #[cfg(test)]
 mod tests {
 
@@ -492,56 +543,5 @@ mod tests {
                 );
             }
         }
-    }
-}
-
-/// How an incident ended, in words (what the model holds is times and
-/// bounds; their wording is here).
-/// `ended` in words, when it is written.
-pub fn ended(inc: &IncidentModel, zone: Tz) -> Option<String> {
-    let (e, span) = inc.record.ended.as_ref().zip(inc.times.ended)?;
-    Some(when(span, e.is_open(), zone))
-}
-
-/// Without `ended`: the `up` observation that bounds the end, in words.
-pub fn up_by(inc: &IncidentModel, zone: Tz) -> Option<String> {
-    let k = inc.up_by?;
-    Some(when(
-        inc.times.observations[k],
-        inc.record.observations[k].at.is_open(),
-        zone,
-    ))
-}
-
-/// How the incident ended, in words: `ended`, else the `up`
-/// observation that bounds the end, else that no end is known.
-pub fn end(inc: &IncidentModel, zone: Tz) -> String {
-    end_phrase(inc, ended(inc, zone).as_deref(), up_by(inc, zone).as_deref())
-}
-
-/// [`end`] from `ended` and the bounding `up` already in words.
-pub fn end_phrase(inc: &IncidentModel, ended: Option<&str>, up_by: Option<&str>) -> String {
-    if inc.status() == Status::NoImpact {
-        return "no outage".into();
-    }
-    match (ended, up_by) {
-        (Some(e), _) => format!("ended {e}"),
-        (None, Some(up)) => format!("up by {up}"),
-        (None, None) => "not known to have ended".into(),
-    }
-}
-
-/// `started` in words, in the display zone.
-pub fn started(inc: &IncidentModel, zone: Tz) -> String {
-    when(inc.times.started, inc.record.started.is_open(), zone)
-}
-
-/// `as_of` for readers: "the end of Mon 26 Aug 2024, 12:00–24:00 CEST" as
-/// written, else the derived instant ("Tue 27 Aug 2024, 00:00 CEST").
-pub fn as_of(site: &Site) -> String {
-    let zone = site.zone;
-    match site.as_of_written.as_ref().and_then(|t| t.resolve(zone).ok()?.closed()) {
-        Some(span) => format!("the end of {}", when(span, false, zone)),
-        None => instant(site.as_of, zone),
     }
 }
