@@ -2,11 +2,13 @@
 //! an error still exists for the references to it (part of the issue on
 //! finding every problem in one run).
 
-mod common;
-
 use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
 
-use common::{fixture, sitrep, stdout_of};
+use serde_json::Value;
+
+use crate::common::{self, *};
 
 #[test]
 fn an_unreadable_record_is_still_there_for_its_references() {
@@ -222,4 +224,220 @@ fn every_mistake_put_into_the_example_incidents_is_reported_in_one_run_at_its_li
         assert_eq!(lines_hit, broken, "{rel}: {out}");
         assert!(errors.iter().all(|d| d["file"] == rel.as_str()), "{rel}: {out}");
     }
+}
+
+// ---- errors ----
+
+#[test]
+fn every_invalid_fixture_reports_exactly_its_errors() {
+    let update = std::env::var_os("UPDATE_EXPECT").is_some();
+    let root = repo().join("tests/fixtures/invalid");
+    let mut cases: Vec<PathBuf> = fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).collect();
+    cases.sort();
+    assert!(cases.len() >= 25);
+    for case in cases {
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let dir = fixture(&format!("invalid/{name}"));
+        let (code, stdout, stderr) =
+            stdout_of(sitrep().args(["check", "--format", "github", "--root"]).arg(dir.path()));
+        assert_eq!(code, 1, "{name}: exit code; stderr: {stderr}");
+        assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+        let expected_file = case.join("expected.github");
+        if update {
+            fs::write(&expected_file, &stdout).unwrap();
+        }
+        let expected = fs::read_to_string(&expected_file).unwrap_or_default();
+        assert_eq!(stdout, expected, "{name}: check output differs from expected.github");
+        // `build` fails the same way and writes nothing.
+        let (code, _, stderr) = stdout_of(sitrep().args(["build", "--root"]).arg(dir.path()));
+        assert_eq!(code, 1, "{name}: build exit code");
+        assert!(!dir.path().join("site").exists(), "{name}: build wrote a site");
+        assert!(stderr.contains("nothing was written"), "{name}: {stderr}");
+    }
+}
+
+#[test]
+fn human_format_shows_the_line_a_caret_and_a_hint() {
+    let dir = fixture("invalid/unknown-key");
+    let (code, stdout, _) = stdout_of(sitrep().args(["check", "--root"]).arg(dir.path()));
+    assert_eq!(code, 1);
+    assert!(
+        stdout.contains("content/incidents/i.yaml:8:1: error: unknown key `strated`"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("8 | strated: 2024-08-25"), "{stdout}");
+    assert!(stdout.contains("  | ^^^^^^^"), "{stdout}");
+    assert!(stdout.contains("help: did you mean `started`?"), "{stdout}");
+}
+
+#[test]
+fn json_format_is_an_array_of_problems() {
+    let dir = fixture("invalid/several-files");
+    let (code, stdout, _) = stdout_of(sitrep().args(["check", "--format", "json", "--root"]).arg(dir.path()));
+    assert_eq!(code, 1);
+    let problems: Value = serde_json::from_str(&stdout).unwrap();
+    let problems = problems.as_array().unwrap();
+    let errors: Vec<(&str, u64)> = problems
+        .iter()
+        .filter(|p| p["severity"] == "error")
+        .map(|p| (p["file"].as_str().unwrap(), p["line"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            ("content/actors/b.yaml", 2),
+            ("content/incidents/i.yaml", 3),
+            ("content/incidents/j.yaml", 2),
+            ("content/targets/u.yaml", 1)
+        ]
+    );
+}
+
+#[test]
+fn clean_content_checks_with_exit_zero() {
+    let dir = fixture("valid/time-rules");
+    let (code, stdout, _) = stdout_of(sitrep().args(["check", "--format", "github", "--root"]).arg(dir.path()));
+    assert_eq!(code, 0, "{stdout}");
+    assert!(!dir.path().join("site").exists(), "check wrote a site");
+}
+
+#[test]
+fn usage_errors_exit_two() {
+    sitrep().arg("frobnicate").assert().code(2);
+    sitrep()
+        .args(["check", "--root", "/nonexistent/sitrep"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn warnings_do_not_fail_check_and_odd_files_are_errors_not_panics() {
+    // The example has sources without a URL: warnings, exit 0.
+    let dir = fixture("example");
+    let (code, out, _) = stdout_of(sitrep().args(["check", "--format", "github", "--root"]).arg(dir.path()));
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("::warning file=content/incidents/2024/ansm-ddos.yaml,line=31,col=9::source `scmedia` has no url"),
+        "{out}"
+    );
+
+    let dir = fixture("valid/time-rules");
+    let c = dir.path().join("content");
+    // Longer than a year: legal, but suspicious.
+    fs::write(c.join("incidents/long.yaml"), "title: Long\nattack: [ddos]\ntargets: [t1]\nstarted: 2020-01-01\nended: 2024-01-01\nsources:\n  - id: s\n    url: https://example.org/\n").unwrap();
+    let (code, out, _) = stdout_of(sitrep().args(["check", "--format", "github", "--root"]).arg(dir.path()));
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("::warning file=content/incidents/long.yaml,line=4,col=10::this incident lasted more than a year"),
+        "{out}"
+    );
+    // A folder named like a record, and a dangling symlink: errors for those files, the run goes on.
+    fs::create_dir(c.join("incidents/folder.yaml")).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(c.join("nowhere.yaml"), c.join("incidents/dangling.yaml")).unwrap();
+    fs::write(c.join("incidents/bad-one.yaml"), "title: [\n").unwrap();
+    let (code, out, err) = stdout_of(sitrep().args(["check", "--format", "github", "--root"]).arg(dir.path()));
+    assert_eq!(code, 1, "{out}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(
+        out.contains("file=content/incidents/folder.yaml,line=1,col=1::this is a folder"),
+        "{out}"
+    );
+    #[cfg(unix)]
+    assert!(
+        out.contains("file=content/incidents/dangling.yaml,line=1,col=1::this symbolic link cannot be followed"),
+        "{out}"
+    );
+    assert!(
+        out.contains("file=content/incidents/bad-one.yaml,line=1,col=8"),
+        "{out}"
+    );
+}
+
+#[test]
+fn check_finds_what_build_refuses_in_templates_and_static() {
+    let cases: [(&str, &str, &str); 4] = [
+        (
+            "templates/incident.html",
+            "{% extends \"base.html\" %}{% block content %}{{ nope.x }}{% endblock %}",
+            "incident.html",
+        ),
+        ("templates/base.html", "{% block content %}", "base.html"),
+        ("static/feed.xml", "<feed/>", "static/feed.xml"),
+        ("static/Incidents.json", "[]", "static/Incidents.json"),
+    ];
+    for (file, text, named) in cases {
+        let (_dir, root, _) = project();
+        fs::create_dir_all(root.join(file).parent().unwrap()).unwrap();
+        fs::write(root.join(file), text).unwrap();
+        let (code, _, err) = build(&root, &[]);
+        assert_eq!(code, 1, "{file}: build {err}");
+        let (code, said) = check(&root);
+        assert_eq!(code, 1, "{file}: check passed what build refuses: {said}");
+        assert!(said.contains(named), "{file}: {said}");
+        let (_, out, _) = stdout_of(sitrep().args(["check", "--format", "github", "--root"]).arg(&root));
+        assert!(
+            out.contains(&format!("::error file={}/", file.split('/').next().unwrap())),
+            "{out}"
+        );
+    }
+}
+
+/// A failing incident of `n` list entries, of each shape that once made
+/// `check` quadratic: a block list beside a misspelt key, a list of
+/// mappings with one bad entry, a flow list of ids nobody has.
+fn failing_files(root: &Path, n: usize) {
+    let dir = root.join("content/incidents");
+    let head = "title: Many\nattack: [ddos]\ntargets: [t1]\nstarted: 2024-08-25\n";
+    let tags: String = (0..n).map(|i| format!("  - t{i}\n")).collect();
+    write_incident(root, "tags.yaml", &format!("{head}tags:\n{tags}bogus: 1\n"));
+    let observations: String = (0..n / 2)
+        .map(|i| {
+            format!(
+                "  - at: 2024-08-25\n    state: {}\n",
+                if i == 5 { "sideways" } else { "down" }
+            )
+        })
+        .collect();
+    write_incident(
+        root,
+        "observations.yaml",
+        &format!("{head}observations:\n{observations}"),
+    );
+    let ids: Vec<String> = (0..n / 2).map(|i| format!("t{i}")).collect();
+    fs::write(
+        dir.join("flow.yaml"),
+        format!(
+            "title: Many\nattack: [ddos]\ntargets: [{}]\nstarted: 2024-08-25\n",
+            ids.join(", ")
+        ),
+    )
+    .unwrap();
+}
+
+#[test]
+fn check_is_near_linear_in_a_failing_file() {
+    // The fastest of three runs, for inputs 4x apart: a linear `check`
+    // takes about 4x as long, a quadratic one 16x. The bound leaves room
+    // for a noisy machine, not for a square.
+    let time = |n: usize| {
+        let (_dir, root, _) = project();
+        failing_files(&root, n);
+        (0..3)
+            .map(|_| {
+                let started = Instant::now();
+                let (code, _, _) = stdout_of(sitrep().args(["check", "--root"]).arg(&root));
+                assert_eq!(code, 1);
+                started.elapsed()
+            })
+            .min()
+            .unwrap()
+    };
+    let small = time(3_000);
+    let large = time(12_000);
+    let ratio = large.as_secs_f64() / small.as_secs_f64();
+    assert!(
+        ratio < 9.0,
+        "4x the input took {ratio:.1}x the time ({small:?} -> {large:?})"
+    );
 }

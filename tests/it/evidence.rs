@@ -4,23 +4,14 @@
 //! week-long ransom-note claim on the same target, an `up` "as of writing"
 //! that overlaps its `down`, and a target seen in DDoSia's lists.
 
-mod common;
-
 use std::fs;
 
-use common::{fixture, sitrep, stdout_of};
 use serde_json::Value;
 
-fn built() -> tempfile::TempDir {
-    let dir = fixture("valid/evidence");
-    sitrep().arg("build").arg("--root").arg(dir.path()).assert().success();
-    dir
-}
+use crate::common::{self, *};
 
-fn read(dir: &tempfile::TempDir, path: &str) -> String {
-    fs::read_to_string(dir.path().join("site").join(path))
-        .unwrap()
-        .replace('\u{a0}', " ")
+fn built() -> tempfile::TempDir {
+    common::built("valid/evidence")
 }
 
 /// The fixture with one incident's text edited: `from` replaced by `to`.

@@ -3,24 +3,14 @@
 //! driven through the real binary on `tests/fixtures/valid/claims`, whose
 //! expected bounds are computed by hand in `expected.tsv`.
 
-mod common;
-
 use std::fs;
 
-use common::{fixture, sitrep, stdout_of};
 use serde_json::Value;
 
-fn built() -> tempfile::TempDir {
-    let dir = fixture("valid/claims");
-    sitrep().arg("build").arg("--root").arg(dir.path()).assert().success();
-    dir
-}
+use crate::common::{self, *};
 
-fn read(dir: &tempfile::TempDir, path: &str) -> String {
-    // Times in words hold together with no-break spaces; the tests read them as spaces.
-    fs::read_to_string(dir.path().join("site").join(path))
-        .unwrap()
-        .replace('\u{a0}', " ")
+fn built() -> tempfile::TempDir {
+    common::built("valid/claims")
 }
 
 fn text(v: &Value) -> String {

@@ -3,14 +3,13 @@
 //! record is in the shard the page fetches for it, and the files a query
 //! fetches stay small.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use common::*;
 use serde_json::Value;
+
+use crate::common::*;
 use sitrep::search_rules::{shards_of, words, SHARD_BYTES};
 
 /// A built site's index, read file by file on demand like the search page
@@ -196,36 +195,6 @@ fn names_aliases_hosts_hashtags_countries_and_dates_are_found() {
     assert!(!page.contains("site-search"), "the search page has its own box");
 }
 
-/// `n` incidents on `n / 10` targets with hosts, each with words of its own.
-fn corpus(n: usize) -> tempfile::TempDir {
-    let dir = fixture("valid/search");
-    let content = dir.path().join("content");
-    for t in 0..n / 10 {
-        fs::write(
-            content.join(format!("targets/t-{t:04}.yaml")),
-            format!(
-                "name: Target {t} of the region\nurl: https://www.town-{t}.example/\ncountry: C{}\n",
-                t % 7
-            ),
-        )
-        .unwrap();
-    }
-    for i in 0..n {
-        fs::write(
-            content.join(format!("incidents/2024/m-{i:05}.yaml")),
-            format!(
-                "title: Outage number{i} at town {t}\nsummary: Word{i}x and unique{}y.\nattack: [ddos]\ntargets: [t-{t:04}]\nstarted: 2024-{:02}-{:02}\n",
-                i * 7,
-                1 + i % 12,
-                1 + i % 28,
-                t = i % (n / 10)
-            ),
-        )
-        .unwrap();
-    }
-    dir
-}
-
 #[test]
 fn every_word_of_every_record_is_in_the_shard_the_page_fetches() {
     let dir = corpus(3000);
@@ -298,4 +267,73 @@ fn a_filter_alone_lists_its_records_newest_first() {
     let found = index.query("", &by_country);
     // Targets 3, 10, 17: 3 targets and their 30 incidents.
     assert_eq!(found.len(), 33, "{found:?}");
+}
+
+#[test]
+fn the_search_index_stays_bounded_whatever_the_text() {
+    let (_dir, root, _) = project();
+    // One record of ~20,000 distinct words, 10,500 of them sharing a
+    // two-letter start, each with a third letter of its own; a country of
+    // 70 letters; a target of 200 words of 100 letters.
+    let shared: Vec<String> = (0..10_500u32)
+        .map(|i| format!("xy{}", char::from_u32(0x4e00 + i).unwrap()))
+        .collect();
+    let other: Vec<String> = (0..10_000).map(|i| format!("w{i}q")).collect();
+    write_incident(
+        &root,
+        "huge.yaml",
+        &format!(
+            "title: Huge\nattack: [ddos]\ntargets: [t1]\nstarted: 2024-08-25\nsummary: \"{} {}\"\n",
+            shared.join(" "),
+            other.join(" ")
+        ),
+    );
+    let long: Vec<String> = (0..200).map(|i| format!("{i:0>100}")).collect();
+    fs::write(
+        root.join("content/targets/t1.yaml"),
+        format!(
+            "name: T1\ncountry: {}\ndescription: \"{}\"\n",
+            "a".repeat(70),
+            long.join(" ")
+        ),
+    )
+    .unwrap();
+    let (code, _, err) = build(&root, &[]);
+    assert_eq!(code, 0, "{err}");
+    let search = tree(&root.join("site/search"));
+    let bytes: usize = search.values().map(Vec::len).sum();
+    // Files grow with the bytes of the index, never one per word.
+    assert!(search.len() < 60, "{} files, {bytes} bytes", search.len());
+    assert!(
+        search.keys().all(|name| name.len() < 40),
+        "{:?}",
+        search.keys().max_by_key(|n| n.len())
+    );
+    // One record adds at most MAX_RECORD_WORDS words.
+    let words: usize = search
+        .iter()
+        .filter(|(name, _)| name.starts_with("t/"))
+        .map(|(_, text)| {
+            serde_json::from_slice::<serde_json::Value>(text)
+                .unwrap()
+                .as_object()
+                .unwrap()
+                .len()
+        })
+        .sum();
+    assert!(
+        words <= sitrep::search_rules::MAX_RECORD_WORDS + 2_000,
+        "{words} words indexed"
+    );
+    // Typing the shared two letters fetches a few shards, not thousands.
+    let manifest: serde_json::Value = serde_json::from_slice(&search["index.json"]).unwrap();
+    let firsts: Vec<&str> = manifest["shards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    let (fetched, cut) = sitrep::search_rules::shards_of(&firsts, "xy", true);
+    assert!(fetched.len() <= sitrep::search_rules::MAX_PREFIX_SHARDS);
+    assert!(cut, "the page says to type more");
 }

@@ -4,17 +4,9 @@
 //! what they changed (`init` copies no template, `new incident` passes
 //! `check` as written).
 
-mod common;
-
 use std::fs;
 
-use common::{fixture, sitrep, stdout_of};
-
-fn built(case: &str) -> tempfile::TempDir {
-    let dir = fixture(case);
-    sitrep().arg("build").arg("--root").arg(dir.path()).assert().success();
-    dir
-}
+use crate::common::*;
 
 /// The incident ids of a page's table rows, in page order.
 fn row_ids(html: &str) -> Vec<String> {
@@ -90,61 +82,6 @@ fn times_in_words_never_break_inside() {
         page.contains(">Mon\u{a0}26\u{a0}Aug\u{a0}2024, 12:00–24:00\u{a0}CEST</time>"),
         "{page}"
     );
-}
-
-#[test]
-fn init_copies_no_template_and_works_in_an_existing_repository() {
-    let dir = tempfile::tempdir().unwrap();
-    let repo = dir.path();
-    fs::create_dir(repo.join(".git")).unwrap();
-    fs::write(repo.join("README.md"), "# Our tracker\n").unwrap();
-    fs::write(repo.join("LICENSE"), "MIT\n").unwrap();
-    let (code, _, err) = stdout_of(sitrep().arg("init").arg(repo));
-    assert_eq!(code, 0, "{err}");
-    assert!(err.contains("kept"), "{err}");
-    // The repository's own files are untouched.
-    assert_eq!(fs::read_to_string(repo.join("README.md")).unwrap(), "# Our tracker\n");
-    assert_eq!(fs::read_to_string(repo.join("LICENSE")).unwrap(), "MIT\n");
-    // templates/ holds only a README that says how to override one.
-    let templates: Vec<String> = fs::read_dir(repo.join("templates"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    assert_eq!(templates, ["README.md"]);
-    let readme = fs::read_to_string(repo.join("templates/README.md")).unwrap();
-    assert!(
-        readme.contains("incident.html") && readme.contains("built-in"),
-        "{readme}"
-    );
-    // The pages still build, from the built-in templates.
-    sitrep().args(["build", "--root"]).arg(repo).assert().success();
-    assert!(repo.join("site/assets/style.css").is_file());
-    // A second init refuses: this is a project now.
-    let (code, _, err) = stdout_of(sitrep().arg("init").arg(repo));
-    assert_eq!(code, 2, "{err}");
-}
-
-#[test]
-fn a_new_incident_passes_check_as_written() {
-    // In a project whose as_of is an interval, with a dated id and without.
-    let dir = fixture("example");
-    for id in ["2024-08-26-new-ddos", "undated-ddos"] {
-        sitrep()
-            .args(["new", "incident", id, "--root"])
-            .arg(dir.path())
-            .assert()
-            .success();
-    }
-    let dated = fs::read_to_string(dir.path().join("content/incidents/2024-08-26-new-ddos.yaml")).unwrap();
-    assert!(dated.contains("\nstarted: 2024-08-26   # from the id"), "{dated}");
-    let undated = fs::read_to_string(dir.path().join("content/incidents/undated-ddos.yaml")).unwrap();
-    assert!(
-        undated.contains("\nstarted: 2024-08-26T12/2024-08-26T17-04:00   # from as_of"),
-        "{undated}"
-    );
-    assert!(undated.contains("\ntargets: [ansm]"), "{undated}");
-    let (code, out, err) = stdout_of(sitrep().args(["check", "--root"]).arg(dir.path()));
-    assert_eq!(code, 0, "{out}{err}");
 }
 
 #[test]
