@@ -52,40 +52,11 @@ const FOLDERS: [(Kind, &str); 5] = [
 pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Loaded {
     let content = root.join("content");
     let mut loaded = Loaded::default();
-    let project = match Project::new(root) {
-        Ok(p) => p,
-        Err(e) => {
-            diagnostics.push(Diagnostic::error(
-                ".",
-                (0, 0),
-                format!("cannot read the project: {}", reason(&e)),
-            ));
-            return loaded;
-        }
-    };
-    let project = match project.folder("content") {
-        Ok(p) => p,
-        Err(why) => {
-            diagnostics.push(Diagnostic::error("content", (0, 0), why.to_string()));
-            return loaded;
-        }
+    let Some(project) = content_folder(root, diagnostics) else {
+        return loaded;
     };
     let project = &project;
-    let site_path = content.join("site.yaml");
-    let site_file = display_path(root, &site_path);
-    match read_text(project, &site_path, &site_file, false) {
-        Ok((text, notice)) => {
-            diagnostics.extend(notice);
-            loaded.site = Some(SourceFile {
-                kind: Kind::Note, // unused for the site file
-                id: Id::parse("site").expect("valid id"),
-                file: site_file,
-                text,
-            })
-        }
-        Err(d) => diagnostics
-            .push(d.with_hint("every project needs content/site.yaml with at least `title:` and `base_url:`")),
-    }
+    loaded.site = load_site(root, project, diagnostics);
 
     // Files are read in batches while the walk goes on, so reading (in
     // parallel) overlaps the walk (sequential, for its fixed order).
@@ -98,8 +69,7 @@ pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Loaded {
             let (n, batches) = (next, &batches);
             next += 1;
             scope.spawn(move |_| {
-                let read: Vec<Result<(SourceFile, Option<Diagnostic>), Unread>> =
-                    batch.into_iter().map(|f| read_one(root, project, f)).collect();
+                let read: Vec<Read> = batch.into_iter().map(|f| read_one(root, project, f)).collect();
                 batches.lock().unwrap_or_else(|e| e.into_inner()).push((n, read));
             });
         };
@@ -132,40 +102,10 @@ pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Loaded {
                         continue;
                     }
                 };
+                if !is_record_file(root, kind, ext, &entry, diagnostics) {
+                    continue;
+                }
                 let path = entry.path();
-                let has_ext = path.extension().is_some_and(|e| e == ext);
-                let file_type = entry.file_type();
-                if !(file_type.is_dir() || file_type.is_file() || file_type.is_symlink()) {
-                    let why = fs::symlink_metadata(path).map_or("not a file".into(), |m| {
-                        format!("this is {}, not a file; it is not read", crate::guard::kind_name(&m))
-                    });
-                    diagnostics.push(Diagnostic::error(&display_path(root, path), (0, 0), why.to_string()));
-                    continue;
-                }
-                if file_type.is_dir() {
-                    if let Err(why) = crate::guard::portable_name(&entry.file_name().to_string_lossy()) {
-                        diagnostics.push(Diagnostic::error(&display_path(root, path), (0, 0), why.to_string()));
-                    }
-                    if has_ext {
-                        diagnostics.push(Diagnostic::error(
-                            &display_path(root, path),
-                            (0, 0),
-                            format!("this is a folder, but its name says it is a `.{ext}` record"),
-                        ));
-                    }
-                    continue;
-                }
-                if !has_ext {
-                    diagnostics.push(
-                        Diagnostic::warning(
-                            &display_path(root, path),
-                            (0, 0),
-                            format!("ignored: records in {}/ are `.{ext}` files", kind.folder()),
-                        )
-                        .with_hint("rename it, or start its name with `_` to silence this"),
-                    );
-                    continue;
-                }
                 batch.push((kind, path.to_path_buf()));
                 found += 1;
                 if batch.len() == BATCH && found <= MAX_RECORDS {
@@ -185,10 +125,16 @@ pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Loaded {
         ));
         return loaded;
     }
-    let mut batches = batches.into_inner().unwrap_or_else(|e| e.into_inner());
+    let batches = batches.into_inner().unwrap_or_else(|e| e.into_inner());
+    keep_in_walk_order(batches, &mut loaded, diagnostics);
+    loaded
+}
+
+/// The files read, in the walk's order whichever batch was read first;
+/// those that could not be read are noted with why.
+fn keep_in_walk_order(mut batches: Vec<(usize, Vec<Read>)>, loaded: &mut Loaded, diagnostics: &mut Vec<Diagnostic>) {
     batches.sort_unstable_by_key(|(n, _)| *n);
-    let results = batches.into_iter().flat_map(|(_, read)| read);
-    for result in results {
+    for result in batches.into_iter().flat_map(|(_, read)| read) {
         match result {
             Ok((file, notice)) => {
                 diagnostics.extend(notice);
@@ -201,7 +147,100 @@ pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Loaded {
             }
         }
     }
-    loaded
+}
+
+/// A file read (with a notice, such as a byte order mark dropped), or why not.
+type Read = Result<(SourceFile, Option<Diagnostic>), Unread>;
+
+/// `content/` as a folder inside the project, or why not.
+fn content_folder(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<Project> {
+    let project = match Project::new(root) {
+        Ok(p) => p,
+        Err(e) => {
+            diagnostics.push(Diagnostic::error(
+                ".",
+                (0, 0),
+                format!("cannot read the project: {}", reason(&e)),
+            ));
+            return None;
+        }
+    };
+    match project.folder("content") {
+        Ok(p) => Some(p),
+        Err(why) => {
+            diagnostics.push(Diagnostic::error("content", (0, 0), why.to_string()));
+            None
+        }
+    }
+}
+
+/// `content/site.yaml`, read.
+fn load_site(root: &Path, project: &Project, diagnostics: &mut Vec<Diagnostic>) -> Option<SourceFile> {
+    let site_path = root.join("content/site.yaml");
+    let site_file = display_path(root, &site_path);
+    match read_text(project, &site_path, &site_file, false) {
+        Ok((text, notice)) => {
+            diagnostics.extend(notice);
+            Some(SourceFile {
+                kind: Kind::Note, // unused for the site file
+                id: Id::parse("site").expect("valid id"),
+                file: site_file,
+                text,
+            })
+        }
+        Err(d) => {
+            diagnostics
+                .push(d.with_hint("every project needs content/site.yaml with at least `title:` and `base_url:`"));
+            None
+        }
+    }
+}
+
+/// Whether an entry of a record folder is a record to read: a file with
+/// the folder's extension. Anything else is said (a pipe, a folder named
+/// like a record, a file of another extension), unless it is hidden.
+fn is_record_file(
+    root: &Path,
+    kind: Kind,
+    ext: &str,
+    entry: &walkdir::DirEntry,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> bool {
+    let path = entry.path();
+    let has_ext = path.extension().is_some_and(|e| e == ext);
+    let file_type = entry.file_type();
+    if !(file_type.is_dir() || file_type.is_file() || file_type.is_symlink()) {
+        let why = fs::symlink_metadata(path).map_or("not a file".into(), |m| {
+            format!("this is {}, not a file; it is not read", crate::guard::kind_name(&m))
+        });
+        diagnostics.push(Diagnostic::error(&display_path(root, path), (0, 0), why.to_string()));
+        return false;
+    }
+    if file_type.is_dir() {
+        if let Err(why) = crate::guard::portable_name(&entry.file_name().to_string_lossy()) {
+            diagnostics.push(Diagnostic::error(&display_path(root, path), (0, 0), why.to_string()));
+        }
+        if has_ext {
+            diagnostics.push(Diagnostic::error(
+                &display_path(root, path),
+                (0, 0),
+                format!("this is a folder, but its name says it is a `.{ext}` record"),
+            ));
+        }
+        return false;
+    }
+    if !has_ext {
+        diagnostics.push(
+            Diagnostic::warning(
+                &display_path(root, path),
+                (0, 0),
+                format!("ignored: records in {}/ are `.{ext}` files", kind.folder()),
+            )
+            .with_hint("rename it, or start its name with `_` to silence this"),
+        );
+        return false;
+    }
+    true
 }
 
 /// Reads one record file found by the walk: its id from its name, its text.

@@ -87,6 +87,118 @@ pub struct Site {
     index: ByKind<usize>,
 }
 
+/// Each actor's relations, both ways: a relation one actor states shows
+/// on the other's page too.
+fn actor_relations(actors: &[Parsed<Actor>], position: &dyn Fn(Kind, &Id) -> usize) -> Vec<Vec<ActorRelation>> {
+    let mut relations: Vec<Vec<ActorRelation>> = vec![Vec::new(); actors.len()];
+    for (i, a) in actors.iter().enumerate() {
+        for r in &a.record.relations {
+            let other = position(Kind::Actor, &r.actor);
+            let url = r.url.as_ref().map(|u| u.as_str().to_string());
+            relations[i].push(ActorRelation {
+                other,
+                kind: r.kind,
+                url: url.clone(),
+                reverse: false,
+            });
+            relations[other].push(ActorRelation {
+                other: i,
+                kind: r.kind,
+                url,
+                reverse: true,
+            });
+        }
+    }
+    for list in &mut relations {
+        list.sort_by_key(|r| (r.other, r.kind, r.reverse));
+        // Both records may say a symmetric relation (`same-as`,
+        // `allied-with`): shown once, by the page's own record when it
+        // says it, with the first source given.
+        list.dedup_by(|later, kept| {
+            let same = later.other == kept.other && later.kind == kept.kind && later.kind != RelationKind::PartOf;
+            if same && kept.url.is_none() {
+                kept.url = later.url.take();
+            }
+            same
+        });
+    }
+    relations
+}
+
+/// The notes about each record, by position in the notes' order.
+fn notes_about(notes: &[NoteModel]) -> ByKind<Vec<usize>> {
+    let mut notes_about: ByKind<Vec<usize>> = ByKind::default();
+    for (i, n) in notes.iter().enumerate() {
+        for r in &n.parsed.record.front.about {
+            let list = notes_about.entry(r.kind, &r.id);
+            if list.last() != Some(&i) {
+                list.push(i);
+            }
+        }
+    }
+    notes_about
+}
+
+/// An incident of the model, from its parsed record and what validation derived.
+fn incident_model(p: Parsed<Incident>, c: crate::validate::Checked) -> IncidentModel {
+    let obs = &p.record.observations;
+    let (t, bounds) = (c.times, c.bounds);
+    let outcome = Outcome {
+        impact: p.record.impact(),
+        bounds,
+    };
+    // The written `up` whose span ends where E.latest does.
+    let up_by = match (&p.record.ended, bounds.end_latest) {
+        (None, Some(end)) => obs
+            .iter()
+            .zip(&t.observations)
+            .position(|(o, s)| o.state == State::Up && s.latest == end),
+        _ => None,
+    };
+    IncidentModel {
+        up_by,
+        id: p.id,
+        record: p.record,
+        times: t,
+        duration: outcome.duration(),
+        outcome,
+        target_at: Box::default(),
+    }
+}
+
+/// Who and what each incident involves, by position: each incident's
+/// targets' positions, and the incidents of each actor, target and
+/// campaign. One lookup per reference, and no id copied (at 100k
+/// incidents, keying lists by id was a third of the model's time).
+fn link_incidents(
+    incidents: &mut [IncidentModel],
+    counts: [usize; 3],
+    position: &dyn Fn(Kind, &Id) -> usize,
+) -> [Vec<Vec<usize>>; 3] {
+    let mut incidents_of: [Vec<Vec<usize>>; 3] = counts.map(|n| vec![Vec::new(); n]);
+    for (i, inc) in incidents.iter_mut().enumerate() {
+        let r = &inc.record;
+        let mut push = |slot: usize, at: usize| {
+            let list = &mut incidents_of[slot][at];
+            if list.last() != Some(&i) {
+                list.push(i);
+            }
+        };
+        let target_at: Box<[u32]> = r.targets.iter().map(|t| position(Kind::Target, t) as u32).collect();
+        for &t in target_at.iter() {
+            push(TARGETS, t as usize);
+        }
+        for a in &r.actors {
+            push(ACTORS, position(Kind::Actor, &a.actor));
+        }
+        if let Some(c) = &r.campaign {
+            push(CAMPAIGNS, position(Kind::Campaign, c));
+        }
+        inc.target_at = target_at;
+    }
+    incidents_of
+}
+
 impl Site {
     /// Assembles the model; `base_url` overrides the one in `site.yaml`.
     pub fn build(v: Validated, base_url: Option<&str>) -> Site {
@@ -102,31 +214,7 @@ impl Site {
             .incidents
             .into_iter()
             .zip(checked)
-            .map(|(p, c)| {
-                let obs = &p.record.observations;
-                let (t, bounds) = (c.times, c.bounds);
-                let outcome = Outcome {
-                    impact: p.record.impact(),
-                    bounds,
-                };
-                // The written `up` whose span ends where E.latest does.
-                let up_by = match (&p.record.ended, bounds.end_latest) {
-                    (None, Some(end)) => obs
-                        .iter()
-                        .zip(&t.observations)
-                        .position(|(o, s)| o.state == State::Up && s.latest == end),
-                    _ => None,
-                };
-                IncidentModel {
-                    up_by,
-                    id: p.id,
-                    record: p.record,
-                    times: t,
-                    duration: outcome.duration(),
-                    outcome,
-                    target_at: Box::default(),
-                }
-            })
+            .map(|(p, c)| incident_model(p, c))
             .collect();
         // Records are big: sort keys, then move each record once (a
         // comparison sort moves them log n times).
@@ -165,76 +253,14 @@ impl Site {
             }
         }
 
-        // Who and what each incident involves, by position: one lookup per
-        // reference, and no id copied (at 100k incidents, keying lists by
-        // id was a third of the model's time).
-        let mut incidents_of: [Vec<Vec<usize>>; 3] = [
-            vec![Vec::new(); actors.len()],
-            vec![Vec::new(); targets.len()],
-            vec![Vec::new(); campaigns.len()],
-        ];
         let position = |kind: Kind, id: &Id| *index.get(kind, id).expect("validated references exist");
-        for (i, inc) in incidents.iter_mut().enumerate() {
-            let r = &inc.record;
-            let mut push = |slot: usize, at: usize| {
-                let list = &mut incidents_of[slot][at];
-                if list.last() != Some(&i) {
-                    list.push(i);
-                }
-            };
-            let target_at: Box<[u32]> = r.targets.iter().map(|t| position(Kind::Target, t) as u32).collect();
-            for &t in target_at.iter() {
-                push(TARGETS, t as usize);
-            }
-            for a in &r.actors {
-                push(ACTORS, position(Kind::Actor, &a.actor));
-            }
-            if let Some(c) = &r.campaign {
-                push(CAMPAIGNS, position(Kind::Campaign, c));
-            }
-            inc.target_at = target_at;
-        }
-        let mut relations: Vec<Vec<ActorRelation>> = vec![Vec::new(); actors.len()];
-        for (i, a) in actors.iter().enumerate() {
-            for r in &a.record.relations {
-                let other = position(Kind::Actor, &r.actor);
-                let url = r.url.as_ref().map(|u| u.as_str().to_string());
-                relations[i].push(ActorRelation {
-                    other,
-                    kind: r.kind,
-                    url: url.clone(),
-                    reverse: false,
-                });
-                relations[other].push(ActorRelation {
-                    other: i,
-                    kind: r.kind,
-                    url,
-                    reverse: true,
-                });
-            }
-        }
-        for list in &mut relations {
-            list.sort_by_key(|r| (r.other, r.kind, r.reverse));
-            // Both records may say a symmetric relation (`same-as`,
-            // `allied-with`): shown once, by the page's own record when it
-            // says it, with the first source given.
-            list.dedup_by(|later, kept| {
-                let same = later.other == kept.other && later.kind == kept.kind && later.kind != RelationKind::PartOf;
-                if same && kept.url.is_none() {
-                    kept.url = later.url.take();
-                }
-                same
-            });
-        }
-        let mut notes_about: ByKind<Vec<usize>> = ByKind::default();
-        for (i, n) in notes.iter().enumerate() {
-            for r in &n.parsed.record.front.about {
-                let list = notes_about.entry(r.kind, &r.id);
-                if list.last() != Some(&i) {
-                    list.push(i);
-                }
-            }
-        }
+        let incidents_of = link_incidents(
+            &mut incidents,
+            [actors.len(), targets.len(), campaigns.len()],
+            &position,
+        );
+        let relations = actor_relations(&actors, &position);
+        let notes_about = notes_about(&notes);
 
         let mut base = base_url.unwrap_or(site.record.base_url.as_str()).to_string();
         if !base.ends_with('/') {

@@ -126,6 +126,35 @@ fn text_hash(text: &str) -> u64 {
     h.finish()
 }
 
+/// `site.yaml`, or what can be read of it: what the settings still say
+/// (the timezone above all) keeps the other files' times from being
+/// misread as mistakes.
+fn parse_site(site: SourceFile, diagnostics: &mut Vec<Diagnostic>) -> Option<Parsed<SiteConfig>> {
+    match parse_record::<SiteConfig>(&site.text, &site.file, 1) {
+        Ok(record) => Some(parsed(site, record, 1)),
+        Err(m) => {
+            diagnostics.extend(m.diagnostics);
+            m.partial.map(|(record, yaml)| Parsed {
+                yaml,
+                ..parsed(site, record, 1)
+            })
+        }
+    }
+}
+
+/// One record file, by its kind.
+fn parse_one(f: SourceFile) -> Result<Record, Failure<PartialRecord>> {
+    Ok(match f.kind {
+        Kind::Incident => Record::Incident(Box::new(
+            yaml_record(f).map_err(|e| e.map(|p| PartialRecord::Incident(Box::new(p))))?,
+        )),
+        Kind::Actor => Record::Actor(yaml_record(f).map_err(|e| e.map(PartialRecord::Actor))?),
+        Kind::Target => Record::Target(yaml_record(f).map_err(|e| e.map(|_| PartialRecord::Unchecked))?),
+        Kind::Campaign => Record::Campaign(yaml_record(f).map_err(|e| e.map(|_| PartialRecord::Unchecked))?),
+        Kind::Note => Record::Note(note_record(f).map_err(|e| e.map(PartialRecord::Note))?),
+    })
+}
+
 /// Parses every loaded file; files are independent, so this runs in parallel
 /// and merges in load order. With a `cache`, unchanged files are not parsed again.
 pub fn parse(loaded: Loaded, diagnostics: &mut Vec<Diagnostic>, cache: Option<&ParseCache>) -> Content {
@@ -134,34 +163,10 @@ pub fn parse(loaded: Loaded, diagnostics: &mut Vec<Diagnostic>, cache: Option<&P
         unreadable: loaded.unreadable,
         ..Content::default()
     };
-    if let Some(site) = loaded.site {
-        match parse_record::<SiteConfig>(&site.text, &site.file, 1) {
-            Ok(record) => content.site = Some(parsed(site, record, 1)),
-            Err(m) => {
-                diagnostics.extend(m.diagnostics);
-                // What the settings still say (the timezone above all) keeps
-                // the other files' times from being misread as mistakes.
-                content.site = m.partial.map(|(record, yaml)| Parsed {
-                    yaml,
-                    ..parsed(site, record, 1)
-                });
-            }
-        }
-    }
+    content.site = loaded.site.and_then(|site| parse_site(site, diagnostics));
     let previous = cache
         .map(|c| std::mem::take(&mut *c.records.lock().unwrap_or_else(|e| e.into_inner())))
         .unwrap_or_default();
-    let parse_one = |f: SourceFile| -> Result<Record, Failure<PartialRecord>> {
-        Ok(match f.kind {
-            Kind::Incident => Record::Incident(Box::new(
-                yaml_record(f).map_err(|e| e.map(|p| PartialRecord::Incident(Box::new(p))))?,
-            )),
-            Kind::Actor => Record::Actor(yaml_record(f).map_err(|e| e.map(PartialRecord::Actor))?),
-            Kind::Target => Record::Target(yaml_record(f).map_err(|e| e.map(|_| PartialRecord::Unchecked))?),
-            Kind::Campaign => Record::Campaign(yaml_record(f).map_err(|e| e.map(|_| PartialRecord::Unchecked))?),
-            Kind::Note => Record::Note(note_record(f).map_err(|e| e.map(PartialRecord::Note))?),
-        })
-    };
     // Each file's record, and with a cache what it keeps of the file.
     type Cached = (String, (u64, Arc<Record>));
     // Boxed: errors are rare, and records are parsed by the thousand.

@@ -154,6 +154,58 @@ pub fn check(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Bounds> {
     let r = &p.record;
+    check_required(p, known, diagnostics);
+    let t = times?;
+    check_after_as_of(p, t, as_of, zone, diagnostics);
+    check_impact(p, diagnostics);
+
+    // Contradictions in the evidence.
+    let of = |state: State| -> Vec<usize> {
+        (0..r.observations.len())
+            .filter(|&i| r.observations[i].state == state)
+            .collect()
+    };
+    let (downs, ups) = (of(State::Down), of(State::Up));
+    check_attacked(p, t, diagnostics);
+    let evidence = Evidence {
+        started: t.started,
+        ended: t.ended,
+        downs: downs.iter().map(|&i| t.observations[i]).collect(),
+        ups: ups.iter().map(|&i| t.observations[i]).collect(),
+        as_of,
+    };
+    check_contradictions(p, &evidence, &downs, &ups, diagnostics);
+    // Evidence is never ignored in silence: an `up` that bounds nothing.
+    for k in evidence.unplaced_ups() {
+        let at = &r.observations[ups[k]].at;
+        diagnostics.push(
+            warning_at(
+                p,
+                &path!["observations", ups[k], "at"],
+                format!(
+                    "this `up` ({at}) overlaps {}, so it cannot be placed after it and bounds nothing: the outage reads as not known to have ended",
+                    if downs.is_empty() { "`started`" } else { "a `down`" }
+                ),
+            )
+            .with_hint(format!(
+                "write a time wholly after it (one that ends later), or, if the service came back after the outage, `ended: {at}`"
+            )),
+        );
+    }
+    let b = evidence.bounds();
+    if b.duration().min > 366 * 86_400 {
+        diagnostics.push(
+            warning_at(p, &path!["started"], "this incident lasted more than a year")
+                .with_hint("check `started`, `ended` and the observations for a wrong year"),
+        );
+    }
+    Some(b)
+}
+
+/// What every incident needs: an attack, a target, sources with distinct
+/// ids (each with a url), and references that exist.
+fn check_required(p: &Parsed<Incident>, known: &Known, diagnostics: &mut Vec<Diagnostic>) {
+    let r = &p.record;
     if r.attack.is_empty() {
         diagnostics.push(
             error_at(p, &path!["attack"], "`attack` needs at least one kind")
@@ -191,7 +243,17 @@ pub fn check(
                 .with_hint("add `sources:` with at least a title and publisher, so readers can check it"),
         );
     }
-    let t = times?;
+}
+
+/// Every written time must begin before `as_of`.
+fn check_after_as_of(
+    p: &Parsed<Incident>,
+    t: &IncidentTimes,
+    as_of: DateTime<Utc>,
+    zone: Tz,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let r = &p.record;
     // Times after "now".
     let mut written: Vec<(Vec<Seg>, Option<&WrittenTime>, TimeSpan)> =
         vec![(path!["started"].to_vec(), Some(&r.started), t.started)];
@@ -216,16 +278,12 @@ pub fn check(
             diagnostics.push(after_as_of(p, path, *time, as_of, zone));
         }
     }
-    check_impact(p, diagnostics);
+}
 
-    // Contradictions in the evidence.
-    let of = |state: State| -> Vec<usize> {
-        (0..r.observations.len())
-            .filter(|&i| r.observations[i].state == state)
-            .collect()
-    };
-    let (downs, ups) = (of(State::Down), of(State::Up));
-    for i in of(State::Attacked) {
+/// An attack seen under way cannot be wholly before its start.
+fn check_attacked(p: &Parsed<Incident>, t: &IncidentTimes, diagnostics: &mut Vec<Diagnostic>) {
+    let r = &p.record;
+    for i in (0..r.observations.len()).filter(|&i| r.observations[i].state == State::Attacked) {
         if t.observations[i].wholly_before(&t.started) {
             let obs = path!["observations", i, "at"];
             diagnostics.push(
@@ -241,13 +299,18 @@ pub fn check(
             );
         }
     }
-    let evidence = Evidence {
-        started: t.started,
-        ended: t.ended,
-        downs: downs.iter().map(|&i| t.observations[i]).collect(),
-        ups: ups.iter().map(|&i| t.observations[i]).collect(),
-        as_of,
-    };
+}
+
+/// Each contradiction of the evidence, an error at the later of the two
+/// times, with what to do. `downs` and `ups` are the observations' places.
+fn check_contradictions(
+    p: &Parsed<Incident>,
+    evidence: &Evidence,
+    downs: &[usize],
+    ups: &[usize],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let r = &p.record;
     let text = |path: &[Seg]| -> &str {
         match path {
             [Seg::Key(k)] if k == "started" => r.started.text(),
@@ -301,29 +364,4 @@ pub fn check(
         );
         diagnostics.push(error_at(p, later(p, &time, &obs), message).with_hint(hint));
     }
-    // Evidence is never ignored in silence: an `up` that bounds nothing.
-    for k in evidence.unplaced_ups() {
-        let at = &r.observations[ups[k]].at;
-        diagnostics.push(
-            warning_at(
-                p,
-                &path!["observations", ups[k], "at"],
-                format!(
-                    "this `up` ({at}) overlaps {}, so it cannot be placed after it and bounds nothing: the outage reads as not known to have ended",
-                    if downs.is_empty() { "`started`" } else { "a `down`" }
-                ),
-            )
-            .with_hint(format!(
-                "write a time wholly after it (one that ends later), or, if the service came back after the outage, `ended: {at}`"
-            )),
-        );
-    }
-    let b = evidence.bounds();
-    if b.duration().min > 366 * 86_400 {
-        diagnostics.push(
-            warning_at(p, &path!["started"], "this incident lasted more than a year")
-                .with_hint("check `started`, `ended` and the observations for a wrong year"),
-        );
-    }
-    Some(b)
 }
