@@ -272,7 +272,16 @@ pub fn summarize(base: &Side, head: &Side, limit: usize) -> String {
         md(&head.label),
         head.source.words()
     );
+    figures_table(&mut out, b, h);
+    let changes = incident_sections(&mut out, b, h, limit) + record_sections(&mut out, b, h, limit);
+    if changes == 0 {
+        out.push_str("No change to the data.\n");
+    }
+    out
+}
 
+/// The site's figures before and after, changed ones marked.
+fn figures_table(out: &mut String, b: &Site, h: &Site) {
     let figures = |s: &Site| {
         let all: Vec<usize> = (0..s.incidents.len()).collect();
         [
@@ -303,9 +312,11 @@ pub fn summarize(base: &Side, head: &Side, limit: usize) -> String {
         let _ = writeln!(out, "| {name} | {x} | {y}{mark} |");
     }
     out.push('\n');
+}
 
+/// Incidents added, changed (fact by fact) and removed; how many.
+fn incident_sections(out: &mut String, b: &Site, h: &Site, limit: usize) -> usize {
     let mut changes = 0;
-    // Incidents.
     let ids = |s: &Site| -> BTreeMap<String, usize> {
         s.incidents
             .iter()
@@ -329,7 +340,7 @@ pub fn summarize(base: &Side, head: &Side, limit: usize) -> String {
                 md(&f["4 duration"])
             )
         });
-        section(&mut out, "Incidents added", added.len(), entries, limit);
+        section(out, "Incidents added", added.len(), entries, limit);
         changes += added.len();
     }
     let mut changed_lines = Vec::new();
@@ -353,7 +364,7 @@ pub fn summarize(base: &Side, head: &Side, limit: usize) -> String {
     if !changed_lines.is_empty() {
         changes += changed_lines.len();
         section(
-            &mut out,
+            out,
             "Incidents changed",
             changed_lines.len(),
             changed_lines.into_iter(),
@@ -364,11 +375,16 @@ pub fn summarize(base: &Side, head: &Side, limit: usize) -> String {
         let entries = removed
             .iter()
             .map(|id| format!("- **{}** (`{id}`)\n", md(&b.incidents[ib[*id]].record.title)));
-        section(&mut out, "Incidents removed", removed.len(), entries, limit);
+        section(out, "Incidents removed", removed.len(), entries, limit);
         changes += removed.len();
     }
+    changes
+}
 
-    // Other records, compared field by field on their YAML.
+/// Actors, targets, campaigns and notes added, changed (field by field on
+/// their YAML) and removed; how many.
+fn record_sections(out: &mut String, b: &Site, h: &Site, limit: usize) -> usize {
+    let mut changes = 0;
     let kinds: [(&str, Vec<Entry>, Vec<Entry>); 4] = [
         (
             "Actors",
@@ -392,53 +408,56 @@ pub fn summarize(base: &Side, head: &Side, limit: usize) -> String {
         ),
     ];
     for (title, before, after) in kinds {
-        let bm: BTreeMap<&str, (&str, &str)> = before
-            .iter()
-            .map(|(id, n, y)| (id.as_str(), (n.as_str(), y.as_str())))
-            .collect();
-        let am: BTreeMap<&str, (&str, &str)> = after
-            .iter()
-            .map(|(id, n, y)| (id.as_str(), (n.as_str(), y.as_str())))
-            .collect();
-        let mut lines = Vec::new();
-        for (id, (name, yaml)) in &am {
-            match bm.get(id) {
-                None => lines.push(format!("- added: **{}** (`{id}`)\n", md(name))),
-                Some((_, old)) if old != yaml => {
-                    let (fo, fa) = (yaml_fields(old), yaml_fields(yaml));
-                    let keys: BTreeSet<&String> = fo.keys().chain(fa.keys()).collect();
-                    let mut entry = format!("- changed: **{}** (`{id}`)\n", md(name));
-                    for k in keys {
-                        let (x, y) = (
-                            fo.get(k).map_or("—", String::as_str),
-                            fa.get(k).map_or("—", String::as_str),
-                        );
-                        if x != y && k != BODY_KEY {
-                            let _ = writeln!(entry, "  - {}: {} → {}", md(k), cell(x), cell(y));
-                        }
-                    }
-                    if fo.get(BODY_KEY) != fa.get(BODY_KEY) {
-                        entry.push_str("  - the text was edited\n");
-                    }
-                    lines.push(entry);
-                }
-                _ => {}
-            }
-        }
-        for (id, (name, _)) in &bm {
-            if !am.contains_key(id) {
-                lines.push(format!("- removed: **{}** (`{id}`)\n", md(name)));
-            }
-        }
+        let lines = record_lines(&before, &after);
         if !lines.is_empty() {
             changes += lines.len();
-            section(&mut out, title, lines.len(), lines.into_iter(), limit);
+            section(out, title, lines.len(), lines.into_iter(), limit);
         }
     }
-    if changes == 0 {
-        out.push_str("No change to the data.\n");
+    changes
+}
+
+/// One kind's records added, changed and removed, a Markdown item each.
+fn record_lines(before: &[Entry], after: &[Entry]) -> Vec<String> {
+    let bm: BTreeMap<&str, (&str, &str)> = before
+        .iter()
+        .map(|(id, n, y)| (id.as_str(), (n.as_str(), y.as_str())))
+        .collect();
+    let am: BTreeMap<&str, (&str, &str)> = after
+        .iter()
+        .map(|(id, n, y)| (id.as_str(), (n.as_str(), y.as_str())))
+        .collect();
+    let mut lines = Vec::new();
+    for (id, (name, yaml)) in &am {
+        match bm.get(id) {
+            None => lines.push(format!("- added: **{}** (`{id}`)\n", md(name))),
+            Some((_, old)) if old != yaml => {
+                let (fo, fa) = (yaml_fields(old), yaml_fields(yaml));
+                let keys: BTreeSet<&String> = fo.keys().chain(fa.keys()).collect();
+                let mut entry = format!("- changed: **{}** (`{id}`)\n", md(name));
+                for k in keys {
+                    let (x, y) = (
+                        fo.get(k).map_or("—", String::as_str),
+                        fa.get(k).map_or("—", String::as_str),
+                    );
+                    if x != y && k != BODY_KEY {
+                        let _ = writeln!(entry, "  - {}: {} → {}", md(k), cell(x), cell(y));
+                    }
+                }
+                if fo.get(BODY_KEY) != fa.get(BODY_KEY) {
+                    entry.push_str("  - the text was edited\n");
+                }
+                lines.push(entry);
+            }
+            _ => {}
+        }
     }
-    out
+    for (id, (name, _)) in &bm {
+        if !am.contains_key(id) {
+            lines.push(format!("- removed: **{}** (`{id}`)\n", md(name)));
+        }
+    }
+    lines
 }
 
 /// A record for comparison: id, name, and its text.
