@@ -7,6 +7,7 @@ use std::net::TcpStream;
 use std::sync::OnceLock;
 
 use super::http::{busy, respond};
+use super::paths::{safe_path, static_file};
 use super::reload::{inject, own_file};
 use super::State;
 use crate::prepare::Prepared;
@@ -125,36 +126,6 @@ pub(super) fn answer(mut stream: TcpStream, target: &str, head_only: bool, state
     }
 }
 
-/// The file of `static/` (of its sorted listing `files`) that a decoded
-/// request path (see [`safe_path`]) names, or the `index.html` of the
-/// folder it names; `None` when there is none. Only listed files are ever
-/// served, so no path, `..` or link can reach anything else.
-fn static_file<'f>(files: &'f [String], decoded: &str) -> Option<&'f str> {
-    let rel: Vec<&str> = decoded.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
-    if rel.contains(&"..") {
-        return None;
-    }
-    let rel = rel.join("/");
-    let index = if rel.is_empty() {
-        "index.html".to_string()
-    } else {
-        format!("{rel}/index.html")
-    };
-    [rel, index]
-        .iter()
-        .find_map(|want| files.binary_search(want).ok())
-        .map(|i| files[i].as_str())
-}
-
-/// Decodes a request path, once; `None` if it tries to leave the site.
-fn safe_path(path: &str) -> Option<String> {
-    let decoded = percent_encoding::percent_decode_str(path).decode_utf8().ok()?;
-    if decoded.contains('\0') || decoded.contains('\\') || decoded.split('/').any(|p| p == "..") {
-        return None;
-    }
-    Some(decoded.into_owned())
-}
-
 /// Renders a page with the reload script (and the overlay) and sends it.
 fn respond_page(stream: &mut TcpStream, served: &Served, page: Page, status: u16, problems: &str, head_only: bool) {
     let prepared = &served.prepared;
@@ -174,33 +145,4 @@ fn respond_page(stream: &mut TcpStream, served: &Served, page: Page, status: u16
         ("X-Content-Type-Options", "nosniff"),
     ];
     let _ = respond(stream, status, &headers, html.as_bytes(), head_only);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn paths_never_leave_the_site() {
-        let files: Vec<String> = ["a/index.html", "b.txt"].map(String::from).to_vec();
-        let find = |url: &str| safe_path(url.split('?').next().unwrap_or("")).and_then(|p| static_file(&files, &p));
-        assert_eq!(find("/a/"), Some("a/index.html"));
-        assert_eq!(find("/a"), Some("a/index.html"));
-        assert_eq!(find("/a/index.html?x=1"), Some("a/index.html"));
-        assert_eq!(find("/b.txt"), Some("b.txt"));
-        for bad in [
-            "/../secret",
-            "/a/../../secret",
-            "/a/../b.txt",
-            "/%2e%2e/secret",
-            "/%2E%2E%2Fsecret",
-            "/..%2fsecret",
-            "/a/..%5c..%5csecret",
-            "/%00",
-            "/%252e%252e/secret",
-            "/c.txt",
-        ] {
-            assert!(find(bad).is_none(), "{bad}");
-        }
-    }
 }

@@ -14,25 +14,10 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::ServeError;
-
 /// The longest request line and headers read, in bytes.
 pub const MAX_HEAD: usize = 16 * 1024;
 /// The most connections served at once (each holds a thread).
 pub const MAX_CONNECTIONS: usize = 64;
-
-/// Binds 127.0.0.1: port 0 lets the OS choose; another port is the first
-/// to try, then the next 50.
-pub(super) fn bind(port: u16) -> Result<(TcpListener, u16), ServeError> {
-    let last = if port == 0 { 0 } else { port.saturating_add(50) };
-    for p in port..=last {
-        if let Ok(listener) = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], p))) {
-            let real = listener.local_addr().map(|a| a.port()).unwrap_or(p);
-            return Ok((listener, real));
-        }
-    }
-    Err(ServeError::NoPort(port, last))
-}
 
 /// What answers a good request: the connection, the request target (path
 /// and query, as sent) and whether only the head is wanted.

@@ -13,9 +13,11 @@
 
 mod answer;
 mod http;
+mod paths;
 mod reload;
 mod watch;
 
+use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
@@ -52,9 +54,22 @@ pub enum ServeError {
     Watch(String),
 }
 
+/// Binds 127.0.0.1: port 0 lets the OS choose; another port is the first
+/// to try, then the next 50.
+fn bind(port: u16) -> Result<(TcpListener, u16), ServeError> {
+    let last = if port == 0 { 0 } else { port.saturating_add(50) };
+    for p in port..=last {
+        if let Ok(listener) = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], p))) {
+            let real = listener.local_addr().map(|a| a.port()).unwrap_or(p);
+            return Ok((listener, real));
+        }
+    }
+    Err(ServeError::NoPort(port, last))
+}
+
 /// Runs the preview until Ctrl-C. `log` receives what the terminal shows.
 pub fn run(options: Options, log: &(dyn Fn(&str) + Sync)) -> Result<(), ServeError> {
-    let (listener, port) = http::bind(options.port)?;
+    let (listener, port) = bind(options.port)?;
     let base_url = format!("http://127.0.0.1:{port}/");
     let state = Arc::new(State {
         served: RwLock::new(None),
