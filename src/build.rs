@@ -90,9 +90,14 @@ pub(crate) fn build(root: &Path, out: &Path, base_url: Option<&str>, force: bool
     for result in results.into_inner().unwrap_or_else(|e| e.into_inner()) {
         result?;
     }
-    let facets = facets.map_err(|e| write::WriteError::Io {
-        path: search::FOLDER.into(),
-        source: e,
+    // The staging's own error comes back as it was; anything else (the
+    // index's JSON) is an error of the index's folder.
+    let facets = facets.map_err(|e| match e.downcast::<write::WriteError>() {
+        Ok(e) => e,
+        Err(e) => write::WriteError::Io {
+            path: search::FOLDER.into(),
+            source: e,
+        },
     })?;
     let html = prepared.render(&renderer, Page::Search, &facets)?;
     staging.write(&routes.place(Page::Search).file, html.as_bytes())?;

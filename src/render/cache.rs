@@ -19,6 +19,8 @@ pub struct Shared {
     pub(super) bar_titles: Vec<OnceLock<String>>,
     /// Each incident's times in words, for its row and its page.
     pub(super) times: Vec<OnceLock<TimeWords>>,
+    /// `as_of` in words, for every page and every timeline's "as of" line.
+    pub(super) as_of: String,
 }
 
 /// An incident's `started`, `ended` and bounding `up` in words.
@@ -37,6 +39,7 @@ impl Shared {
             rows: (0..n).map(|_| OnceLock::new()).collect(),
             bar_titles: (0..n).map(|_| OnceLock::new()).collect(),
             times: (0..n).map(|_| OnceLock::new()).collect(),
+            as_of: crate::wording::as_of(site),
         }
     }
 }

@@ -62,8 +62,21 @@ impl Renderer<'_> {
             })
             .collect();
         c.insert("sources", &sources);
-        // Every statement, in the order they were made (those without a
-        // date last, as written), each with who says so and when.
+        c.insert("statements", &self.incident_statements(i));
+        c.insert("notes", &self.note_links(Kind::Incident, &inc.id));
+        c.insert(
+            "timeline",
+            &super::timeline::incident_svg(s, &self.shared.as_of, i, "facts"),
+        );
+        self.render("incident.html", &c)
+    }
+
+    /// Every statement of incident `i`, in the order they were made (those
+    /// without a date last, as written), each with who says so and when.
+    fn incident_statements(&self, i: usize) -> Vec<IncidentStatementView> {
+        let s = self.site;
+        let inc = &s.incidents[i];
+        let r = &inc.record;
         let mut order: Vec<usize> = (0..r.actors.len()).collect();
         order.sort_by_key(|&n| {
             (
@@ -73,7 +86,7 @@ impl Renderer<'_> {
                 n,
             )
         });
-        let statements: Vec<IncidentStatementView> = order
+        order
             .into_iter()
             .map(|n| {
                 let a = &r.actors[n];
@@ -91,11 +104,7 @@ impl Renderer<'_> {
                     at_words: self.statement_when(i, n),
                 }
             })
-            .collect();
-        c.insert("statements", &statements);
-        c.insert("notes", &self.note_links(Kind::Incident, &inc.id));
-        c.insert("timeline", &super::timeline::incident_svg(s, i, "facts"));
-        self.render("incident.html", &c)
+            .collect()
     }
 
     /// The bounds S and E in words.

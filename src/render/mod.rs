@@ -67,7 +67,7 @@ impl<'a> Renderer<'a> {
             base_url: &site.base_url,
             language: &site.language,
             timezone: site.zone.name(),
-            as_of: wording::as_of(site),
+            as_of: shared.as_of.clone(),
         };
         let mut base = Context::new();
         base.insert("site", &site_view);
@@ -316,7 +316,15 @@ impl<'a> Renderer<'a> {
     /// The timeline of `incidents`; `focus`, the page's own target, always
     /// has its lane.
     pub(super) fn timeline(&self, incidents: &[usize], title: &str, focus: Option<usize>, root: &str) -> String {
-        let mut svg = timeline::svg(self.site, incidents, title, &|i| self.bar_title(i), focus, root);
+        let mut svg = timeline::svg(
+            self.site,
+            &self.shared.as_of,
+            incidents,
+            title,
+            &|i| self.bar_title(i),
+            focus,
+            root,
+        );
         // On a line of its own in the templates: no blank line after it.
         svg.truncate(svg.trim_end_matches('\n').len());
         svg

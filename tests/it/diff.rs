@@ -65,30 +65,10 @@ fn diff_of_a_bulk_import_lists_a_hundred_and_counts_the_rest() {
 #[test]
 fn diff_reads_git_revisions_without_touching_the_work_tree() {
     let dir = fixture("example");
-    let git = |args: &[&str]| {
-        let out = std::process::Command::new("git")
-            .arg("-C")
-            .arg(dir.path())
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
+    let git = |args: &[&str]| common::git(dir.path(), args);
     git(&["init", "-q"]);
-    git(&["-c", "user.name=t", "-c", "user.email=t@example.org", "add", "-A"]);
-    git(&[
-        "-c",
-        "user.name=t",
-        "-c",
-        "user.email=t@example.org",
-        "commit",
-        "-qm",
-        "base",
-    ]);
+    git(&["add", "-A"]);
+    git(&["commit", "-qm", "base"]);
     let target = dir.path().join("content/targets/ansm.yaml");
     fs::write(
         &target,
@@ -97,19 +77,28 @@ fn diff_reads_git_revisions_without_touching_the_work_tree() {
             .replace("sector: health", "sector: public health"),
     )
     .unwrap();
-    git(&[
-        "-c",
-        "user.name=t",
-        "-c",
-        "user.email=t@example.org",
-        "commit",
-        "-qam",
-        "head",
-    ]);
+    git(&["commit", "-qam", "head"]);
     // An uncommitted edit must not show up in a diff of revisions.
     fs::write(&target, "name: [broken\n").unwrap();
-    let (code, out, err) = stdout_of(sitrep().current_dir(dir.path()).args(["diff", "HEAD~1", "HEAD"]));
+    // Revisions are checked out under the temporary folder, and removed.
+    let tmp = tempfile::tempdir().unwrap();
+    let (code, out, err) = stdout_of(
+        sitrep()
+            .current_dir(dir.path())
+            .env("TMPDIR", tmp.path())
+            .args(["diff", "HEAD~1", "HEAD"]),
+    );
     assert_eq!(code, 0, "{err}");
+    assert_eq!(tree(tmp.path()).len(), 0, "a checkout was left behind");
+    // (and it is that folder they go to: none there, no diff of revisions)
+    let not_a_folder = tmp.path().join("file");
+    fs::write(&not_a_folder, "").unwrap();
+    sitrep()
+        .current_dir(dir.path())
+        .env("TMPDIR", &not_a_folder)
+        .args(["diff", "HEAD~1", "HEAD"])
+        .assert()
+        .code(2);
     assert!(out.contains("- changed: **ANSM** (`ansm`)"), "{out}");
     assert!(out.contains("  - sector: health → public health"), "{out}");
     assert_eq!(
@@ -178,22 +167,16 @@ fn diff_reads_revisions_from_git_objects_whatever_the_work_tree_holds() {
 fn diff_escapes_every_value_for_markdown() {
     let dir = repository();
     let evil = "[click](https://evil.example/x) ![img](https://evil.example/i.png) <img src=x> `code` | cell\n# heading www.evil.example";
-    let incident = dir.path().join("content/incidents/2024/ansm-ddos.yaml");
-    let text = fs::read_to_string(&incident).unwrap();
-    let title_line = text.lines().find(|l| l.starts_with("title:")).unwrap().to_string();
-    fs::write(
-        &incident,
-        text.replace(&title_line, &format!("title: {}", serde_json::to_string(evil).unwrap())),
-    )
-    .unwrap();
-    let target = dir.path().join("content/targets/syane.yaml");
-    let text = fs::read_to_string(&target).unwrap();
-    let sector = text.lines().find(|l| l.starts_with("sector:")).unwrap().to_string();
-    fs::write(
-        &target,
-        text.replace(&sector, &format!("sector: {}", serde_json::to_string(evil).unwrap())),
-    )
-    .unwrap();
+    // The line `key: …` of a record, its value replaced by `evil`, quoted.
+    let set = |rel: &str, key: &str| {
+        let file = dir.path().join(rel);
+        let text = fs::read_to_string(&file).unwrap();
+        let line = text.lines().find(|l| l.starts_with(&format!("{key}:"))).unwrap();
+        let quoted = serde_json::to_string(evil).unwrap();
+        fs::write(&file, text.replace(line, &format!("{key}: {quoted}"))).unwrap();
+    };
+    set("content/incidents/2024/ansm-ddos.yaml", "title");
+    set("content/targets/syane.yaml", "sector");
     git(dir.path(), &["commit", "-qam", "evil"]);
     let (code, out, err) = stdout_of(sitrep().current_dir(dir.path()).args(["diff", "base", "main"]));
     assert_eq!(code, 0, "{err}");

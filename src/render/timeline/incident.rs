@@ -26,9 +26,10 @@ const AXIS: f64 = 22.0;
 const OUTAGE_Y: f64 = 32.0;
 const STATEMENTS_Y: f64 = 62.0;
 
-/// The timeline of incident `i`, with its legend; `described_by` is the id
-/// of the element that says the same in words.
-pub fn incident_svg(site: &Site, i: usize, described_by: &str) -> String {
+/// The timeline of incident `i`, with its legend; `as_of` is the time the
+/// data goes up to, in words; `described_by` is the id of the element that
+/// says the same in words.
+pub fn incident_svg(site: &Site, as_of: &str, i: usize, described_by: &str) -> String {
     let inc = &site.incidents[i];
     let status = inc.status();
     let dated: Vec<(usize, TimeSpan)> = (inc.times.statements.iter().enumerate())
@@ -61,7 +62,7 @@ pub fn incident_svg(site: &Site, i: usize, described_by: &str) -> String {
     if matches!(status, Status::Ongoing | Status::Ended) {
         s.push_str("<defs><pattern id=\"hatch\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><rect class=\"hatch-bg\" width=\"6\" height=\"6\"/><line class=\"hatch-line\" x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke-width=\"3\"/></pattern></defs>\n");
     }
-    axis(&mut s, site, first, last, height, &x);
+    axis(&mut s, site, as_of, first, last, height, &x);
     let y = OUTAGE_Y;
     outage(&mut s, site, i, &x);
     for (o, span) in inc.record.observations.iter().zip(&inc.times.observations) {
@@ -187,6 +188,7 @@ fn said(basis: Basis) -> &'static str {
 fn axis(
     s: &mut String,
     site: &Site,
+    as_of: &str,
     first: DateTime<Utc>,
     last: DateTime<Utc>,
     height: f64,
@@ -232,7 +234,7 @@ fn axis(
             "<line class=\"as-of\" x1=\"{asx}\" y1=\"{}\" x2=\"{asx}\" y2=\"{}\"><title>as of {}</title></line>",
             P(AXIS - 4.0),
             P(height - 4.0),
-            escape(&crate::wording::as_of(site))
+            escape(as_of)
         );
     }
     s.push_str("</g>\n");

@@ -73,13 +73,15 @@ pub fn bar_title(site: &Site, i: usize, started: &str, end: &str) -> String {
     ))
 }
 
-/// The timeline of `incidents` (indexes into `site.incidents`);
+/// The timeline of `incidents` (indexes into `site.incidents`), `as_of`
+/// being the time the data goes up to, in words;
 /// `bar_title(i)` is [`bar_title`] of incident `i`. When lanes are left
 /// out, the target at position `focus` (a target's own page) is kept.
 /// Bars link to their incident and lane labels to their target, relative to
 /// the page's `root`.
 pub fn svg<'t>(
     site: &Site,
+    as_of: &str,
     incidents: &[usize],
     title: &str,
     bar_title: &dyn Fn(usize) -> &'t str,
@@ -108,7 +110,7 @@ pub fn svg<'t>(
         escape(&describe(site, incidents, &layout))
     );
     s.push_str("<defs>\n<pattern id=\"hatch\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">\n<rect class=\"hatch-bg\" width=\"6\" height=\"6\"/>\n<line class=\"hatch-line\" x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke-width=\"3\"/>\n</pattern>\n</defs>\n");
-    draw_axis(&mut s, site, &layout, &x);
+    draw_axis(&mut s, site, as_of, &layout, &x);
     draw_lanes(&mut s, site, &layout, root);
     let scale = Scale {
         x: &x,
@@ -188,7 +190,8 @@ fn label_fits(free_from: f64, x: f64, label: &str, anchor: f64) -> Option<f64> {
 }
 
 /// The time axis: ticks at round local times and the `as_of` line.
-fn draw_axis(s: &mut String, site: &Site, layout: &Layout, x: &dyn Fn(DateTime<Utc>) -> f64) {
+/// `as_of` is the time the data goes up to, in words.
+fn draw_axis(s: &mut String, site: &Site, as_of: &str, layout: &Layout, x: &dyn Fn(DateTime<Utc>) -> f64) {
     let zone = site.zone;
     let height = layout.height;
     s.push_str("<g class=\"axis\">\n");
@@ -231,7 +234,7 @@ fn draw_axis(s: &mut String, site: &Site, layout: &Layout, x: &dyn Fn(DateTime<U
             "<line class=\"as-of\" x1=\"{asx}\" y1=\"{}\" x2=\"{asx}\" y2=\"{}\"><title>as of {}</title></line>",
             P(TOP - 6.0),
             P(height - 6.0),
-            escape(&crate::wording::as_of(site))
+            escape(as_of)
         );
     }
     s.push_str("</g>\n");
