@@ -158,21 +158,24 @@ impl Prepared {
 
     /// Writes a file that is not a page (exports, schemas, assets, …) into `w`.
     pub fn write_file(&self, file: File, w: &mut dyn io::Write) -> io::Result<()> {
-        let site = &self.site;
-        let text = |w: &mut dyn io::Write, t: &str| w.write_all(t.as_bytes());
-        match file {
-            File::Stix => export::stix::bundle(site, w),
-            File::IncidentsJson => export::incidents_json(site, w),
-            File::IncidentsCsv => export::incidents_csv(site, w),
-            File::Feed => {
-                let renderer = self.renderer();
-                export::atom_feed(site, &|i| renderer.summary(i).map(str::to_string), w)
-            }
-            File::Robots => export::robots(site, w),
-            File::Sitemap => export::sitemap(&self.routes().sitemap_urls(), w),
-            File::NoJekyll => Ok(()),
-            File::Cname => text(w, &format!("{}\n", site.cname.as_deref().unwrap_or_default())),
-            File::Fixed(n) => text(w, &self.fixed[n]),
-        }
+        let exporter: export::Exporter = match file {
+            File::Stix => export::stix::bundle,
+            File::IncidentsJson => export::json::incidents_json,
+            File::IncidentsCsv => export::csv::incidents_csv,
+            File::Feed => export::atom::atom_feed,
+            File::Robots => export::sitemap::robots,
+            File::Sitemap => export::sitemap::sitemap,
+            File::NoJekyll => export::nothing,
+            File::Cname => export::cname,
+            // The same text whatever the data: made once, in `from_site`.
+            File::Fixed(n) => return w.write_all(self.fixed[n].as_bytes()),
+        };
+        let renderer = self.renderer();
+        let input = export::Input {
+            site: &self.site,
+            routes: &self.routes(),
+            summary: &|i| renderer.summary(i).map(str::to_string),
+        };
+        exporter(&input, w)
     }
 }

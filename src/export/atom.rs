@@ -1,11 +1,11 @@
 //! `feed.xml`: an Atom feed of the most recent incidents.
 
+use super::Input;
 use std::io::{self, Write};
 
 use chrono::{DateTime, Utc};
 
 use crate::escape::xml;
-use crate::model::Site;
 use crate::records::Kind;
 use crate::time::rfc3339;
 use crate::wording;
@@ -16,9 +16,9 @@ use crate::wording;
 pub const FEED_ENTRIES: usize = 1000;
 
 /// `feed.xml`: Atom 1.0, an entry per incident for the [`FEED_ENTRIES`]
-/// most recent, newest first. `summary_of(i)` is incident `i`'s summary as
-/// sanitised HTML.
-pub fn atom_feed(site: &Site, summary_of: &dyn Fn(usize) -> Option<String>, w: &mut dyn Write) -> io::Result<()> {
+/// most recent, newest first, each with its summary.
+pub fn atom_feed(input: &Input, w: &mut dyn Write) -> io::Result<()> {
+    let site = input.site;
     // Newest news first: by the latest moment each record's facts reach
     // (a new statement about an old attack is news), then the latest
     // start, then by id.
@@ -55,7 +55,7 @@ pub fn atom_feed(site: &Site, summary_of: &dyn Fn(usize) -> Option<String>, w: &
         let inc = &site.incidents[i];
         let r = &inc.record;
         let url = site.url_of(Kind::Incident, &inc.id);
-        let mut summary = summary_of(i).unwrap_or_default();
+        let mut summary = (input.summary)(i).unwrap_or_default();
         if !summary.is_empty() {
             summary.push('\n');
         }

@@ -1,16 +1,17 @@
 //! `incidents.csv`: the rows of `incidents.json` for spreadsheets, each
 //! cell quoted and neutralised (no formula runs).
 
+use super::Input;
 use std::io::{self, Write};
 
 use crate::escape::csv_cell;
-use crate::model::Site;
 use crate::records::Kind;
 use crate::time::rfc3339;
 use crate::wording;
 
 /// `incidents.csv`: the same rows as the JSON, one header line, CRLF lines.
-pub fn incidents_csv(site: &Site, w: &mut dyn Write) -> io::Result<()> {
+pub fn incidents_csv(input: &Input, w: &mut dyn Write) -> io::Result<()> {
+    let site = input.site;
     let header = [
         "id",
         "title",

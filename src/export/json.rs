@@ -1,6 +1,7 @@
 //! `incidents.json`: every incident with its written times, the bounds
 //! derived from them, its status and duration (docs/format.md, "Exports").
 
+use super::Input;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
@@ -183,7 +184,8 @@ fn json_incident<'a>(site: &Site, inc: &'a IncidentModel) -> JsonIncident<'a> {
 }
 
 /// `incidents.json`, exactly as docs/format.md ("Exports") defines it.
-pub fn incidents_json(site: &Site, w: &mut dyn Write) -> io::Result<()> {
+pub fn incidents_json(input: &Input, w: &mut dyn Write) -> io::Result<()> {
+    let site = input.site;
     let doc = JsonSite {
         as_of: rfc3339(site.as_of),
         incidents: Incidents(site),

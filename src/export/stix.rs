@@ -12,6 +12,7 @@
 //! its targets, saying so. Ids are UUIDv5 of a fixed namespace and the record id, and
 //! timestamps come from `as_of`, so re-exports diff cleanly.
 
+use super::Input;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
@@ -268,7 +269,8 @@ impl Ids {
 }
 
 /// The whole bundle: records, then relationships, then sightings.
-pub fn bundle(site: &Site, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+pub fn bundle(input: &Input, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let site = input.site;
     write!(
         out,
         "{{\n  \"type\": \"bundle\",\n  \"id\": \"{}\"",
