@@ -214,7 +214,9 @@ pub fn corpus(n: usize) -> tempfile::TempDir {
             content.join(format!("incidents/2024/m-{i:05}.yaml")),
             format!(
                 // With a source: no warning to render for each of them.
-                "title: Outage number{i} at town {t}\nsummary: Word{i}x and unique{}y.\nattack: [ddos]\ntargets: [t-{t:04}]\nstarted: 2024-{:02}-{:02}\nsources:\n  - id: s\n    url: https://news.example/{i}\n",
+                // Seven words of its own each: a few hundred records fill
+                // several shards of the index.
+                "title: Outage number{i} at town {t}\nsummary: Word{i}x and unique{}y, also alpha{i}a beta{i}b gamma{i}c delta{i}d epsilon{i}e.\nattack: [ddos]\ntargets: [t-{t:04}]\nstarted: 2024-{:02}-{:02}\nsources:\n  - id: s\n    url: https://news.example/{i}\n",
                 i * 7,
                 1 + i % 12,
                 1 + i % 28,
